@@ -1,0 +1,159 @@
+//! How arguments reach Python: positional tuples, the [`Args`] builder and [`args!`](crate::args).
+
+use std::borrow::Cow;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use super::options::CallOptions;
+use crate::error::{py_err, Result};
+use crate::session::Session;
+use crate::value::ToPython;
+
+/// The converted arguments of one call.
+pub struct PyArgs<'py> {
+    /// Positional arguments.
+    pub args: Bound<'py, PyTuple>,
+    /// Keyword arguments, if any.
+    pub kwargs: Option<Bound<'py, PyDict>>,
+}
+
+/// Anything that can be the arguments of a call: a tuple of [`ToPython`] values (`()`,
+/// `(16,)`, `("a", 2)`), a `Vec` of them, or [`Args`] for keyword arguments and options.
+pub trait IntoArgs {
+    /// Converts the arguments for a call.
+    fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>>;
+
+    /// Per-call options, if any.
+    fn options(&self) -> Option<&CallOptions> {
+        None
+    }
+}
+
+impl IntoArgs for () {
+    #[inline]
+    fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
+        Ok(PyArgs { args: PyTuple::empty(py), kwargs: None })
+    }
+}
+
+macro_rules! tuple_args {
+    ($($T:ident $i:tt),+) => {
+        impl<$($T: ToPython),+> IntoArgs for ($($T,)+) {
+            #[inline]
+            fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
+                let items = [$(self.$i.to_python(py)?),+];
+                Ok(PyArgs { args: PyTuple::new(py, items).map_err(|e| py_err(py, e))?, kwargs: None })
+            }
+        }
+    };
+}
+tuple_args!(A 0);
+tuple_args!(A 0, B 1);
+tuple_args!(A 0, B 1, C 2);
+tuple_args!(A 0, B 1, C 2, D 3);
+tuple_args!(A 0, B 1, C 2, D 3, E 4);
+tuple_args!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_args!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_args!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+
+impl<T: ToPython> IntoArgs for Vec<T> {
+    fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
+        let items = self.iter().map(|v| v.to_python(py)).collect::<Result<Vec<_>>>()?;
+        Ok(PyArgs { args: PyTuple::new(py, items).map_err(|e| py_err(py, e))?, kwargs: None })
+    }
+}
+
+impl<A: IntoArgs + ?Sized> IntoArgs for &A {
+    fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
+        (**self).to_py_args(py)
+    }
+
+    fn options(&self) -> Option<&CallOptions> {
+        (**self).options()
+    }
+}
+
+/// Positional and keyword arguments plus per-call options, built up one by one.
+///
+/// Usually written with [`args!`](crate::args): `args!(3.14159, ndigits = 2)`.
+#[derive(Default)]
+#[must_use]
+pub struct Args<'a> {
+    positional: Vec<Box<dyn ToPython + 'a>>,
+    keywords: Vec<(Cow<'a, str>, Box<dyn ToPython + 'a>)>,
+    options: CallOptions,
+}
+
+impl<'a> Args<'a> {
+    /// No arguments.
+    pub fn new() -> Self {
+        Args::default()
+    }
+
+    /// Adds a positional argument.
+    pub fn arg(mut self, value: impl ToPython + 'a) -> Self {
+        self.positional.push(Box::new(value));
+        self
+    }
+
+    /// Adds a keyword argument.
+    pub fn kwarg(mut self, name: impl Into<Cow<'a, str>>, value: impl ToPython + 'a) -> Self {
+        self.keywords.push((name.into(), Box::new(value)));
+        self
+    }
+
+    /// Runs the call in `session` instead of the current one.
+    pub fn session(mut self, session: &Session) -> Self {
+        self.options.session = Some(session.clone());
+        self
+    }
+
+    /// Replaces the per-call options.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+
+impl IntoArgs for Args<'_> {
+    fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
+        let items = self.positional.iter().map(|v| v.to_python(py)).collect::<Result<Vec<_>>>()?;
+        let args = PyTuple::new(py, items).map_err(|e| py_err(py, e))?;
+        let kwargs = if self.keywords.is_empty() {
+            None
+        } else {
+            let d = PyDict::new(py);
+            for (k, v) in &self.keywords {
+                d.set_item(k.as_ref(), v.to_python(py)?).map_err(|e| py_err(py, e))?;
+            }
+            Some(d)
+        };
+        Ok(PyArgs { args, kwargs })
+    }
+
+    fn options(&self) -> Option<&CallOptions> {
+        Some(&self.options)
+    }
+}
+
+/// Builds [`Args`]: positional values first, then `name = value` keyword arguments.
+///
+/// ```no_run
+/// use snakebridge_runtime::{args, call};
+/// # fn main() -> snakebridge_runtime::Result<()> {
+/// let rounded = call("builtins", "round", args!(3.14159, ndigits = 2))?;
+/// let text = call("json", "dumps", args!(vec![1, 2], indent = 2, sort_keys = true))?;
+/// # Ok(()) }
+/// ```
+#[macro_export]
+macro_rules! args {
+    (@acc $acc:expr ;) => { $acc };
+    (@acc $acc:expr ; $name:ident = $value:expr $(, $($rest:tt)*)?) => {
+        $crate::args!(@acc $acc.kwarg(::core::stringify!($name), $value) ; $($($rest)*)?)
+    };
+    (@acc $acc:expr ; $value:expr $(, $($rest:tt)*)?) => {
+        $crate::args!(@acc $acc.arg($value) ; $($($rest)*)?)
+    };
+    ($($rest:tt)*) => { $crate::args!(@acc $crate::Args::new() ; $($rest)*) };
+}

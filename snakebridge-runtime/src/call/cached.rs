@@ -1,0 +1,47 @@
+//! A callable looked up once per call site, for generated bindings and `python!`.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+use super::{invoke, resolve, IntoArgs, CallOptions};
+use crate::error::Result;
+use crate::interpreter::with_gil;
+use crate::value::FromPython;
+
+/// `module.name`, resolved on first use and kept for the life of the process.
+///
+/// Generated code holds one per function in a `static`, so a call costs what a hand-written
+/// pyo3 call with a cached callable costs.
+pub struct CachedFunction {
+    module: &'static str,
+    name: &'static str,
+    cell: PyOnceLock<Py<PyAny>>,
+}
+
+impl CachedFunction {
+    /// A function that is looked up on first call.
+    pub const fn new(module: &'static str, name: &'static str) -> Self {
+        CachedFunction { module, name, cell: PyOnceLock::new() }
+    }
+
+    /// The Python callable.
+    pub fn bind<'py>(&self, py: Python<'py>) -> Result<&Bound<'py, PyAny>> {
+        self.cell
+            .get_or_try_init(py, || {
+                let owner = resolve::module(py, self.module)?;
+                resolve::lookup_callable(&owner, self.module, self.name).map(Bound::unbind)
+            })
+            .map(|f| f.bind(py))
+    }
+
+    /// Calls it, converting the result to `R`.
+    #[inline]
+    pub fn call<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {
+        CallOptions::scope(args.options(), || {
+            with_gil(|py| {
+                let f = self.bind(py)?;
+                invoke(py, f, &args)
+            })
+        })
+    }
+}

@@ -1,0 +1,97 @@
+//! Finding modules and callables by dotted path, once: both are cached for the process.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use parking_lot::RwLock;
+use pyo3::exceptions::{PyAttributeError, PyModuleNotFoundError};
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use crate::error::{py_err, Error, Result};
+use crate::suggest::closest;
+
+type Cache = LazyLock<RwLock<HashMap<Box<str>, Py<PyAny>>>>;
+
+static MODULES: Cache = LazyLock::new(Default::default);
+static CALLABLES: LazyLock<RwLock<HashMap<Box<str>, HashMap<Box<str>, Py<PyAny>>>>> = LazyLock::new(Default::default);
+
+/// The cached callable `module.function`.
+#[inline]
+pub(crate) fn callable<'py>(py: Python<'py>, module: &str, function: &str) -> Result<Bound<'py, PyAny>> {
+    if let Some(f) = CALLABLES.read().get(module).and_then(|m| m.get(function)) {
+        return Ok(f.clone_ref(py).into_bound(py));
+    }
+    let m = self::module(py, module)?;
+    let f = lookup_callable(&m, module, function)?;
+    CALLABLES.write().entry(module.into()).or_default().insert(function.into(), f.clone().unbind());
+    Ok(f)
+}
+
+/// `owner.function`, checked to be callable.
+pub(crate) fn lookup_callable<'py>(owner: &Bound<'py, PyAny>, owner_name: &str, function: &str) -> Result<Bound<'py, PyAny>> {
+    let f = getattr(owner, owner_name, function)?;
+    if !f.is_callable() {
+        let type_name = f.get_type().qualname().map(|s| s.to_string()).unwrap_or_default();
+        return Err(Error::NotCallable { path: format!("{owner_name}.{function}"), type_name });
+    }
+    Ok(f)
+}
+
+/// The module (or object, for a path whose tail is attributes) at the dotted `path`.
+pub(crate) fn module<'py>(py: Python<'py>, path: &str) -> Result<Bound<'py, PyAny>> {
+    if let Some(m) = MODULES.read().get(path) {
+        return Ok(m.clone_ref(py).into_bound(py));
+    }
+    let m = import_path(py, path)?;
+    MODULES.write().insert(path.into(), m.clone().unbind());
+    Ok(m)
+}
+
+fn import_path<'py>(py: Python<'py>, path: &str) -> Result<Bound<'py, PyAny>> {
+    if path.is_empty() || path.split('.').any(|part| part.is_empty()) {
+        return Err(Error::ModuleNotFound { module: path.into(), package: path.into() });
+    }
+    match py.import(path) {
+        Ok(m) => Ok(m.into_any()),
+        Err(e) if e.is_instance_of::<PyModuleNotFoundError>(py) && missing_module(py, &e).as_deref() == Some(path) => {
+            // `pkg.Class.attr`: import the longest importable prefix, walk the rest as attributes.
+            match path.rsplit_once('.') {
+                Some((parent, last)) => {
+                    let owner = import_path(py, parent)?;
+                    owner.getattr(last).map_err(|_| not_found(path))
+                }
+                None => Err(not_found(path)),
+            }
+        }
+        Err(e) if e.is_instance_of::<PyModuleNotFoundError>(py) && missing_module(py, &e).is_some_and(|m| path.starts_with(&format!("{m}."))) => {
+            Err(not_found(&missing_module(py, &e).unwrap_or_default()))
+        }
+        Err(e) => Err(py_err(py, e)),
+    }
+}
+
+fn missing_module(py: Python<'_>, e: &PyErr) -> Option<String> {
+    e.value(py).getattr("name").ok()?.extract().ok()
+}
+
+fn not_found(module: &str) -> Error {
+    Error::ModuleNotFound { module: module.into(), package: module.split('.').next().unwrap_or(module).into() }
+}
+
+/// `obj.name`, with a "did you mean" when the attribute does not exist.
+pub(crate) fn getattr<'py>(obj: &Bound<'py, PyAny>, owner_name: &str, name: &str) -> Result<Bound<'py, PyAny>> {
+    let py = obj.py();
+    obj.getattr(name).map_err(|e| {
+        if !e.is_instance_of::<PyAttributeError>(py) {
+            return py_err(py, e);
+        }
+        let names: Vec<String> = obj
+            .dir()
+            .ok()
+            .map(|d: Bound<'_, PyList>| d.iter().filter_map(|n| n.extract().ok()).collect())
+            .unwrap_or_default();
+        let suggestion = closest(name, names.iter().map(String::as_str)).map(str::to_owned);
+        Error::AttributeNotFound { owner: owner_name.into(), name: name.into(), suggestion }
+    })
+}

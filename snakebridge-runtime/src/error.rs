@@ -1,0 +1,289 @@
+//! The one error type of snakebridge.
+
+use std::fmt;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyTraceback, PyTuple, PyType};
+
+/// A `Result` whose error is [`enum@Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a ref handle no longer points at a live Python object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RefGone {
+    /// Released with [`release_ref`](crate::release_ref) or by dropping its last handle.
+    Released,
+    /// Not used within `SNAKEBRIDGE_REF_TTL_SECONDS`.
+    Expired,
+    /// Evicted because its session went over `SNAKEBRIDGE_REF_MAX` refs (least recently used first).
+    Evicted,
+    /// Its whole session was released.
+    SessionReleased,
+    /// No record of it: it was released long ago, or it never belonged to this process.
+    Unknown,
+}
+
+impl fmt::Display for RefGone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RefGone::Released => "it was released",
+            RefGone::Expired => "it expired (not used within SNAKEBRIDGE_REF_TTL_SECONDS)",
+            RefGone::Evicted => {
+                "it was evicted: its session went over SNAKEBRIDGE_REF_MAX refs and it was the least recently used"
+            }
+            RefGone::SessionReleased => "its session was released",
+            RefGone::Unknown => "it was released, expired or evicted, or never belonged to this process",
+        })
+    }
+}
+
+/// Every failure snakebridge reports.
+///
+/// Messages say what happened and, where there is something to do, what to do next.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Python raised an exception.
+    #[error("{0}")]
+    Python(Box<PythonError>),
+
+    /// The Python module could not be found.
+    #[error("Python module `{module}` was not found; install the package that provides it into the project venv (for example `.venv/bin/pip install {package}`), or check the spelling")]
+    ModuleNotFound {
+        /// The dotted module path that was asked for.
+        module: String,
+        /// The top-level package name, as a guess at what to install.
+        package: String,
+    },
+
+    /// The module or object has no such attribute.
+    #[error("`{owner}` has no attribute `{name}`{}", did_you_mean(suggestion))]
+    AttributeNotFound {
+        /// The module path or the type name of the object.
+        owner: String,
+        /// The attribute that was asked for.
+        name: String,
+        /// A close existing name, if there is one.
+        suggestion: Option<String>,
+    },
+
+    /// The attribute exists but cannot be called.
+    #[error("`{path}` is a `{type_name}`, which is not callable; use `get` to read it instead of `call`")]
+    NotCallable {
+        /// `module.name` or `Type.name`.
+        path: String,
+        /// The Python type of the attribute.
+        type_name: String,
+    },
+
+    /// A value did not have the shape or type a Rust conversion expected.
+    #[error("expected {expected}, found {found}{}", hint.as_deref().map(|h| format!("; {h}")).unwrap_or_default())]
+    Conversion {
+        /// What the conversion needed.
+        expected: String,
+        /// What it was given.
+        found: String,
+        /// What to do instead, if something can be suggested.
+        hint: Option<String>,
+    },
+
+    /// A value cannot cross between Rust and Python.
+    #[error("cannot serialize {type_name}: {message}; pass a supported type (see the `Value` docs), a `Ref` to a Python object, or explicit `snakebridge::bytes(..)`")]
+    Serialization {
+        /// The Rust or Python type that failed.
+        type_name: String,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// Tagged JSON wire data was malformed.
+    #[error("invalid wire data at `{path}`: {message}")]
+    InvalidWire {
+        /// A JSON pointer to the offending part (`/elements/2/data`).
+        path: String,
+        /// What was wrong with it.
+        message: String,
+    },
+
+    /// The ref's Python object is gone.
+    #[error("ref {ref_id} (session {session_id}) is no longer available: {reason}; create the object again, or hold it in an explicit `Session` and raise SNAKEBRIDGE_REF_MAX / SNAKEBRIDGE_REF_TTL_SECONDS if it must live longer")]
+    RefNotFound {
+        /// The ref id.
+        ref_id: String,
+        /// The session the ref belongs to.
+        session_id: String,
+        /// Why it is gone.
+        reason: RefGone,
+    },
+
+    /// A ref was used in a session other than the one that owns it.
+    #[error("ref {ref_id} belongs to session {expected_session} but was used in session {actual_session}; run the call inside `with_session` for that session (`Session::join(\"{expected_session}\")`) to share refs between threads")]
+    SessionMismatch {
+        /// The ref id.
+        ref_id: String,
+        /// The session that owns the ref.
+        expected_session: String,
+        /// The session the call ran in.
+        actual_session: String,
+    },
+
+    /// A ref payload was malformed.
+    #[error("invalid ref: {reason}; refs come from snakebridge calls or from their own wire format, do not build them by hand")]
+    InvalidRef {
+        /// What was wrong with it.
+        reason: String,
+    },
+
+    /// An explicit session id that no live `Session` holds.
+    #[error("no live session with id `{session_id}`; create it with `Session::with_id` before joining it from another thread")]
+    SessionNotFound {
+        /// The id that was asked for.
+        session_id: String,
+    },
+
+    /// The embedded interpreter could not be set up.
+    #[error("Python interpreter: {message}")]
+    Interpreter {
+        /// What went wrong and how to fix it.
+        message: String,
+    },
+}
+
+fn did_you_mean(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => String::new(),
+    }
+}
+
+impl Error {
+    /// The Python exception behind this error, if there is one.
+    pub fn as_python(&self) -> Option<&PythonError> {
+        match self {
+            Error::Python(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a Python exception of class `class` or of a subclass of it.
+    ///
+    /// `class` is a bare class name (`"ValueError"`) or a qualified one
+    /// (`"json.decoder.JSONDecodeError"`).
+    pub fn is_python(&self, class: &str) -> bool {
+        self.as_python().is_some_and(|e| e.is_instance_of(class))
+    }
+
+    /// Whether this is a Python exception that is an instance of the pyo3 exception type `T`.
+    ///
+    /// ```no_run
+    /// # fn f(e: snakebridge_runtime::Error) -> bool {
+    /// e.is::<pyo3::exceptions::PyValueError>()
+    /// # }
+    /// ```
+    pub fn is<T: pyo3::PyTypeInfo>(&self) -> bool {
+        self.as_python().is_some_and(|e| Python::attach(|py| e.exception.bind(py).is_instance_of::<T>()))
+    }
+
+    pub(crate) fn conversion(expected: impl Into<String>, found: impl Into<String>) -> Self {
+        Error::Conversion { expected: expected.into(), found: found.into(), hint: None }
+    }
+
+    pub(crate) fn invalid_wire(path: &str, message: impl Into<String>) -> Self {
+        Error::InvalidWire { path: if path.is_empty() { "/".into() } else { path.into() }, message: message.into() }
+    }
+}
+
+/// A Python exception, captured with everything needed to understand and match it.
+pub struct PythonError {
+    /// The exception's class name (`"UnicodeDecodeError"`).
+    pub class: String,
+    /// The module that defines the class (`"builtins"`, `"json.decoder"`).
+    pub module: String,
+    /// The qualified names of the class and every base class, most derived first
+    /// (`["UnicodeDecodeError", "UnicodeError", "ValueError", "Exception", "BaseException", "object"]`).
+    pub bases: Vec<String>,
+    /// `str(exception)`.
+    pub message: String,
+    /// The formatted Python traceback, when there is one.
+    pub traceback: Option<String>,
+    exception: Py<pyo3::exceptions::PyBaseException>,
+}
+
+impl PythonError {
+    /// Captures a pyo3 error.
+    pub fn from_pyerr(py: Python<'_>, err: PyErr) -> Self {
+        let value = err.value(py);
+        let ty: Bound<'_, PyType> = value.get_type();
+        let class = ty.qualname().map(|s| s.to_string()).unwrap_or_else(|_| "<unknown>".into());
+        let module = ty.module().map(|s| s.to_string()).unwrap_or_else(|_| "builtins".into());
+        let mro: Bound<'_, PyTuple> = ty.mro();
+        let bases = mro
+            .iter()
+            .filter_map(|t| t.cast_into::<PyType>().ok())
+            .map(|t| qualified_name(&t))
+            .collect();
+        let message = value.str().map(|s| s.to_string()).unwrap_or_default();
+        let traceback = err.traceback(py).and_then(|tb: Bound<'_, PyTraceback>| tb.format().ok());
+        PythonError { class, module, bases, message, traceback, exception: err.into_value(py) }
+    }
+
+    /// Whether the exception is an instance of `class` (bare or qualified name), subclasses included.
+    pub fn is_instance_of(&self, class: &str) -> bool {
+        self.bases.iter().any(|b| b == class || b.rsplit('.').next() == Some(class))
+    }
+
+    /// The exception object itself, to inspect attributes such as `errno` or `args`.
+    pub fn exception(&self) -> &Py<pyo3::exceptions::PyBaseException> {
+        &self.exception
+    }
+}
+
+fn qualified_name(ty: &Bound<'_, PyType>) -> String {
+    let name = ty.qualname().map(|s| s.to_string()).unwrap_or_default();
+    match ty.module().map(|s| s.to_string()) {
+        Ok(m) if m != "builtins" => format!("{m}.{name}"),
+        _ => name,
+    }
+}
+
+impl fmt::Debug for PythonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PythonError")
+            .field("class", &self.class)
+            .field("module", &self.module)
+            .field("bases", &self.bases)
+            .field("message", &self.message)
+            .field("traceback", &self.traceback)
+            .finish()
+    }
+}
+
+impl fmt::Display for PythonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.module == "builtins" {
+            write!(f, "Python {}: {}", self.class, self.message)
+        } else {
+            write!(f, "Python {}.{}: {}", self.module, self.class, self.message)
+        }
+    }
+}
+
+impl std::error::Error for PythonError {}
+
+impl From<PythonError> for Error {
+    fn from(e: PythonError) -> Self {
+        Error::Python(Box::new(e))
+    }
+}
+
+/// Captures a pyo3 error as an [`enum@Error`].
+pub(crate) fn py_err(py: Python<'_>, err: PyErr) -> Error {
+    Error::from(PythonError::from_pyerr(py, err))
+}
+
+impl From<PyErr> for Error {
+    fn from(err: PyErr) -> Self {
+        Python::attach(|py| py_err(py, err))
+    }
+}

@@ -1,0 +1,229 @@
+//! The embedded CPython interpreter: lazy start-up and venv discovery.
+//!
+//! The venv is found in this order: `SNAKEBRIDGE_VENV`, [`RuntimeConfig::venv`], a `.venv`
+//! in the project root (the nearest ancestor of the working directory that holds one),
+//! `VIRTUAL_ENV`. Its site-packages are added with `site.addsitedir`, so `.pth` files
+//! (editable installs) work as they do in the venv's own interpreter.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use pyo3::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// Options for starting the interpreter; pass them to [`init`] before the first call.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RuntimeConfig {
+    /// The venv to use when `SNAKEBRIDGE_VENV` is not set.
+    pub venv: Option<PathBuf>,
+    /// Where to look for `.venv` instead of the working directory and its ancestors.
+    pub project_root: Option<PathBuf>,
+}
+
+impl RuntimeConfig {
+    /// A configuration that uses `venv`.
+    pub fn with_venv(venv: impl Into<PathBuf>) -> Self {
+        RuntimeConfig { venv: Some(venv.into()), ..Self::default() }
+    }
+
+    /// A configuration that looks for `.venv` in `root`.
+    pub fn with_project_root(root: impl Into<PathBuf>) -> Self {
+        RuntimeConfig { project_root: Some(root.into()), ..Self::default() }
+    }
+}
+
+/// What the interpreter started with.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct InterpreterInfo {
+    /// `sys.version`.
+    pub version: String,
+    /// `(major, minor)`.
+    pub version_info: (u8, u8),
+    /// The venv whose site-packages were added, and how it was found.
+    pub venv: Option<(PathBuf, VenvSource)>,
+    /// `sys.prefix` of the embedded interpreter.
+    pub prefix: PathBuf,
+}
+
+/// Where the venv came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VenvSource {
+    /// The `SNAKEBRIDGE_VENV` environment variable.
+    EnvVar,
+    /// [`RuntimeConfig::venv`].
+    Config,
+    /// A `.venv` directory in the project root.
+    ProjectDir,
+    /// The `VIRTUAL_ENV` environment variable (an activated venv).
+    VirtualEnv,
+}
+
+static STARTED: OnceLock<std::result::Result<InterpreterInfo, String>> = OnceLock::new();
+
+/// Starts the interpreter with `config`, unless it has already started.
+///
+/// Calls start it lazily with the default configuration, so calling this is only needed to
+/// choose a venv from code. Returns what the interpreter started with; an error when the venv
+/// does not fit the interpreter or Python cannot start.
+pub fn init(config: RuntimeConfig) -> Result<&'static InterpreterInfo> {
+    STARTED
+        .get_or_init(|| start(&config))
+        .as_ref()
+        .map_err(|message| Error::Interpreter { message: message.clone() })
+}
+
+/// Makes sure the interpreter runs; the entry point of every call.
+#[inline]
+pub(crate) fn ensure() -> Result<()> {
+    match STARTED.get() {
+        Some(Ok(_)) => Ok(()),
+        _ => init(RuntimeConfig::default()).map(|_| ()),
+    }
+}
+
+/// Runs `f` attached to the interpreter, starting it first if needed.
+#[inline]
+pub(crate) fn with_gil<R>(f: impl for<'py> FnOnce(Python<'py>) -> Result<R>) -> Result<R> {
+    ensure()?;
+    Python::attach(f)
+}
+
+fn start(config: &RuntimeConfig) -> std::result::Result<InterpreterInfo, String> {
+    check_python_home()?;
+    let venv = discover_venv(config)?;
+    Python::initialize();
+    Python::attach(|py| {
+        let sys = py.import("sys").map_err(|e| format!("cannot import sys: {e}"))?;
+        let vi: (u8, u8) = sys
+            .getattr("version_info")
+            .and_then(|v| Ok((v.get_item(0)?.extract()?, v.get_item(1)?.extract()?)))
+            .map_err(|e| e.to_string())?;
+        let version: String = sys.getattr("version").and_then(|v| v.extract()).map_err(|e| e.to_string())?;
+        let prefix: PathBuf = sys.getattr("prefix").and_then(|v| v.extract()).map_err(|e| e.to_string())?;
+        if let Some((path, source)) = &venv {
+            let site = site_packages(path, vi)?;
+            py.import("site")
+                .and_then(|site_mod| site_mod.call_method1("addsitedir", (site.to_string_lossy().as_ref(),)))
+                .map_err(|e| format!("cannot add {} to sys.path: {e}", site.display()))?;
+            tracing::debug!(venv = %path.display(), ?source, "snakebridge: using venv");
+        }
+        Ok(InterpreterInfo { version, version_info: vi, venv, prefix })
+    })
+}
+
+/// Python aborts the process when `PYTHONHOME` points nowhere; say so instead.
+fn check_python_home() -> std::result::Result<(), String> {
+    if let Some(home) = std::env::var_os("PYTHONHOME") {
+        let home = PathBuf::from(home);
+        let prefix = home.to_string_lossy().split(':').next().map(PathBuf::from).unwrap_or(home.clone());
+        if !prefix.join("lib").is_dir() && !prefix.join("Lib").is_dir() {
+            return Err(format!(
+                "PYTHONHOME is set to {} but that holds no Python standard library; unset PYTHONHOME or point it at a Python installation",
+                home.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn discover_venv(config: &RuntimeConfig) -> std::result::Result<Option<(PathBuf, VenvSource)>, String> {
+    if let Some(v) = std::env::var_os("SNAKEBRIDGE_VENV").filter(|v| !v.is_empty()) {
+        return checked(PathBuf::from(v), VenvSource::EnvVar, "SNAKEBRIDGE_VENV").map(Some);
+    }
+    if let Some(v) = &config.venv {
+        return checked(v.clone(), VenvSource::Config, "RuntimeConfig::venv").map(Some);
+    }
+    let root = match &config.project_root {
+        Some(r) => Some(r.clone()),
+        None => std::env::current_dir().ok(),
+    };
+    if let Some(found) = root.as_deref().and_then(find_project_venv) {
+        return Ok(Some((found, VenvSource::ProjectDir)));
+    }
+    if let Some(v) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
+        return checked(PathBuf::from(v), VenvSource::VirtualEnv, "VIRTUAL_ENV").map(Some);
+    }
+    Ok(None)
+}
+
+fn checked(path: PathBuf, source: VenvSource, what: &str) -> std::result::Result<(PathBuf, VenvSource), String> {
+    if path.join("pyvenv.cfg").is_file() {
+        Ok((path, source))
+    } else {
+        Err(format!(
+            "{what} is {} but that is not a venv (no pyvenv.cfg); create it with `python3 -m venv {}` or fix the path",
+            path.display(),
+            path.display()
+        ))
+    }
+}
+
+/// The nearest `.venv` at `start` or above it; the search stops at a repository root.
+fn find_project_venv(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let venv = dir.join(".venv");
+        if venv.join("pyvenv.cfg").is_file() {
+            return Some(venv);
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+fn site_packages(venv: &Path, (major, minor): (u8, u8)) -> std::result::Result<PathBuf, String> {
+    let windows = venv.join("Lib").join("site-packages");
+    if windows.is_dir() {
+        return Ok(windows);
+    }
+    let unix = venv.join("lib").join(format!("python{major}.{minor}")).join("site-packages");
+    if unix.is_dir() {
+        return Ok(unix);
+    }
+    let other = std::fs::read_dir(venv.join("lib"))
+        .ok()
+        .and_then(|entries| entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).find(|n| n.starts_with("python")));
+    Err(match other {
+        Some(found) => format!(
+            "the venv {} was made for {found} but the embedded interpreter is Python {major}.{minor}; recreate it with `python{major}.{minor} -m venv {}`",
+            venv.display(),
+            venv.display()
+        ),
+        None => format!("the venv {} has no site-packages directory; recreate it with `python3 -m venv {}`", venv.display(), venv.display()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_venv_in_an_ancestor() {
+        let root = std::env::temp_dir().join(format!("sb-venv-{}", std::process::id()));
+        let deep = root.join("a").join("b");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::create_dir_all(root.join(".venv")).unwrap();
+        std::fs::write(root.join(".venv").join("pyvenv.cfg"), "home = /usr\n").unwrap();
+        assert_eq!(find_project_venv(&deep), Some(root.join(".venv")));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_path_without_pyvenv_cfg_is_rejected_with_the_fix() {
+        let err = checked(PathBuf::from("/nonexistent/venv"), VenvSource::EnvVar, "SNAKEBRIDGE_VENV").unwrap_err();
+        assert!(err.contains("python3 -m venv"), "{err}");
+    }
+
+    #[test]
+    fn wrong_python_version_names_both() {
+        let root = std::env::temp_dir().join(format!("sb-venv-ver-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("lib").join("python3.99").join("site-packages")).unwrap();
+        let err = site_packages(&root, (3, 11)).unwrap_err();
+        assert!(err.contains("python3.99") && err.contains("3.11"), "{err}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}

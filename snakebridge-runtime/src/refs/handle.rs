@@ -1,0 +1,135 @@
+//! [`Ref`], the handle Rust holds for a Python object.
+
+use std::fmt;
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+
+use super::{registry, RefId};
+use crate::error::{Error, Result, RefGone};
+use crate::session::{self, SessionId};
+
+/// A handle to a Python object owned by a session.
+///
+/// Cheap to clone and `Send`: the object itself stays in the registry. It is released when
+/// the last handle minted by snakebridge is dropped, on [`release_ref`](crate::release_ref),
+/// when its session is released, or by the TTL and LRU limits. Using a ref in a session that
+/// does not own it is [`Error::SessionMismatch`]; using one whose object is gone is
+/// [`Error::RefNotFound`].
+///
+/// A ref read back from the wire format does not own the object: dropping it releases nothing.
+#[derive(Clone)]
+pub struct Ref(pub(crate) Arc<RefInner>);
+
+pub(crate) struct RefInner {
+    pub(crate) id: RefId,
+    pub(crate) session: SessionId,
+    pub(crate) type_name: Box<str>,
+    pub(crate) python_module: Option<Box<str>>,
+    pub(crate) library: Option<Box<str>>,
+    owned: bool,
+}
+
+impl Drop for RefInner {
+    fn drop(&mut self) {
+        if self.owned {
+            registry().release(&self.session, self.id, RefGone::Released);
+        }
+    }
+}
+
+impl Ref {
+    /// Registers `obj` in `session` and returns the owning handle.
+    pub(crate) fn register(obj: &Bound<'_, PyAny>, session: SessionId) -> Ref {
+        let ty = obj.get_type();
+        let type_name = ty.qualname().map(|s| s.to_string()).unwrap_or_else(|_| "object".into());
+        let python_module = ty.module().ok().map(|s| s.to_string().into_boxed_str());
+        let library = python_module.as_deref().map(|m| m.split('.').next().unwrap_or(m).into());
+        let id = registry().insert(&session, obj.clone().unbind());
+        Ref(Arc::new(RefInner { id, session, type_name: type_name.into(), python_module, library, owned: true }))
+    }
+
+    /// A handle that does not own the object (read back from the wire).
+    pub(crate) fn borrowed(
+        id: RefId,
+        session: SessionId,
+        type_name: Option<String>,
+        python_module: Option<String>,
+        library: Option<String>,
+    ) -> Ref {
+        Ref(Arc::new(RefInner {
+            id,
+            session,
+            type_name: type_name.unwrap_or_else(|| "object".into()).into(),
+            python_module: python_module.map(Into::into),
+            library: library.map(Into::into),
+            owned: false,
+        }))
+    }
+
+    /// The ref id, `ref_` and 32 hex digits.
+    pub fn id(&self) -> String {
+        self.0.id.to_string()
+    }
+
+    /// The id of the session that owns the object.
+    pub fn session_id(&self) -> &str {
+        &self.0.session
+    }
+
+    /// The Python type's qualified name (`"PosixPath"`).
+    pub fn type_name(&self) -> &str {
+        &self.0.type_name
+    }
+
+    /// The module that defines the object's type (`"pathlib"`).
+    pub fn python_module(&self) -> Option<&str> {
+        self.0.python_module.as_deref()
+    }
+
+    /// The top-level package of [`Ref::python_module`] (`"numpy"` for `numpy.ndarray`).
+    pub fn library(&self) -> Option<&str> {
+        self.0.library.as_deref()
+    }
+
+    /// Whether the object is still alive in the registry.
+    pub fn is_alive(&self) -> bool {
+        registry().contains(&self.0.session, self.0.id)
+    }
+
+    /// The Python object, checked against the session the current call runs in.
+    pub fn bind<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        let current = session::effective_session_id();
+        if *current != *self.0.session {
+            return Err(Error::SessionMismatch {
+                ref_id: self.id(),
+                expected_session: self.0.session.to_string(),
+                actual_session: current.to_string(),
+            });
+        }
+        registry().get(py, &self.0.session, self.0.id)
+    }
+}
+
+impl PartialEq for Ref {
+    fn eq(&self, other: &Ref) -> bool {
+        self.0.id == other.0.id && self.0.session == other.0.session
+    }
+}
+
+impl Eq for Ref {}
+
+impl std::hash::Hash for Ref {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.id.hash(state);
+    }
+}
+
+impl fmt::Debug for Ref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.python_module() {
+            Some(m) if m != "builtins" => write!(f, "<Ref {m}.{} {} in {}>", self.type_name(), self.0.id, self.0.session),
+            _ => write!(f, "<Ref {} {} in {}>", self.type_name(), self.0.id, self.0.session),
+        }
+    }
+}

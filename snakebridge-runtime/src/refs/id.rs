@@ -1,0 +1,65 @@
+//! Ref ids that cannot be guessed.
+
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::LazyLock;
+
+/// 128 bits: a counter run through two keyed SipHash instances seeded from the OS's
+/// randomness (std's `RandomState`), so ids are unique in the process and unpredictable
+/// to anyone who sees others.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct RefId(pub(crate) u128);
+
+struct Keys(std::collections::hash_map::RandomState, std::collections::hash_map::RandomState);
+
+static KEYS: LazyLock<Keys> = LazyLock::new(|| Keys(Default::default(), Default::default()));
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl RefId {
+    pub(crate) fn new() -> RefId {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let keys = &*KEYS;
+        let mut a = keys.0.build_hasher();
+        a.write_u64(n);
+        let mut b = keys.1.build_hasher();
+        b.write_u64(n);
+        RefId(((a.finish() as u128) << 64) | b.finish() as u128)
+    }
+
+    /// Parses the text form, `ref_` and 32 lowercase hex digits.
+    pub(crate) fn parse(s: &str) -> Option<RefId> {
+        let hex = s.strip_prefix("ref_")?;
+        if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u128::from_str_radix(hex, 16).ok().map(RefId)
+    }
+}
+
+impl fmt::Display for RefId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ref_{:032x}", self.0)
+    }
+}
+
+impl fmt::Debug for RefId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_distinct_and_parse_back() {
+        let a = RefId::new();
+        let b = RefId::new();
+        assert_ne!(a, b);
+        assert_eq!(RefId::parse(&a.to_string()), Some(a));
+        assert_eq!(RefId::parse("ref_xyz"), None);
+        assert_eq!(RefId::parse("abc"), None);
+    }
+}

@@ -1,0 +1,240 @@
+//! Rust → Python, directly (no JSON on the in-process path).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyComplex, PyDate, PyDateTime, PyDict, PyFrozenSet, PyList, PySet, PyTime, PyTuple, PyType, PyTzInfo};
+use pyo3::IntoPyObjectExt;
+
+use super::{Bytes, Date, DateTime, Int, Time, Value};
+use crate::error::{py_err, Result};
+use crate::refs::Ref;
+
+/// Converts a Rust value into a Python object.
+///
+/// Implemented for numbers, strings, `bool`, `Option`, `Vec`/slices/arrays (→ `list`),
+/// tuples (→ `tuple`), maps (→ `dict`), sets (→ `set`), [`Bytes`] (→ `bytes`), [`Value`],
+/// [`Ref`] (→ the object itself, checked against the current session) and [`Serde`](super::Serde)
+/// for any `serde` type.
+pub trait ToPython {
+    /// Converts `self`.
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>>;
+}
+
+impl<T: ToPython + ?Sized> ToPython for &T {
+    #[inline]
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        (**self).to_python(py)
+    }
+}
+
+impl<T: ToPython + ?Sized> ToPython for Box<T> {
+    #[inline]
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        (**self).to_python(py)
+    }
+}
+
+macro_rules! via_pyo3 {
+    ($($t:ty),*) => {$(
+        impl ToPython for $t {
+            #[inline]
+            fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+                self.into_bound_py_any(py).map_err(|e| py_err(py, e))
+            }
+        }
+    )*};
+}
+via_pyo3!(bool, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, str, String, char);
+
+impl ToPython for () {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        Ok(py.None().into_bound(py))
+    }
+}
+
+impl<T: ToPython> ToPython for Option<T> {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        match self {
+            Some(v) => v.to_python(py),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+}
+
+fn list<'py, T: ToPython>(py: Python<'py>, items: &[T]) -> Result<Bound<'py, PyAny>> {
+    let converted = items.iter().map(|i| i.to_python(py)).collect::<Result<Vec<_>>>()?;
+    Ok(PyList::new(py, converted).map_err(|e| py_err(py, e))?.into_any())
+}
+
+impl<T: ToPython> ToPython for [T] {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        list(py, self)
+    }
+}
+
+impl<T: ToPython> ToPython for Vec<T> {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        list(py, self)
+    }
+}
+
+impl<T: ToPython, const N: usize> ToPython for [T; N] {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        list(py, self)
+    }
+}
+
+fn dict<'py, K: ToPython, V: ToPython>(py: Python<'py>, items: impl Iterator<Item = (K, V)>) -> Result<Bound<'py, PyAny>> {
+    let d = PyDict::new(py);
+    for (k, v) in items {
+        d.set_item(k.to_python(py)?, v.to_python(py)?).map_err(|e| py_err(py, e))?;
+    }
+    Ok(d.into_any())
+}
+
+impl<K: ToPython, V: ToPython, S> ToPython for HashMap<K, V, S> {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        dict(py, self.iter())
+    }
+}
+
+impl<K: ToPython, V: ToPython> ToPython for BTreeMap<K, V> {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        dict(py, self.iter())
+    }
+}
+
+fn set<'py, T: ToPython>(py: Python<'py>, items: impl Iterator<Item = T>) -> Result<Bound<'py, PyAny>> {
+    let s = PySet::empty(py).map_err(|e| py_err(py, e))?;
+    for item in items {
+        s.add(item.to_python(py)?).map_err(|e| py_err(py, e))?;
+    }
+    Ok(s.into_any())
+}
+
+impl<T: ToPython, S> ToPython for HashSet<T, S> {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        set(py, self.iter())
+    }
+}
+
+impl<T: ToPython> ToPython for BTreeSet<T> {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        set(py, self.iter())
+    }
+}
+
+macro_rules! tuple_to_python {
+    ($($T:ident $i:tt),+) => {
+        impl<$($T: ToPython),+> ToPython for ($($T,)+) {
+            fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+                let items = [$(self.$i.to_python(py)?),+];
+                Ok(PyTuple::new(py, items).map_err(|e| py_err(py, e))?.into_any())
+            }
+        }
+    };
+}
+tuple_to_python!(A 0);
+tuple_to_python!(A 0, B 1);
+tuple_to_python!(A 0, B 1, C 2);
+tuple_to_python!(A 0, B 1, C 2, D 3);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5);
+
+impl ToPython for Bytes {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        Ok(PyBytes::new(py, &self.0).into_any())
+    }
+}
+
+impl ToPython for Int {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        match self.as_i64() {
+            Some(v) => v.to_python(py),
+            None => {
+                let builtins = py.import("builtins").map_err(|e| py_err(py, e))?;
+                builtins.getattr("int").and_then(|int| int.call1((self.to_string(),))).map_err(|e| py_err(py, e))
+            }
+        }
+    }
+}
+
+impl ToPython for Ref {
+    #[inline]
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        self.bind(py)
+    }
+}
+
+fn tzinfo<'py>(py: Python<'py>, offset: Option<i32>) -> Result<Option<Bound<'py, PyTzInfo>>> {
+    let Some(secs) = offset else { return Ok(None) };
+    let delta = std::time::Duration::from_secs(secs.unsigned_abs() as u64);
+    let tz = if secs >= 0 {
+        PyTzInfo::fixed_offset(py, delta)
+    } else {
+        static TIMEDELTA: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        TIMEDELTA
+            .import(py, "datetime", "timedelta")
+            .and_then(|td| td.call1((0, secs)))
+            .and_then(|d| d.cast_into::<pyo3::types::PyDelta>().map_err(Into::into))
+            .and_then(|d| PyTzInfo::fixed_offset(py, d))
+    };
+    tz.map(Some).map_err(|e| py_err(py, e))
+}
+
+impl ToPython for Date {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        PyDate::new(py, self.year, self.month, self.day).map(Bound::into_any).map_err(|e| py_err(py, e))
+    }
+}
+
+impl ToPython for Time {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        let tz = tzinfo(py, self.utc_offset)?;
+        PyTime::new(py, self.hour, self.minute, self.second, self.microsecond, tz.as_ref())
+            .map(Bound::into_any)
+            .map_err(|e| py_err(py, e))
+    }
+}
+
+impl ToPython for DateTime {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        let (d, t) = (&self.date, &self.time);
+        let tz = tzinfo(py, t.utc_offset)?;
+        PyDateTime::new(py, d.year, d.month, d.day, t.hour, t.minute, t.second, t.microsecond, tz.as_ref())
+            .map(Bound::into_any)
+            .map_err(|e| py_err(py, e))
+    }
+}
+
+impl ToPython for Value {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        let err = |e| py_err(py, e);
+        Ok(match self {
+            Value::None => py.None().into_bound(py),
+            Value::Bool(b) => b.to_python(py)?,
+            Value::Int(i) => i.to_python(py)?,
+            Value::Float(f) => f.to_python(py)?,
+            Value::Str(s) => s.to_python(py)?,
+            Value::Bytes(b) => b.to_python(py)?,
+            Value::List(items) => list(py, items)?,
+            Value::Tuple(items) => {
+                let converted = items.iter().map(|i| i.to_python(py)).collect::<Result<Vec<_>>>()?;
+                PyTuple::new(py, converted).map_err(err)?.into_any()
+            }
+            Value::Dict(items) => dict(py, items.iter().map(|(k, v)| (k, v)))?,
+            Value::Set(items) => set(py, items.iter())?,
+            Value::FrozenSet(items) => {
+                let converted = items.iter().map(|i| i.to_python(py)).collect::<Result<Vec<_>>>()?;
+                PyFrozenSet::new(py, converted).map_err(err)?.into_any()
+            }
+            Value::DateTime(d) => d.to_python(py)?,
+            Value::Date(d) => d.to_python(py)?,
+            Value::Time(t) => t.to_python(py)?,
+            Value::Complex { re, im } => PyComplex::from_doubles(py, *re, *im).into_any(),
+            Value::Ref(r) => r.to_python(py)?,
+        })
+    }
+}

@@ -1,0 +1,29 @@
+//! # snakebridge
+//!
+//! Use any Python library from Rust. CPython runs inside your process (through pyo3); values
+//! cross directly, objects that have no Rust form come back as [`Ref`] handles owned by a
+//! session, and every failure is a typed [`Error`] that says what to do.
+//!
+//! ```no_run
+//! use snakebridge::{args, call, method, Value};
+//!
+//! # fn main() -> snakebridge::Result<()> {
+//! let root: f64 = call("math", "sqrt", (16,))?.extract()?;
+//! let rounded = call("builtins", "round", args!(3.14159, ndigits = 2))?;
+//! let path = call("pathlib", "Path", ("/tmp",))?;          // a Ref: pathlib.Path has no Rust form
+//! let exists: bool = method(path.as_ref().unwrap(), "exists", ())?.extract()?;
+//! # Ok(()) }
+//! ```
+//!
+//! See the guide in `docs/` for values, refs and sessions, and errors.
+
+#![warn(missing_docs)]
+
+pub use snakebridge_runtime::*;
+
+/// Internals used by generated code. Not public API: may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use snakebridge_runtime::CachedFunction;
+    pub use snakebridge_runtime::pyo3;
+}
