@@ -8,6 +8,8 @@
 
 mod call;
 mod error;
+#[doc(hidden)]
+pub mod inline;
 mod interpreter;
 mod refs;
 mod session;
