@@ -45,17 +45,15 @@ pub fn block_source(tokens: TokenStream) -> syn::Result<BlockSource> {
 /// The source with Python's line structure taken from the token positions.
 fn layout(pieces: &[Piece]) -> String {
     let first_line = pieces[0].start.line;
-    // The indentation every line but the first shares (the first may follow `python! {`).
-    let mut base = usize::MAX;
+    // The indentation all lines share. The first line is always emitted unindented, because
+    // it may follow `python! {` on the macro's own line; its column counts when it is smaller.
+    let mut base = pieces[0].start.column;
     let mut line = first_line;
     for p in pieces {
         if p.start.line > line && p.depth == 0 {
             base = base.min(p.start.column);
         }
         line = line.max(p.end.line);
-    }
-    if base == usize::MAX {
-        base = 0;
     }
     let mut out = String::new();
     let mut line = first_line;
