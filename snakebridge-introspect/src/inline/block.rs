@@ -139,6 +139,12 @@ impl Walker {
     }
 
     fn interpolation(&mut self, hash: Span, next: Option<TokenTree>, depth: usize) -> syn::Result<()> {
+        // `# word` with a space is a Python comment, which Rust tokens cannot carry.
+        let spaced = next.as_ref().is_some_and(|n| {
+            let (h, s) = (hash.end(), n.span().start());
+            h.line > 0 && (h.line != s.line || h.column != s.column)
+        });
+        let next = if spaced { None } else { next };
         let (name, expr, end): (String, syn::Expr, Span) = match next {
             Some(TokenTree::Ident(ident)) => {
                 let name = format!("_sb_{}", ident.unraw());

@@ -82,3 +82,6 @@ fn logical_lines(input: &TokenStream) -> usize {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests;
