@@ -74,7 +74,7 @@ impl Gen {
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                let var = format_ident!("__sb_v{}", i);
+                let var = format_ident!("__sb_v{}", i, span = e.span());
                 quote_spanned!(e.span()=> let #var = &(#e);)
             })
             .collect()
@@ -83,7 +83,8 @@ impl Gen {
     /// The conversion of one interpolated value; a type without `ToPython` is reported at the
     /// user's expression.
     fn interp(&mut self, e: &syn::Expr) -> TokenStream {
-        let var = format_ident!("__sb_v{}", self.values.len());
+        // Spanned at the user's expression, so that a missing `ToPython` is reported there.
+        let var = format_ident!("__sb_v{}", self.values.len(), span = e.span());
         self.values.push(e.clone());
         let rt = rt();
         quote_spanned!(e.span()=> #rt::arg(__sb_py, #var)?)

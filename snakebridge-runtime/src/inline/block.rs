@@ -33,33 +33,41 @@ pub struct Block {
     filename: &'static str,
     first_line: u32,
     names: &'static [&'static str],
-    code: PyOnceLock<Py<PyAny>>,
+    compiled: PyOnceLock<Compiled>,
+}
+
+/// What a block's first run prepares: the code object and the interned variable names.
+struct Compiled {
+    code: Py<PyAny>,
+    names: Vec<Py<PyString>>,
 }
 
 impl Block {
     /// A block of `source`, at `first_line` of `filename`, whose interpolated values are bound
     /// to `names` (in order).
     pub const fn new(source: &'static str, filename: &'static str, first_line: u32, names: &'static [&'static str]) -> Self {
-        Block { source, filename, first_line, names, code: PyOnceLock::new() }
+        Block { source, filename, first_line, names, compiled: PyOnceLock::new() }
     }
 
     /// Runs the block with `values` bound to its names in a fresh namespace; returns the value
     /// of its last expression statement, `None` when it ends with another statement.
     pub fn run<'py>(&self, py: Python<'py>, values: Vec<Bound<'py, PyAny>>) -> Result<Bound<'py, PyAny>> {
-        let code = self.code.get_or_try_init(py, || self.compile(py))?.bind(py);
-        let namespace = PyDict::new(py);
-        check(py, namespace.set_item(pyo3::intern!(py, "__builtins__"), py.import("builtins")?))?;
-        check(py, namespace.set_item(pyo3::intern!(py, "__name__"), pyo3::intern!(py, "__python_block__")))?;
-        for (name, value) in self.names.iter().zip(values) {
-            check(py, namespace.set_item(PyString::intern(py, name), value))?;
-        }
+        let compiled = self.compiled.get_or_try_init(py, || self.compile(py))?;
+        static BUILTINS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         static EXEC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let builtins = check(py, BUILTINS.get_or_try_init(py, || py.import("builtins").map(|m| m.into_any().unbind())))?;
         let exec = check(py, EXEC.import(py, "builtins", "exec"))?;
-        check(py, exec.call1((code, &namespace)))?;
+        let namespace = PyDict::new(py);
+        check(py, namespace.set_item(pyo3::intern!(py, "__builtins__"), builtins))?;
+        check(py, namespace.set_item(pyo3::intern!(py, "__name__"), pyo3::intern!(py, "__python_block__")))?;
+        for (name, value) in compiled.names.iter().zip(values) {
+            check(py, namespace.set_item(name, value))?;
+        }
+        check(py, exec.call1((&compiled.code, &namespace)))?;
         Ok(check(py, namespace.get_item(pyo3::intern!(py, RESULT)))?.unwrap_or_else(|| py.None().into_bound(py)))
     }
 
-    fn compile(&self, py: Python<'_>) -> Result<Py<PyAny>> {
+    fn compile(&self, py: Python<'_>) -> Result<Compiled> {
         static COMPILE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         let compile = COMPILE.get_or_try_init(py, || {
             check(py, PyModule::from_code(py, COMPILER, c"<snakebridge python! compiler>", c"_snakebridge_block"))
@@ -67,6 +75,7 @@ impl Block {
                 .map(Bound::unbind)
         })?;
         let code = check(py, compile.bind(py).call1((self.source, self.filename, self.first_line, RESULT)))?;
-        Ok(code.unbind())
+        let names = self.names.iter().map(|n| PyString::intern(py, n).unbind()).collect();
+        Ok(Compiled { code: code.unbind(), names })
     }
 }
