@@ -142,6 +142,18 @@ pub enum Error {
         session_id: String,
     },
 
+    /// An array or buffer cannot be accessed the way it was asked: already borrowed, read-only,
+    /// or not contiguous where a slice was asked for.
+    #[error("cannot {action}: {reason}; {hint}")]
+    ArrayAccess {
+        /// What was attempted (`"borrow the numpy array for writing"`).
+        action: String,
+        /// Why it failed.
+        reason: String,
+        /// What to do instead.
+        hint: String,
+    },
+
     /// The embedded interpreter could not be set up.
     #[error("Python interpreter: {message}")]
     Interpreter {

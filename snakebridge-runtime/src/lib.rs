@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+pub mod array;
 mod call;
 mod error;
 mod interpreter;
