@@ -16,7 +16,7 @@ pub(crate) fn array_mismatch(dtype: &str, ndim: Option<usize>, obj: &Bound<'_, P
             "pass a numpy array, or convert with `NdArray::<_, _>::asarray(..)` (copies into a new {dtype} array)"
         ),
         Ok(arr) => {
-            let dtype_differs = !arr.dtype().str().is_ok_and(|s| s.to_string() == dtype);
+            let dtype_differs = !arr.dtype().str().is_ok_and(|s| s == dtype);
             let dims_differ = ndim.is_some_and(|n| n != arr.ndim());
             match (dtype_differs, dims_differ) {
                 (true, _) => format!(
