@@ -369,3 +369,21 @@ fn array_module_and_strided_memoryviews() {
     let shared: Buffer<u16> = call_as("builtins", "memoryview", (&numpy_memory,)).unwrap();
     assert_eq!(shared.data_address(), numpy_memory.data_address());
 }
+
+#[test]
+fn handles_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<NdArray1<f64>>();
+    send_sync::<AnyArray>();
+    send_sync::<Buffer<u8>>();
+
+    let array = NdArray::from_vec((0..1000).map(f64::from).collect::<Vec<_>>()).unwrap();
+    let workers: Vec<_> = (0..4)
+        .map(|i| {
+            let mine = array.clone();
+            std::thread::spawn(move || mine.view(|v| v[i * 100]).unwrap())
+        })
+        .collect();
+    let seen: Vec<f64> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    assert_eq!(seen, vec![0.0, 100.0, 200.0, 300.0]);
+}
