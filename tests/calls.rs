@@ -5,7 +5,7 @@ use snakebridge::{args, attr, call, call_ref, get, method, set_attr, Error, Valu
 #[test]
 fn call_get_method_attr_set_attr() {
     assert_eq!(call("math", "sqrt", (16,)).unwrap(), Value::Float(4.0));
-    assert_eq!(call("builtins", "round", args!(3.14159, ndigits = 2)).unwrap(), Value::Float(3.14));
+    assert_eq!(call("builtins", "round", args!(1.23456, ndigits = 2)).unwrap(), Value::Float(1.23));
     assert_eq!(get("math", "pi").unwrap().extract::<f64>().unwrap(), std::f64::consts::PI);
     assert_eq!(get("os", "sep").unwrap(), Value::from("/"));
 
