@@ -132,7 +132,7 @@ fn sessions_are_isolated_between_threads() {
     .join()
     .unwrap();
     assert!(matches!(err, Error::SessionMismatch { .. }), "{err:?}");
-    assert!(err.to_string().contains("Session::join"), "{err}");
+    assert!(err.to_string().contains("explicit `Session`"), "{err}");
 
     // Explicit sessions are isolated from each other too.
     let a = Session::new();
@@ -140,6 +140,7 @@ fn sessions_are_isolated_between_threads() {
     let in_a = a.run(new_ref);
     let err = b.run(|| method(&in_a, "__repr__", ()).unwrap_err());
     assert!(matches!(err, Error::SessionMismatch { .. }), "{err:?}");
+    assert!(err.to_string().contains(&format!("Session::join(\"{}\")", a.id())), "{err}");
 }
 
 #[test]
