@@ -76,6 +76,24 @@ fn owned_ndarray_keeps_its_layout_and_memory() {
 }
 
 #[test]
+fn shaped_vec_crosses_without_copying() {
+    let data: Vec<i32> = (0..6).collect();
+    let address = data.as_ptr() as usize;
+    let matrix = NdArray2::from_shape_vec((2, 3), data).unwrap();
+    assert_eq!(matrix.data_address(), address);
+    let total: i64 = call_as("numpy", "sum", args!(&matrix)).unwrap();
+    assert_eq!(total, 15);
+    let column_sums: NdArray1<i64> = call_as("numpy", "sum", args!(&matrix, axis = 0, dtype = "int64")).unwrap();
+    assert_eq!(column_sums.to_vec().unwrap(), vec![3, 5, 7]);
+
+    let fortran = NdArray2::from_shape_vec((2, 3).f(), (0..6).map(f64::from).collect()).unwrap();
+    assert_eq!(fortran.view(|v| v[[1, 0]]).unwrap(), 1.0, "column-major: the second element is row 1");
+
+    let err = NdArray2::<u8>::from_shape_vec((4, 4), vec![0; 15]).unwrap_err();
+    assert!(matches!(err, Error::Conversion { .. }) && err.to_string().contains("15 elements"), "{err}");
+}
+
+#[test]
 fn numpy_result_is_a_ref_and_extracts_typed() {
     let result = call("numpy", "linspace", args!(0.0, 1.0, num = 5)).unwrap();
     assert!(snakebridge::is_ref(&result), "a plain call keeps the ndarray as a ref");

@@ -33,19 +33,39 @@ elements!(
     Complex32 => "complex64", Complex64 => "complex128",
 );
 
-/// The Rust element type for a numpy dtype name or scalar type name (`"float64"`,
-/// `"numpy.float64"`, `"np.double"`, `"float"`), the table the `#[python_module]` generator maps
-/// `NDArray[...]` annotations with. `None` for dtypes with no exact Rust counterpart
-/// (`float16`, `object`, `datetime64`, strings), which stay [`AnyArray`](super::AnyArray).
+/// The Rust element type for a numpy dtype or scalar type as annotations spell it
+/// (`"float64"`, `"np.double"`, `"np.dtype[np.float64]"`, `"NDArray[np.int32]"`,
+/// `"numpy.ndarray[Any, numpy.dtype[numpy.uint8]]"`): the table the `#[python_module]`
+/// generator maps `NDArray[...]` annotations with. `None` for dtypes with no exact Rust
+/// counterpart (`float16`, `object`, `datetime64`, strings, `Any`), which stay
+/// [`AnyArray`](super::AnyArray).
 ///
 /// ```
 /// use snakebridge_runtime::array::rust_element_for_dtype;
 /// assert_eq!(rust_element_for_dtype("np.float64"), Some("f64"));
-/// assert_eq!(rust_element_for_dtype("numpy.complex128"), Some("Complex64"));
+/// assert_eq!(rust_element_for_dtype("npt.NDArray[np.dtype[np.complex128]]"), Some("Complex64"));
+/// assert_eq!(rust_element_for_dtype("numpy.ndarray[Any, numpy.dtype[numpy.uint8]]"), Some("u8"));
+/// assert_eq!(rust_element_for_dtype("NDArray[Any]"), None);
 /// assert_eq!(rust_element_for_dtype("object"), None);
 /// ```
 pub fn rust_element_for_dtype(name: &str) -> Option<&'static str> {
-    let bare = name.rsplit('.').next().unwrap_or(name).trim();
+    let name = name.trim();
+    // `Outer[..., Inner]`: the element type is the last argument at the top level.
+    if let (Some(open), true) = (name.find('['), name.ends_with(']')) {
+        let inner = &name[open + 1..name.len() - 1];
+        let mut depth = 0_usize;
+        let mut last = 0;
+        for (i, c) in inner.char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth = depth.saturating_sub(1),
+                ',' if depth == 0 => last = i + 1,
+                _ => {}
+            }
+        }
+        return rust_element_for_dtype(&inner[last..]);
+    }
+    let bare = name.rsplit('.').next().unwrap_or(name);
     Some(match bare {
         "bool" | "bool_" => "bool",
         "int8" | "byte" => "i8",

@@ -2,7 +2,7 @@
 //!
 //! | Rust | Python | copies? |
 //! |---|---|---|
-//! | [`NdArray::from_vec`], [`NdArray::from_array`] | `numpy.ndarray` whose `base` owns the Rust allocation | no |
+//! | [`NdArray::from_vec`], [`NdArray::from_shape_vec`], [`NdArray::from_array`] | `numpy.ndarray` whose `base` owns the Rust allocation | no |
 //! | [`NdArray`] extracted from a result ([`call_as`](crate::call_as), [`Value::extract`](crate::Value::extract), [`NdArray::from_ref`]) | the same `ndarray` | no (dtype and dimensions are checked) |
 //! | [`NdArray::view`] / [`NdArray::view_mut`] / [`NdArray::with_slice`] | the array's memory, under numpy's borrow flags | no |
 //! | [`AnyArray`] → [`AnyArray::typed`] | any `ndarray`, typed later | no |

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use numpy::ndarray::{Array, Array1, ArrayBase, ArrayView, ArrayViewMut, Data, Dimension, Ix1, Ix2, IxDyn};
+use numpy::ndarray::{Array, Array1, ArrayBase, ArrayView, ArrayViewMut, Data, Dimension, Ix1, Ix2, IxDyn, StrideShape};
 use numpy::{PyArray, PyArrayMethods, PyReadonlyArray, PyReadwriteArray, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -92,6 +92,20 @@ impl<T: ArrayElement, D: Dimension> NdArray<T, D> {
             ensure_numpy(py)?;
             Ok(Self::wrap(PyArray::from_owned_array(py, array)))
         })
+    }
+
+    /// Hands `vec` to numpy as an array of `shape` **without copying**: `(2, 3)` for C order,
+    /// `(2, 3).f()` (`ndarray::ShapeBuilder`) for Fortran order.
+    ///
+    /// Fails with [`Error::Conversion`] when the shape does not hold exactly `vec.len()` elements.
+    pub fn from_shape_vec<Sh: Into<StrideShape<D>>>(shape: Sh, vec: Vec<T>) -> Result<Self> {
+        let len = vec.len();
+        let array = Array::from_shape_vec(shape, vec).map_err(|e| Error::Conversion {
+            expected: format!("a shape holding the Vec's {len} elements"),
+            found: e.to_string(),
+            hint: Some("give a shape whose dimensions multiply to the Vec's length".into()),
+        })?;
+        Self::from_array(array)
     }
 
     /// A new numpy array holding a **copy** of `view` (any `ndarray` storage: views, slices, `Arc` arrays).
