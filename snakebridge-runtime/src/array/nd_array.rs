@@ -1,9 +1,8 @@
 //! [`NdArray`], a typed handle to a numpy array that Rust and Python share without copying.
 
 use std::fmt;
-use std::marker::PhantomData;
 
-use numpy::ndarray::{Array, Array1, ArrayBase, ArrayView, ArrayViewMut, Data, Dimension, Ix1, Ix2, IxDyn, StrideShape};
+use numpy::ndarray::{Array, ArrayBase, ArrayView, ArrayViewMut, Data, Dimension, Ix1, Ix2, IxDyn, StrideShape};
 use numpy::{PyArray, PyArrayMethods, PyReadonlyArray, PyReadwriteArray, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -43,7 +42,6 @@ use crate::value::{FromPython, FromValue, ToPython, Value};
 /// used with [`method`](crate::method) or [`attr`](crate::attr).
 pub struct NdArray<T: ArrayElement, D: Dimension = IxDyn> {
     array: Py<PyArray<T, D>>,
-    _element: PhantomData<T>,
 }
 
 /// A one-dimensional [`NdArray`].
@@ -82,7 +80,7 @@ impl<T: ArrayElement> NdArray<T, Ix1> {
 
 impl<T: ArrayElement, D: Dimension> NdArray<T, D> {
     fn wrap(bound: Bound<'_, PyArray<T, D>>) -> Self {
-        NdArray { array: bound.unbind(), _element: PhantomData }
+        NdArray { array: bound.unbind() }
     }
 
     /// Hands an owned `ndarray::Array` to numpy **without copying**, in whatever memory order
@@ -286,13 +284,6 @@ impl<T: ArrayElement, D: Dimension> NdArray<T, D> {
     }
 }
 
-impl<T: ArrayElement> NdArray<T, Ix1> {
-    /// A **copy** of a 1-D array as an `ndarray::Array1`.
-    pub fn to_array1(&self) -> Result<Array1<T>> {
-        self.to_owned_array()
-    }
-}
-
 fn not_contiguous(action: &str) -> Error {
     Error::ArrayAccess {
         action: action.into(),
@@ -303,7 +294,7 @@ fn not_contiguous(action: &str) -> Error {
 
 impl<T: ArrayElement, D: Dimension> Clone for NdArray<T, D> {
     fn clone(&self) -> Self {
-        Python::attach(|py| NdArray { array: self.array.clone_ref(py), _element: PhantomData })
+        Python::attach(|py| NdArray { array: self.array.clone_ref(py) })
     }
 }
 
