@@ -184,22 +184,27 @@ impl ProjectConfig {
     /// The venv the project uses: `SNAKEBRIDGE_VENV`, the `venv` setting, the nearest existing
     /// `.venv` at or above the project root (as the runtime looks), else `<root>/.venv`.
     pub fn venv_path(&self) -> PathBuf {
+        self.venv_path_and_source().0
+    }
+
+    /// [`venv_path`](Self::venv_path) and a few words on where it came from.
+    pub fn venv_path_and_source(&self) -> (PathBuf, &'static str) {
         if let Some(v) = std::env::var_os("SNAKEBRIDGE_VENV").filter(|v| !v.is_empty()) {
-            return PathBuf::from(v);
+            return (PathBuf::from(v), "SNAKEBRIDGE_VENV");
         }
         if let Some(v) = &self.venv {
-            return v.clone();
+            return (v.clone(), "`venv` in [package.metadata.snakebridge]");
         }
         let root = std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone());
         for dir in root.ancestors() {
             if dir.join(".venv").join("pyvenv.cfg").is_file() {
-                return dir.join(".venv");
+                return (dir.join(".venv"), ".venv in the project");
             }
             if dir.join(".git").exists() {
                 break;
             }
         }
-        root.join(".venv")
+        (root.join(".venv"), "default location (not created yet)")
     }
 
     /// Where `snakebridge.lock` lives: next to the `Cargo.toml`.
