@@ -231,7 +231,8 @@ fn probe_nvidia(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
             for dir in view.list_dir("/proc/driver/nvidia/gpus").unwrap_or_default() {
                 let model = view
                     .read_file(&format!("/proc/driver/nvidia/gpus/{dir}/information"))
-                    .and_then(|t| after_label(&t, "Model:"))
+                    .and_then(|t| t.lines().find_map(|l| l.trim().strip_prefix("Model:").map(|m| m.trim().to_string())))
+                    .filter(|m| !m.is_empty())
                     .unwrap_or_else(|| "NVIDIA GPU".into());
                 info.gpus.push(Gpu { name: model, memory_mib: None, compute_capability: None });
             }
