@@ -6,6 +6,9 @@ use std::process::Command;
 
 use snakebridge::env::{generated_libraries, packages_hash, verify, Accelerator, HardwareInfo, Lock, ProjectConfig, PythonEnv, Severity};
 
+/// A change made to a freshly built lock.
+type Change = Box<dyn Fn(&mut Lock)>;
+
 /// The project venv the test suite runs with (scripts/test creates it with numpy).
 fn project_venv() -> PathBuf {
     std::env::var_os("SNAKEBRIDGE_VENV")
@@ -122,7 +125,7 @@ fn the_same_machine_is_compatible_even_in_strict_mode() {
 #[test]
 fn drift_that_may_work_is_a_warning() {
     let f = fixture();
-    let cases: Vec<(&str, Box<dyn Fn(&mut Lock)>)> = vec![
+    let cases: Vec<(&str, Change)> = vec![
         ("package version", Box::new(|l: &mut Lock| {
             l.python_packages.insert("numpy".into(), "1.0.0".into());
         })),
@@ -146,7 +149,7 @@ fn drift_that_may_work_is_a_warning() {
 #[test]
 fn incompatible_machines_are_errors() {
     let f = fixture();
-    let cases: Vec<(&str, &str, Box<dyn Fn(&mut Lock)>)> = vec![
+    let cases: Vec<(&str, &str, Change)> = vec![
         ("platform", "platform mismatch", Box::new(|l: &mut Lock| l.environment.platform.os = "windows".into())),
         ("cuda lock on this machine", "made for cuda", Box::new(|l: &mut Lock| {
             l.environment.hardware.accelerator = Accelerator::Cuda;

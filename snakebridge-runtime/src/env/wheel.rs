@@ -129,7 +129,7 @@ impl WheelConfig {
         }
         let Some(n) = Self::normalize_cuda_version(cuda_version) else { return "cpu".into() };
         let mut thresholds: Vec<&CudaThreshold> = self.cuda_thresholds.iter().collect();
-        thresholds.sort_by(|a, b| b.min.cmp(&a.min));
+        thresholds.sort_by_key(|t| std::cmp::Reverse(t.min));
         thresholds.iter().find(|t| n >= t.min).map(|t| t.variant.clone()).unwrap_or_else(|| "cpu".into())
     }
 }

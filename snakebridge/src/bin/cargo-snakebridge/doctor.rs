@@ -89,7 +89,7 @@ pub fn run(project: &ProjectConfig) -> u8 {
 
     let hw = HardwareInfo::probe();
     r.ok("Platform", &hw.platform);
-    r.ok("Accelerator", &hw.accelerator);
+    r.ok("Accelerator", hw.accelerator);
     if let Some(c) = &hw.cuda_version {
         r.ok("CUDA version", c);
     }
