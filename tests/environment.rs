@@ -123,6 +123,10 @@ fn bad_input_gets_the_right_exit_code_and_a_message() {
     let out = cli(root, &["verify", "--upgrade"]);
     assert_eq!(out.status.code(), Some(2));
 
+    let out = cli(root, &["doctor"]);
+    assert_eq!(out.status.code(), Some(1), "no venv is a problem: {}", text(&out));
+    assert!(text(&out).contains("does not exist") && text(&out).contains("fix: run `cargo snakebridge setup`"), "{}", text(&out));
+
     let out = cli(root, &["verify"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("no lock file") && text(&out).contains("cargo snakebridge setup"), "{}", text(&out));

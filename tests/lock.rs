@@ -120,6 +120,8 @@ fn the_same_machine_is_compatible_even_in_strict_mode() {
     assert!(v.findings.is_empty(), "{:?}", v.findings);
     assert_eq!((v.exit_code(false), v.exit_code(true)), (0, 0));
     assert!(v.checked.iter().any(|c| c.starts_with("numpy ")), "{:?}", v.checked);
+    assert!(f.lock().generator_unchanged());
+    assert!(v.into_result(true).is_ok());
 }
 
 #[test]
@@ -168,6 +170,8 @@ fn incompatible_machines_are_errors() {
         let errors: Vec<_> = v.errors().map(|e| e.message.clone()).collect();
         assert!(errors.iter().any(|e| e.contains(message)), "{what}: {errors:?}");
         assert_eq!(v.exit_code(false), 1, "{what}");
+        let err = v.into_result(false).unwrap_err();
+        assert!(matches!(&err, snakebridge::Error::Environment(e) if e.message.contains(message)), "{what}: {err}");
     }
     // No venv at all while the lock records an interpreter.
     let v = verify(&f.lock(), &f.hardware, None, &[]);

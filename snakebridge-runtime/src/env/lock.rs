@@ -188,6 +188,12 @@ impl Lock {
         }
     }
 
+    /// Whether the lock was written by this build's generator (the seed's
+    /// `verify_generator_unchanged?`).
+    pub fn generator_unchanged(&self) -> bool {
+        self.generator_hash == generator_hash()
+    }
+
     /// The lock as it is written: pretty JSON with a trailing newline.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).expect("a lock always serialises");

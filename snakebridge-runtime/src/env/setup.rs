@@ -198,6 +198,14 @@ pub fn setup(project: &ProjectConfig, options: &SetupOptions) -> Result<SetupRep
         report.created = true;
     }
     let details = env.inspect()?;
+    let embedded = embedded_python_version();
+    if details.major_minor().is_some_and(|v| v != embedded) {
+        return Err(EnvironmentError::new(
+            format!("the venv {} has Python {} but snakebridge embeds Python {}.{}, so the runtime cannot load its packages", env.venv.display(), details.version, embedded.0, embedded.1),
+            format!("remove {} and run `cargo snakebridge setup` with python{}.{} on PATH (or SNAKEBRIDGE_PYTHON)", env.venv.display(), embedded.0, embedded.1),
+        )
+        .into());
+    }
     report.missing = missing_packages(project, &details);
     if options.check {
         report.interpreter = Some(details);

@@ -124,3 +124,24 @@ pub(crate) fn run_with_timeout(cmd: &mut Command, timeout: Duration) -> Option<C
         stderr,
     })
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hanging_command_is_killed_and_said_so() {
+        let start = Instant::now();
+        let out = run_with_timeout(Command::new("sleep").arg("30"), Duration::from_millis(200)).expect("sleep starts");
+        assert!(start.elapsed() < Duration::from_secs(10));
+        assert!(!out.success && out.code.is_none(), "{out:?}");
+        assert!(out.stderr.contains("killed after"), "{out:?}");
+    }
+
+    #[test]
+    fn output_and_exit_codes_come_back() {
+        let out = run_with_timeout(Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]), Duration::from_secs(10)).unwrap();
+        assert_eq!((out.success, out.code, out.stdout.as_str(), out.stderr.as_str()), (false, Some(3), "out\n", "err\n"));
+        assert!(SystemSources::default().run("snakebridge-no-such-tool", &[]).is_none(), "a missing tool is None, not an error");
+    }
+}

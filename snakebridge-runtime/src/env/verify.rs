@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::environment_error::EnvironmentError;
 use super::hardware::{parse_capability, Accelerator, HardwareInfo};
 use super::lock::{generator_hash, Lock};
 use super::manifests::GeneratedLibrary;
@@ -70,6 +71,20 @@ impl Verification {
         } else {
             1
         }
+    }
+
+    /// The seed's `verify!`: `Ok` when compatible, else an [`EnvironmentError`] that lists
+    /// the errors (and, when `strict`, the warnings).
+    pub fn into_result(self, strict: bool) -> crate::Result<Self> {
+        if self.is_compatible(strict) {
+            return Ok(self);
+        }
+        let problems: Vec<String> = self.findings.iter().filter(|f| strict || f.severity == Severity::Error).map(|f| f.message.clone()).collect();
+        Err(EnvironmentError::new(
+            format!("the environment does not match snakebridge.lock: {}", problems.join("; ")),
+            "run `cargo snakebridge verify --verbose` for details",
+        )
+        .into())
     }
 
     fn error(&mut self, message: String) {
