@@ -36,6 +36,9 @@ fn project(deps: &str) -> tempfile::TempDir {
 fn setup_creates_a_venv_installs_six_and_writes_a_lock_that_verifies() {
     let dir = project("six = \">=1.16\"\njson = \"stdlib\"\n");
     let root = dir.path();
+    // A manifest as #[python_module] leaves in .snakebridge/: doctor lists it, the lock records it.
+    std::fs::create_dir(root.join(".snakebridge")).unwrap();
+    std::fs::write(root.join(".snakebridge/six.json"), "{\"module\": \"six\", \"functions\": [\"ensure_str\", \"ensure_text\", \"iteritems\"], \"classes\": [], \"submodules\": [\"moves\"]}\n").unwrap();
 
     let out = cli(root, &["setup", "--check"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -65,6 +68,8 @@ fn setup_creates_a_venv_installs_six_and_writes_a_lock_that_verifies() {
     let out = cli(root, &["doctor"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains(&format!("six>=1.16 (installed {six_version}) ✓")), "{}", text(&out));
+    assert!(text(&out).contains("six: 3 functions, 0 classes, 1 submodules (.snakebridge/six.json)"), "{}", text(&out));
+    assert_eq!(lock.libraries["six"].manifest.as_deref(), Some(".snakebridge/six.json"));
 
     // A package that does not exist: exit 1, the name and the fix, and the lock untouched.
     let before = std::fs::read_to_string(root.join("snakebridge.lock")).unwrap();

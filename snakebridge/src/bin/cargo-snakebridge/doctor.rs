@@ -120,7 +120,15 @@ pub fn run(project: &ProjectConfig) -> u8 {
             Some(p) => r.bad("Generated library", format!("{} ({}): {p}", lib.library, lib.manifest), "run `cargo snakebridge prepare`"),
             None => r.ok(
                 "Generated library",
-                format!("{} {}: {} functions, {} classes, {} submodules ({})", lib.library, lib.version.as_deref().unwrap_or(""), lib.functions, lib.classes, lib.submodules, lib.manifest),
+                format!(
+                    "{}{}: {} functions, {} classes, {} submodules ({})",
+                    lib.library,
+                    lib.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default(),
+                    lib.functions,
+                    lib.classes,
+                    lib.submodules,
+                    lib.manifest
+                ),
             ),
         }
     }
