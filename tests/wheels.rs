@@ -41,7 +41,7 @@ fn cuda(version: &'static str) -> HardwareInfo {
 
 #[test]
 fn variant_table_for_driver_cuda_versions() {
-    let table = [("11.6", "cpu"), ("11.7", "cu118"), ("11.8", "cu118"), ("12.0", "cu121"), ("12.1", "cu121"), ("12.2", "cu121"), ("12.3", "cu124"), ("12.4", "cu124"), ("12.8", "cu124"), ("13.0", "cu124")];
+    let table = [("11.6", "cpu"), ("11.7", "cu118"), ("11.8", "cu118"), ("12.0", "cu121"), ("12.1", "cu121"), ("12.2", "cu121"), ("12.3", "cu124"), ("12.4", "cu124"), ("12.8", "cu124"), ("13.0", "cu124"), ("N/A", "cpu")];
     for (cuda_version, variant) in table {
         let s = WheelSelector::new(WheelConfig::default(), cuda(cuda_version));
         assert_eq!(s.pytorch_variant(), variant, "driver CUDA {cuda_version}");

@@ -212,7 +212,11 @@ fn probe_nvidia(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
             }
             smi_ok = true;
             if let Some(banner) = view.run("nvidia-smi", &[]).filter(|o| o.success) {
-                info.cuda_version = after_label(&banner.stdout, "CUDA Version:");
+                match after_label(&banner.stdout, "CUDA Version:") {
+                    Some(v) if parse_capability(&v).is_some() => info.cuda_version = Some(v),
+                    Some(v) => info.notes.push(format!("nvidia-smi reports CUDA Version `{v}`, which is not a version")),
+                    None => {}
+                }
             }
         } else {
             let why = first_line(if out.stdout.trim().is_empty() { &out.stderr } else { &out.stdout });
