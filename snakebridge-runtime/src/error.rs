@@ -173,6 +173,19 @@ pub enum Error {
         /// What went wrong and how to fix it.
         message: String,
     },
+
+    /// The Python environment lacks declared packages or cannot be provisioned.
+    #[error("{0}")]
+    Environment(Box<crate::env::EnvironmentError>),
+
+    /// A configuration file (Cargo.toml metadata, `snakebridge.lock`, `wheel_variants.json`) is malformed.
+    #[error("{}: {message}", path.display())]
+    InvalidConfig {
+        /// The file that holds the mistake.
+        path: std::path::PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
 }
 
 fn share_hint(owner: &str) -> String {

@@ -8,6 +8,7 @@
 
 pub mod array;
 mod call;
+pub mod env;
 mod error;
 mod interpreter;
 mod refs;
