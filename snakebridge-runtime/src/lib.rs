@@ -6,7 +6,9 @@
 
 #![warn(missing_docs)]
 
+pub mod array;
 mod call;
+pub mod env;
 mod error;
 #[doc(hidden)]
 pub mod inline;
