@@ -63,7 +63,7 @@ fn expressions(c: &mut Criterion) {
     });
     group.bench_function("kwargs_call", |b| {
         b.iter(|| {
-            let x = black_box(3.14159_f64);
+            let x = black_box(1.23456_f64);
             python!(round(#x, ndigits = 2)).unwrap()
         })
     });

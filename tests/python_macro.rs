@@ -61,7 +61,7 @@ fn rust_expressions_in_parentheses() {
     let p = Point { x: 3.0, y: 4.0 };
     assert_eq!(f64_of(python!(math.hypot(#(p.x), #(p.y)))), 5.0);
     assert_eq!(i64_of(python!(abs(#(-(2_i64 + 5))))), 7);
-    let v = vec![1, 2, 3];
+    let v = [1, 2, 3];
     assert_eq!(i64_of(python!(sum(#(v.iter().map(|x| x * 10).collect::<Vec<_>>())))), 60);
 }
 
@@ -70,7 +70,7 @@ fn keyword_arguments_and_python_literals() {
     let data: BTreeMap<&str, i64> = [("b", 2), ("a", 1)].into_iter().collect();
     let text = str_of(python!(json.dumps(#data, indent = 2, sort_keys = True)));
     assert_eq!(text, "{\n  \"a\": 1,\n  \"b\": 2\n}");
-    assert_eq!(f64_of(python!(round(3.14159, ndigits = 2))), 3.14);
+    assert_eq!(f64_of(python!(round(1.23456, ndigits = 2))), 1.23);
     // A Rust keyword as a Python keyword-argument name.
     assert_eq!(str_of(python!(sorted(["b", "A", "c"], key = str.lower, reverse = True)[0])), "c");
 }

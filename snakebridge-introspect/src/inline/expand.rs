@@ -328,8 +328,15 @@ fn literal(lit: &Lit, span: Span) -> TokenStream {
         Lit::Bool(b) => return quote_spanned!(span=> #rt::boolean(__sb_py, #b)),
         Lit::None => return quote_spanned!(span=> #rt::none(__sb_py)),
         Lit::Int(digits) => quote!(#rt::int_literal(__sb_py, #digits)),
-        Lit::Float(f) => quote!(#rt::float_literal(__sb_py, #f)),
-        Lit::Imaginary(f) => quote!(#rt::imaginary_literal(__sb_py, #f)),
+        // As bits: exact, and no float literal in the expansion for lints to flag.
+        Lit::Float(f) => {
+            let bits = f.to_bits();
+            quote!(#rt::float_literal(__sb_py, ::core::primitive::f64::from_bits(#bits)))
+        }
+        Lit::Imaginary(f) => {
+            let bits = f.to_bits();
+            quote!(#rt::imaginary_literal(__sb_py, ::core::primitive::f64::from_bits(#bits)))
+        }
         Lit::Str(s) => quote!(#rt::str_literal(__sb_py, #s)),
         Lit::Bytes(b) => {
             let b = syn::LitByteStr::new(b, span);

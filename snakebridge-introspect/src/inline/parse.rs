@@ -272,7 +272,7 @@ fn primary(input: ParseStream) -> syn::Result<Expr> {
     loop {
         if peek_op(input, ".") {
             take_op(input, ".")?;
-            if !input.cursor().ident().is_some() {
+            if input.cursor().ident().is_none() {
                 return Err(input.error("expected an attribute name after `.`"));
             }
             let name = Ident::parse_any(input)?.unraw();
