@@ -85,40 +85,65 @@ pub enum Subscript {
 /// A binary operator, as in `snakebridge_runtime::inline::BinOp`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinOp {
+    /// `+`
     Add,
+    /// `-`
     Sub,
+    /// `*`
     Mul,
+    /// `@`
     MatMul,
+    /// `/`
     Div,
+    /// `%`
     Rem,
+    /// `**`
     Pow,
+    /// `<<`
     Shl,
+    /// `>>`
     Shr,
+    /// `&`
     BitAnd,
+    /// `|`
     BitOr,
+    /// `^`
     BitXor,
 }
 
 /// A unary operator, as in `snakebridge_runtime::inline::UnaryOp`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnaryOp {
+    /// `-x`
     Neg,
+    /// `+x`
     Pos,
+    /// `~x`
     Invert,
 }
 
 /// A comparison operator, as in `snakebridge_runtime::inline::CmpOp`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `==`
     Eq,
+    /// `!=`
     Ne,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
+    /// `in`
     In,
+    /// `not in`
     NotIn,
+    /// `is`
     Is,
+    /// `is not`
     IsNot,
 }
 

@@ -217,3 +217,9 @@ fn expansion_caches_the_callee_and_interns_names() {
     // Only facade paths: nothing that depends on the user's imports.
     assert!(!out.contains(" pyo3 ::") || out.contains(":: snakebridge :: __private"), "{out}");
 }
+
+#[test]
+#[ignore = "prints an expansion for the docs"]
+fn print_expansion() {
+    println!("fn f() {{ let _ = {}; }}", expand_python(tokens("math.sqrt(#x)")).unwrap());
+}
