@@ -29,8 +29,8 @@ impl Global {
 
     /// The object at the whole path, looked up once.
     #[inline]
-    pub fn callee<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
-        self.callee.get_or_try_init(py, || self.resolve(py).map(Bound::unbind)).map(|f| f.bind(py).clone())
+    pub fn callee<'a, 'py>(&'a self, py: Python<'py>) -> Result<&'a Bound<'py, PyAny>> {
+        self.callee.get_or_try_init(py, || self.resolve(py).map(Bound::unbind)).map(|f| f.bind(py))
     }
 
     /// The object at the whole path, with the attributes after the module part read now.
