@@ -421,3 +421,39 @@ fn many_threads_share_call_sites() {
         h.join().unwrap();
     }
 }
+
+#[test]
+fn python_source_is_compiled_once_per_call_site() {
+    // Count calls of the builtin `compile` whose source holds this test's marker.
+    python! {
+        import builtins
+        if not hasattr(builtins, "_sb_compile_log"):
+            builtins._sb_compile_log = []
+            original = builtins.compile
+            def counting(source, *args, **kwargs):
+                if isinstance(source, str) and "sb_marker_7f3a" in source:
+                    builtins._sb_compile_log.append(1)
+                return original(source, *args, **kwargs)
+            builtins.compile = counting
+    }
+    .unwrap();
+    let compiles = || i64_of(python!(len(builtins._sb_compile_log)));
+    let mut after_first = None;
+    for i in 0..5_i64 {
+        let r = i64_of(python! {
+            sb_marker_7f3a = #i
+            sb_marker_7f3a * 10
+        });
+        assert_eq!(r, i * 10);
+        after_first.get_or_insert_with(compiles);
+    }
+    let first = after_first.unwrap();
+    assert!(first >= 1, "the first run compiles the block");
+    assert_eq!(compiles(), first, "later runs reuse the cached code object");
+    // The expression form never compiles Python source.
+    for i in 0..5_i64 {
+        let sb_marker_7f3a = i;
+        assert_eq!(i64_of(python!(abs(#sb_marker_7f3a) + 1)), i + 1);
+    }
+    assert_eq!(compiles(), first);
+}
