@@ -18,7 +18,7 @@ use crate::session::effective_session_id;
 use crate::value::{FromPython, Value};
 
 /// The largest number of items pulled from Python per interpreter attach, by default.
-pub const DEFAULT_MAX_BATCH: usize = 256;
+pub const DEFAULT_MAX_BATCH: usize = 1024;
 
 /// A Python iterator held in the current session, read lazily as a Rust [`Iterator`].
 ///
@@ -42,7 +42,8 @@ pub const DEFAULT_MAX_BATCH: usize = 256;
 /// ```
 pub struct StreamRef<T = Value> {
     iter: Ref,
-    buffer: VecDeque<Result<T>>,
+    /// Boxed errors keep the slots small: moving items through the buffer is the hot path.
+    buffer: VecDeque<Result<T, Box<Error>>>,
     done: bool,
     next_batch: usize,
     max_batch: usize,
@@ -116,7 +117,7 @@ impl<T: FromPython> StreamRef<T> {
             };
             for _ in 0..want {
                 match it.next() {
-                    Some(Ok(item)) => buffer.push_back(T::from_python(&item)),
+                    Some(Ok(item)) => buffer.push_back(T::from_python(&item).map_err(Box::new)),
                     Some(Err(e)) => return Err(py_err(py, e)),
                     None => return Ok(true),
                 }
@@ -126,7 +127,7 @@ impl<T: FromPython> StreamRef<T> {
         match outcome {
             Ok(ended) => self.done = ended,
             Err(e) => {
-                self.buffer.push_back(Err(e));
+                self.buffer.push_back(Err(Box::new(e)));
                 self.done = true;
             }
         }
@@ -138,14 +139,13 @@ impl<T: FromPython> Iterator for StreamRef<T> {
 
     #[inline]
     fn next(&mut self) -> Option<Result<T>> {
-        if let Some(item) = self.buffer.pop_front() {
-            return Some(item);
+        if self.buffer.is_empty() {
+            if self.done {
+                return None;
+            }
+            self.refill();
         }
-        if self.done {
-            return None;
-        }
-        self.refill();
-        self.buffer.pop_front()
+        self.buffer.pop_front().map(|item| item.map_err(|e| *e))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
