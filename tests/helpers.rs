@@ -140,7 +140,7 @@ fn the_configuration_comes_from_the_environment() {
     std::env::remove_var("SNAKEBRIDGE_HELPER_PACK");
     std::env::remove_var("SNAKEBRIDGE_HELPER_PATHS");
     assert!(!config.pack_enabled);
-    assert_eq!(config.paths, [dir.clone()]);
+    assert_eq!(config.paths, std::slice::from_ref(&dir));
     configure_helpers(config);
     assert_eq!(call_helper("mylib.double", (4,)).unwrap(), Value::from(8));
     assert!(matches!(call_helper("snakebridge.python_info", ()), Err(Error::HelperNotFound { .. })));

@@ -244,7 +244,7 @@ fn describe(e: PythonError) -> String {
     let frame = e
         .traceback
         .as_deref()
-        .and_then(|tb| tb.lines().filter(|l| l.trim_start().starts_with("File ")).next_back())
+        .and_then(|tb| tb.lines().rfind(|l| l.trim_start().starts_with("File ")))
         .map(|l| format!(" ({})", l.trim()));
     format!("{e}{}", frame.unwrap_or_default())
 }
