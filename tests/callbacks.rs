@@ -84,6 +84,9 @@ fn python_threads_call_a_rust_callback() {
         seen.lock().unwrap().insert(std::thread::current().id());
         // A snakebridge call from inside the callback, on the Python thread.
         let root: f64 = call("math", "sqrt", ((i * i) as f64,))?.extract()?;
+        // A ref made here lives in the Python thread's auto-session, released when it ends.
+        let path = call("pathlib", "PurePosixPath", ("/data", i.to_string()))?;
+        assert_eq!(path.as_ref().unwrap().to_string(), format!("/data/{i}"));
         Ok(root as i64 * i)
     });
     let results: Vec<(u64, i64)> = method_as(&m, "in_threads", (&cb, 8)).unwrap();
