@@ -76,6 +76,23 @@ fn numpy_calls_a_rust_callback() {
 }
 
 #[test]
+fn scipy_minimizes_a_rust_function() {
+    let parabola = Callback::named("parabola", |x: f64| (x - 1.5).powi(2) + 0.25);
+    let result = call("scipy.optimize", "minimize_scalar", (&parabola,)).unwrap();
+    let result = result.as_ref().expect("an OptimizeResult is a ref");
+    // numpy.float64 is a float subclass, so it comes back as a ref: ask Python for float().
+    let float = |name: &str| call_as::<f64>("builtins", "float", (snakebridge::attr(result, name).unwrap(),)).unwrap();
+    let (x, fun) = (float("x"), float("fun"));
+    assert!((x - 1.5).abs() < 1e-6, "{x}");
+    assert!((fun - 0.25).abs() < 1e-9, "{fun}");
+
+    // An exception in the objective stops the optimizer and comes back to Rust.
+    let fails = Callback::named("fails", |x: f64| -> snakebridge::Result<f64> { call("math", "log", (x - 100.0,))?.extract() });
+    let err = call("scipy.optimize", "minimize_scalar", (&fails,)).unwrap_err();
+    assert!(err.is_python("ValueError"), "{err}");
+}
+
+#[test]
 fn python_threads_call_a_rust_callback() {
     let m = module(DRIVERS);
     let threads_seen = Arc::new(Mutex::new(HashSet::new()));
