@@ -158,3 +158,29 @@ fn a_stream_can_be_passed_back_to_python() {
     let rest: Vec<i64> = snakebridge::call_helper_as("snakebridge.take", (s.iterator(), 3)).unwrap();
     assert_eq!(rest, [1, 2, 3]);
 }
+
+#[test]
+fn threads_iterate_their_own_streams_at_once() {
+    let handles: Vec<_> = (0..4i64)
+        .map(|t| {
+            std::thread::spawn(move || {
+                let m = module(GENERATORS);
+                let s = method_as::<StreamRef<i64>>(&m, "numbers", (20_000 + t,)).unwrap();
+                s.map(Result::unwrap).sum::<i64>()
+            })
+        })
+        .collect();
+    for (t, h) in handles.into_iter().enumerate() {
+        let n = 20_000 + t as i64;
+        assert_eq!(h.join().unwrap(), n * (n - 1) / 2);
+    }
+}
+
+#[test]
+fn a_stream_used_in_another_session_is_a_session_error() {
+    let mut s = call_as::<StreamRef<i64>>("itertools", "count", ()).unwrap();
+    let other = snakebridge::Session::new();
+    let item = other.run(|| s.next()).unwrap();
+    assert!(matches!(item, Err(Error::SessionMismatch { .. })), "{item:?}");
+    assert!(s.next().is_none(), "the stream ends after the error");
+}

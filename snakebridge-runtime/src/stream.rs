@@ -24,7 +24,9 @@ pub const DEFAULT_MAX_BATCH: usize = 1024;
 ///
 /// Each item is `Ok(T)` or the error of that step: a Python exception raised by the iterator
 /// comes out once and ends the stream; an item that does not convert to `T` is an `Err` and
-/// the stream goes on. An infinite iterator works with `.take(n)`.
+/// the stream goes on. Not reaching the iterator at all (its ref was released, or the stream is
+/// read in another session) is also an error that ends the stream. An infinite iterator works
+/// with `.take(n)`.
 ///
 /// Items are pulled in batches, so that one attach to the interpreter serves many items: the
 /// first refill pulls one item, each next one twice as many, up to [`DEFAULT_MAX_BATCH`]. A
