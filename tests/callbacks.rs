@@ -80,9 +80,8 @@ fn scipy_minimizes_a_rust_function() {
     let parabola = Callback::named("parabola", |x: f64| (x - 1.5).powi(2) + 0.25);
     let result = call("scipy.optimize", "minimize_scalar", (&parabola,)).unwrap();
     let result = result.as_ref().expect("an OptimizeResult is a ref");
-    // numpy.float64 is a float subclass, so it comes back as a ref: ask Python for float().
-    let float = |name: &str| call_as::<f64>("builtins", "float", (snakebridge::attr(result, name).unwrap(),)).unwrap();
-    let (x, fun) = (float("x"), float("fun"));
+    let x: f64 = snakebridge::attr(result, "x").unwrap().extract().unwrap();
+    let fun: f64 = snakebridge::attr(result, "fun").unwrap().extract().unwrap();
     assert!((x - 1.5).abs() < 1e-6, "{x}");
     assert!((fun - 0.25).abs() < 1e-9, "{fun}");
 
