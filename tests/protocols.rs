@@ -52,9 +52,14 @@ fn display_is_str_and_repr_is_available() {
     let path = new_ref("pathlib", "PurePosixPath", ("/tmp", "x.txt"));
     assert_eq!(path.to_string(), "/tmp/x.txt");
     assert_eq!(path.repr().unwrap(), "PurePosixPath('/tmp/x.txt')");
-    // Debug stays the handle's description and never calls Python.
-    let debug = format!("{path:?}");
-    assert!(debug.starts_with("<Ref pathlib.PurePosixPath ref_"), "{debug}");
+    // Debug is Python's repr; the alternate form adds the handle.
+    assert_eq!(format!("{path:?}"), "PurePosixPath('/tmp/x.txt')");
+    let debug = format!("{path:#?}");
+    assert!(debug.starts_with("<Ref pathlib.PurePosixPath ref_") && debug.ends_with("PurePosixPath('/tmp/x.txt')"), "{debug}");
+    // A released ref prints its handle.
+    let gone = new_ref("pathlib", "PurePosixPath", ("/",));
+    release_ref(&gone);
+    assert!(format!("{gone:?}").starts_with("<Ref pathlib.PurePosixPath ref_"));
 
     let m = module(BAG);
     let bag = method(&m, "Bag", (1, 2)).unwrap().as_ref().unwrap().clone();

@@ -124,7 +124,7 @@ impl fmt::Display for Ref {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.str() {
             Ok(s) => f.write_str(&s),
-            Err(e) => write!(f, "{self:?} (str() failed: {e})"),
+            Err(e) => write!(f, "{self:#?} (str() failed: {e})"),
         }
     }
 }
