@@ -83,7 +83,7 @@ impl ExceptionClass {
     /// cannot be found matches nothing (use [`ExceptionClass::get`] to see why).
     pub fn matches(&self, err: &Error) -> bool {
         let Some(p) = err.as_python() else { return false };
-        with_gil(|py| Ok(self.bind(py)?.is_instance(p.exception().bind(py)).unwrap_or(false))).unwrap_or(false)
+        with_gil(|py| Ok(p.exception().bind(py).is_instance(self.bind(py)?).unwrap_or(false))).unwrap_or(false)
     }
 
     /// Whether this class is `other` or derives from it.

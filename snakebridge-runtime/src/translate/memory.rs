@@ -141,6 +141,8 @@ fn amount(c: Cursor<'_>) -> Option<(u64, Cursor<'_>)> {
         "MiB" | "MB" => 1.0,
         "GiB" | "GB" => 1024.0,
         "TiB" | "TB" => 1024.0 * 1024.0,
+        "PiB" | "PB" => 1024.0 * 1024.0 * 1024.0,
+        "EiB" | "EB" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
         _ => return None,
     };
     let mib = (n * factor).round();
