@@ -16,12 +16,14 @@
 //! # Ok(()) }
 //! ```
 
+use std::future::Future;
 use std::sync::atomic::Ordering::SeqCst;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use crate::call::IntoArgs;
 use crate::error::{Error, Result};
 use crate::refs::Ref;
+use crate::session::{with_session, Session};
 use crate::timeout::watchdog::{self, Slot};
 use crate::value::{FromPython, Value};
 
@@ -29,47 +31,60 @@ use crate::value::{FromPython, Value};
 /// interrupts the Python call in progress and makes later calls in `f` return
 /// [`Error::Cancelled`].
 ///
+/// Sessions: the job runs in the explicit [`Session`] that is current where `run` is called
+/// (inside [`with_session`](crate::with_session)), else in the shared session
+/// [`ASYNC_SESSION_ID`]. Async tasks hop between threads, so per-thread auto-sessions do not
+/// apply; to pass refs between sync and async code, use an explicit session.
+///
 /// Returns [`Error::NoAsyncRuntime`] outside a tokio runtime. A panic in `f` resumes in the
 /// awaiting task.
-pub async fn run<R, F>(f: F) -> Result<R>
+pub fn run<R, F>(f: F) -> impl Future<Output = Result<R>> + Send + 'static
 where
     F: FnOnce() -> Result<R> + Send + 'static,
     R: Send + 'static,
 {
-    let handle = tokio::runtime::Handle::try_current().map_err(|_| Error::NoAsyncRuntime)?;
-    let job = Arc::new(Job::default());
-    let worker = job.clone();
-    let task = handle.spawn_blocking(move || worker.run(f));
-    let mut guard = CancelOnDrop(Some(job));
-    let out = task.await;
-    guard.0 = None;
-    match out {
-        Ok(r) => r,
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(_) => Err(Error::Cancelled { target: "async job".into() }),
+    let session = Session::join(&crate::current_session()).unwrap_or_else(|_| ASYNC_SESSION.clone());
+    async move {
+        let handle = tokio::runtime::Handle::try_current().map_err(|_| Error::NoAsyncRuntime)?;
+        let job = Arc::new(Job::default());
+        let worker = job.clone();
+        let task = handle.spawn_blocking(move || with_session(&session, || worker.run(f)));
+        let mut guard = CancelOnDrop(Some(job));
+        let out = task.await;
+        guard.0 = None;
+        match out {
+            Ok(r) => r,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(Error::Cancelled { target: "async job".into() }),
+        }
     }
 }
 
+/// The id of the session async jobs run in when no explicit session is current.
+pub const ASYNC_SESSION_ID: &str = "snakebridge_async";
+
+static ASYNC_SESSION: LazyLock<Session> = LazyLock::new(|| Session::with_id(ASYNC_SESSION_ID));
+
 /// Calls `module.function(*args)` off the executor and awaits a returned coroutine.
-pub async fn call<A>(module: impl Into<String>, function: impl Into<String>, args: A) -> Result<Value>
+pub fn call<A>(module: impl Into<String>, function: impl Into<String>, args: A) -> impl Future<Output = Result<Value>> + Send + 'static
 where
     A: IntoArgs + Send + 'static,
 {
-    call_as(module, function, args).await
+    call_as(module, function, args)
 }
 
 /// [`call`], converting the result to `R`.
-pub async fn call_as<R, A>(module: impl Into<String>, function: impl Into<String>, args: A) -> Result<R>
+pub fn call_as<R, A>(module: impl Into<String>, function: impl Into<String>, args: A) -> impl Future<Output = Result<R>> + Send + 'static
 where
     R: FromPython + Send + 'static,
     A: IntoArgs + Send + 'static,
 {
     let (module, function) = (module.into(), function.into());
-    run(move || crate::coroutine::call_awaiting_as(&module, &function, args)).await
+    run(move || crate::coroutine::call_awaiting_as(&module, &function, args))
 }
 
 /// Calls `target.name(*args)` off the executor and awaits a returned coroutine.
-pub async fn method<A>(target: &Ref, name: impl Into<String>, args: A) -> Result<Value>
+pub fn method<A>(target: &Ref, name: impl Into<String>, args: A) -> impl Future<Output = Result<Value>> + Send + 'static
 where
     A: IntoArgs + Send + 'static,
 {
@@ -81,14 +96,13 @@ where
             _ => Ok(v),
         }
     })
-    .await
 }
 
 /// Awaits a Python coroutine held as a ref (for example what a sync `call` of an `async def`
 /// function returned).
-pub async fn await_coroutine(coroutine: &Ref) -> Result<Value> {
+pub fn await_coroutine(coroutine: &Ref) -> impl Future<Output = Result<Value>> + Send + 'static {
     let coroutine = coroutine.clone();
-    run(move || crate::coroutine::await_coroutine(&coroutine)).await
+    run(move || crate::coroutine::await_coroutine(&coroutine))
 }
 
 fn is_awaitable(r: &Ref) -> Result<bool> {

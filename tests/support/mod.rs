@@ -8,6 +8,10 @@ use snakebridge::pyo3::types::PyModule;
 /// Defines the Python module `name` from `source` and registers it in `sys.modules`, so
 /// `snakebridge::call(name, ...)` finds it. Defining it twice keeps the first.
 pub fn define_module(name: &str, source: &str) {
+    // `from_code` registers the module before running its body, and the body may release the
+    // GIL (imports): serialise definitions so no test sees a half-defined module.
+    static DEFINING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = DEFINING.lock().unwrap_or_else(|e| e.into_inner());
     snakebridge::with_gil(|py| {
         let modules = py.import("sys")?.getattr("modules")?;
         if modules.contains(name)? {
