@@ -4,7 +4,7 @@ mod support;
 
 use snakebridge::pyo3::exceptions::{PyLookupError, PyValueError};
 use snakebridge::translate::{Device, Dtype, ShapeOp};
-use snakebridge::{args, call, Error, ExceptionClass, MlError, Value};
+use snakebridge::{args, call, ExceptionClass, MlError, Value};
 use support::define_module;
 
 fn array(shape: (i64, i64)) -> Value {

@@ -83,8 +83,11 @@ mod tests {
 
     use super::*;
 
+    /// Event names with their field names, in emission order.
+    type Seen = Arc<Mutex<Vec<(String, Vec<String>)>>>;
+
     #[derive(Clone, Default)]
-    struct Names(Arc<Mutex<Vec<(String, Vec<String>)>>>);
+    struct Names(Seen);
 
     struct FieldNames(Vec<String>);
     impl Visit for FieldNames {

@@ -12,7 +12,7 @@
 //! use snakebridge_runtime::{args, r#async};
 //! let root: f64 = r#async::call("math", "sqrt", (16.0,)).await?.extract()?;
 //! // Anything else, with keyword arguments or several calls: a closure on the blocking pool.
-//! let rounded = r#async::run(|| snakebridge_runtime::call("builtins", "round", args!(3.14159, ndigits = 2))).await?;
+//! let rounded = r#async::run(|| snakebridge_runtime::call("builtins", "round", args!(1.23456, ndigits = 2))).await?;
 //! # Ok(()) }
 //! ```
 

@@ -139,7 +139,7 @@ impl TimeoutConfig {
 
     /// The configuration in force: the installed one, else the environment's.
     pub fn current() -> Result<TimeoutConfig> {
-        current().as_ref().as_ref().map(Clone::clone).map_err(Clone::clone).map_err(|(option, message)| Error::InvalidOption { option, message })
+        current().as_ref().clone().map_err(|(option, message)| Error::InvalidOption { option, message })
     }
 
     /// The profile `name`, with a "did you mean" when there is none.

@@ -127,7 +127,7 @@ fn find_before(m: Cursor<'_>, label: &str) -> Option<u64> {
     let text = m.rest();
     let at = text.find(label)?;
     let head = &text[..at];
-    let start = head.rfind(|c| c == ';' || c == '(').map(|i| i + 1).unwrap_or(0);
+    let start = head.rfind([';', '(']).map(|i| i + 1).unwrap_or(0);
     amount(Cursor::new(head[start..].trim_start())).map(|(n, _)| n)
 }
 
