@@ -229,18 +229,18 @@ thread_local! {
 pub(crate) fn with_current<R>(f: impl FnOnce(&Loaded) -> R) -> R {
     let version = VERSION.load(Ordering::Acquire);
     CACHED.with(|c| {
-        let cached = {
+        {
+            // No Arc clone on the hot path: its shared counter would bounce between threads.
             let b = c.borrow();
-            if b.0 == version { b.1.clone() } else { None }
-        };
-        match cached {
-            Some(cfg) => f(&cfg),
-            None => {
-                let cfg = load();
-                *c.borrow_mut() = (version, Some(cfg.clone()));
-                f(&cfg)
+            if b.0 == version {
+                if let Some(cfg) = b.1.as_deref() {
+                    return f(cfg);
+                }
             }
         }
+        let cfg = load();
+        *c.borrow_mut() = (version, Some(cfg.clone()));
+        f(&cfg)
     })
 }
 

@@ -15,7 +15,8 @@
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::os::raw::{c_long, c_ulong};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::SeqCst};
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -135,8 +136,12 @@ pub(crate) fn arm(limit_ms: u64) -> Result<Option<Armed>, Stopped> {
     if slot.armed.load(SeqCst) != 0 {
         return Ok(None);
     }
-    let gen = slot.next_gen.fetch_add(1, SeqCst) + 1;
-    slot.limit_ms.store(limit_ms, SeqCst);
+    // Only this thread writes `next_gen`; `limit_ms` is published by the SeqCst store of
+    // `armed`, which pairs with the watchdog's THRESHOLD store-then-scan (a Dekker handshake:
+    // either the watchdog's scan sees this arm, or this load sees its "wake me" threshold).
+    let gen = slot.next_gen.load(Relaxed) + 1;
+    slot.next_gen.store(gen, Relaxed);
+    slot.limit_ms.store(limit_ms, Relaxed);
     slot.armed.store(gen, SeqCst);
     if limit_ms < THRESHOLD.load(SeqCst) {
         notify();
@@ -147,8 +152,9 @@ pub(crate) fn arm(limit_ms: u64) -> Result<Option<Armed>, Stopped> {
 impl Armed {
     /// Ends the call; says whether it was interrupted. Must run with the GIL held.
     pub(crate) fn disarm(self, _py: Python<'_>) -> Option<Stopped> {
-        self.slot.armed.store(0, SeqCst);
-        if self.slot.fired.load(SeqCst) != self.gen {
+        // The GIL orders this with `fire_one`, which checks `armed` under it too.
+        self.slot.armed.store(0, Release);
+        if self.slot.fired.load(Acquire) != self.gen {
             return None;
         }
         // The interrupt may not have landed (the call returned first): clear it so that it
