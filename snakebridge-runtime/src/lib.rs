@@ -6,8 +6,10 @@
 
 #![warn(missing_docs)]
 
+pub mod array;
 mod call;
 mod coroutine;
+pub mod env;
 mod error;
 mod exception_class;
 mod interpreter;
