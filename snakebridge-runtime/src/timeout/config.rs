@@ -218,13 +218,48 @@ type Loaded = std::result::Result<TimeoutConfig, (String, String)>;
 static CONFIG: RwLock<Option<Arc<Loaded>>> = RwLock::new(None);
 static VERSION: AtomicU64 = AtomicU64::new(1);
 
+/// A thread's copy of the configuration, with the answer for the common case precomputed.
+struct Snapshot {
+    version: u64,
+    config: Option<Arc<Loaded>>,
+    /// The limit of every call without per-call options, when no library has its own profile
+    /// (`None` inside: no limit); `None` when that shortcut does not apply.
+    uniform: Option<Option<Duration>>,
+}
+
 thread_local! {
     // Calls read the configuration on every call; a per-thread copy checked against a version
     // number keeps that to one atomic load instead of a lock.
-    static CACHED: std::cell::RefCell<(u64, Option<Arc<Loaded>>)> = const { std::cell::RefCell::new((0, None)) };
+    static CACHED: std::cell::RefCell<Snapshot> = const { std::cell::RefCell::new(Snapshot { version: 0, config: None, uniform: None }) };
 }
 
-/// Runs `f` on the configuration in force without cloning it (the per-call path).
+fn refresh(c: &std::cell::RefCell<Snapshot>, version: u64) -> Arc<Loaded> {
+    let cfg = load();
+    let uniform = match cfg.as_ref() {
+        Ok(c) if c.library_profiles.is_empty() => Some(c.profiles.get(&c.default_profile).and_then(|p| p.timeout)),
+        _ => None,
+    };
+    *c.borrow_mut() = Snapshot { version, config: Some(cfg.clone()), uniform };
+    cfg
+}
+
+/// The limit of a call without per-call options when it does not depend on the library:
+/// `Some(limit)` on the fast path, `None` when the full resolution is needed.
+#[inline]
+pub(crate) fn uniform_limit() -> Option<Option<Duration>> {
+    let version = VERSION.load(Ordering::Acquire);
+    CACHED.with(|c| {
+        let b = c.borrow();
+        if b.version == version && b.config.is_some() {
+            return b.uniform;
+        }
+        drop(b);
+        refresh(c, version);
+        c.borrow().uniform
+    })
+}
+
+/// Runs `f` on the configuration in force without cloning it.
 #[inline]
 pub(crate) fn with_current<R>(f: impl FnOnce(&Loaded) -> R) -> R {
     let version = VERSION.load(Ordering::Acquire);
@@ -232,31 +267,27 @@ pub(crate) fn with_current<R>(f: impl FnOnce(&Loaded) -> R) -> R {
         {
             // No Arc clone on the hot path: its shared counter would bounce between threads.
             let b = c.borrow();
-            if b.0 == version {
-                if let Some(cfg) = b.1.as_deref() {
+            if b.version == version {
+                if let Some(cfg) = b.config.as_deref() {
                     return f(cfg);
                 }
             }
         }
-        let cfg = load();
-        *c.borrow_mut() = (version, Some(cfg.clone()));
+        let cfg = refresh(c, version);
         f(&cfg)
     })
 }
 
 /// The configuration in force, loaded from the environment on first use.
 pub(crate) fn current() -> Arc<Loaded> {
+    with_current(|_| ());
     let version = VERSION.load(Ordering::Acquire);
     CACHED.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.0 == version {
-            if let Some(cfg) = &c.1 {
-                return cfg.clone();
-            }
+        let b = c.borrow();
+        match (&b.config, b.version == version) {
+            (Some(cfg), true) => cfg.clone(),
+            _ => load(),
         }
-        let cfg = load();
-        *c = (version, Some(cfg.clone()));
-        cfg
     })
 }
 

@@ -33,8 +33,18 @@ pub(crate) struct Limit {
     pub(crate) profile: std::borrow::Cow<'static, str>,
 }
 
-/// The unary-call limit for a call to `library` with `options`.
+/// The time limit of a call to `library` with `options` (`None`: no limit); the per-call path.
 #[inline]
+pub(crate) fn limit_of(library: &str, options: Option<&CallOptions>) -> Result<Option<Duration>> {
+    if options.is_none_or(|o| o.timeout.is_none() && o.timeout_profile.is_none()) {
+        if let Some(limit) = config::uniform_limit() {
+            return Ok(limit);
+        }
+    }
+    call_limit(library, options).map(|l| l.timeout)
+}
+
+/// The unary-call limit for a call to `library` with `options`, and the profile it came from.
 pub(crate) fn call_limit(library: &str, options: Option<&CallOptions>) -> Result<Limit> {
     if let Some(o) = options {
         match o.timeout {

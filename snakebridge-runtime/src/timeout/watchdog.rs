@@ -70,8 +70,20 @@ static SHARED: OnceLock<Shared> = OnceLock::new();
 /// Arms with a limit (ms) below this wake the watchdog; `u64::MAX` while it scans.
 static THRESHOLD: AtomicU64 = AtomicU64::new(u64::MAX);
 
+/// A thread's slot; unregistered when the thread ends, so thread pools that come and go do
+/// not leave slots behind.
+struct Owned(Arc<Slot>);
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        if let Some(s) = SHARED.get() {
+            s.slots.lock().unwrap_or_else(|e| e.into_inner()).retain(|x| !Arc::ptr_eq(x, &self.0));
+        }
+    }
+}
+
 thread_local! {
-    static SLOT: OnceCell<Arc<Slot>> = const { OnceCell::new() };
+    static SLOT: OnceCell<Owned> = const { OnceCell::new() };
 }
 
 fn shared() -> &'static Shared {
@@ -101,8 +113,9 @@ pub(crate) fn current_slot() -> Arc<Slot> {
                 waker: Mutex::new(None),
             });
             shared().slots.lock().unwrap_or_else(|e| e.into_inner()).push(slot.clone());
-            slot
+            Owned(slot)
         })
+        .0
         .clone()
     })
 }
@@ -110,7 +123,7 @@ pub(crate) fn current_slot() -> Arc<Slot> {
 /// Whether this thread is running an async job (so calls without a limit must be armed too).
 #[inline]
 pub(crate) fn in_job() -> bool {
-    SLOT.with(|s| s.get().is_some_and(|s| s.in_job.load(SeqCst)))
+    SLOT.with(|s| s.get().is_some_and(|s| s.0.in_job.load(SeqCst)))
 }
 
 /// Why an armed call stopped early.
@@ -124,6 +137,16 @@ pub(crate) enum Stopped {
 pub(crate) struct Armed {
     slot: Arc<Slot>,
     gen: u64,
+}
+
+impl Drop for Armed {
+    // Reached without `disarm` only when the call panicked (still inside `with_gil`, so the
+    // GIL is held): the slot must not stay armed for a call that is over.
+    fn drop(&mut self) {
+        if self.slot.armed.load(Relaxed) == self.gen {
+            self.finish();
+        }
+    }
 }
 
 /// Arms a call on this thread. `Ok(None)` for a call nested in an armed call (it runs under
@@ -152,6 +175,10 @@ pub(crate) fn arm(limit_ms: u64) -> Result<Option<Armed>, Stopped> {
 impl Armed {
     /// Ends the call; says whether it was interrupted. Must run with the GIL held.
     pub(crate) fn disarm(self, _py: Python<'_>) -> Option<Stopped> {
+        self.finish()
+    }
+
+    fn finish(&self) -> Option<Stopped> {
         // The GIL orders this with `fire_one`, which checks `armed` under it too.
         self.slot.armed.store(0, Release);
         if self.slot.fired.load(Acquire) != self.gen {
@@ -187,6 +214,9 @@ fn run() {
         std::thread::sleep(Duration::from_millis(1));
     };
     let mut seen: HashMap<usize, Track> = HashMap::new();
+    // The last generation seen per slot: a change means calls happened since the last scan,
+    // even if none was in flight at the moment of the scan.
+    let mut last_gen: HashMap<usize, u64> = HashMap::new();
     let mut idle_rounds = 0u32;
     loop {
         THRESHOLD.store(u64::MAX, SeqCst);
@@ -195,8 +225,13 @@ fn run() {
         let mut sleep: Option<Duration> = None;
         let mut fire = Vec::new();
         let mut any_armed = false;
+        let mut active = false;
         for slot in &slots {
             let key = Arc::as_ptr(slot) as usize;
+            let latest = slot.next_gen.load(Relaxed);
+            if last_gen.insert(key, latest) != Some(latest) {
+                active = true;
+            }
             let gen = slot.armed.load(SeqCst);
             if gen == 0 {
                 seen.remove(&key);
@@ -232,6 +267,12 @@ fn run() {
                 sleep = Some(sleep.map_or(cap, |s| s.min(cap)));
             }
         }
+        if seen.len() + last_gen.len() > 2 * slots.len() {
+            // Threads ended: forget their slots (an address may be reused by a new slot).
+            let live: std::collections::HashSet<usize> = slots.iter().map(|s| Arc::as_ptr(s) as usize).collect();
+            seen.retain(|k, _| live.contains(k));
+            last_gen.retain(|k, _| live.contains(k));
+        }
         if !fire.is_empty() {
             Python::attach(|py| {
                 for (slot, gen, reason) in fire {
@@ -239,9 +280,10 @@ fn run() {
                 }
             });
         }
-        if any_armed {
+        if any_armed || active {
             idle_rounds = 0;
-        } else if idle_rounds < LINGER_ROUNDS {
+        }
+        if !any_armed && idle_rounds < LINGER_ROUNDS {
             idle_rounds += 1;
             sleep = Some(LINGER);
         }
