@@ -32,7 +32,7 @@ use crate::value::{FromPython, Value};
 /// [`Error::Cancelled`].
 ///
 /// Sessions: the job runs in the explicit [`Session`] that is current where `run` is called
-/// (inside [`with_session`](crate::with_session)), else in the shared session
+/// (inside [`with_session`]), else in the shared session
 /// [`ASYNC_SESSION_ID`]. Async tasks hop between threads, so per-thread auto-sessions do not
 /// apply; to pass refs between sync and async code, use an explicit session.
 ///
