@@ -225,3 +225,14 @@ fn timeouts_on_many_threads_at_once() {
         assert!(took < Duration::from_secs(2), "took {took:?}");
     }
 }
+
+#[test]
+fn a_blocking_c_wait_is_interrupted_only_when_it_returns_as_documented() {
+    define_module("sb_blocking", "import threading\ndef wait(s):\n    threading.Event().wait(s)\n    return 'done'\n");
+    let start = Instant::now();
+    assert_timeout(call("sb_blocking", "wait", timeout_after(100).arg(0.6)), "sb_blocking.wait");
+    let took = start.elapsed();
+    // Event.wait blocks in C: the interrupt lands when it returns, not at 100 ms.
+    assert!(took >= Duration::from_millis(550), "took {took:?}");
+    assert_eq!(call("sb_blocking", "wait", (0.01,)).unwrap().extract::<String>().unwrap(), "done");
+}
