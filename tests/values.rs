@@ -151,3 +151,16 @@ fn any_serde_type_crosses() {
     assert_eq!(v.get("label"), Some(&Value::from("origin")));
     assert_eq!(v.to_serde::<Point>().unwrap(), p);
 }
+
+#[test]
+fn scalars_behind_refs_extract_through_python_protocols() {
+    // numpy.float64 subclasses float and numpy.int64 has __index__: refs, but they extract.
+    let mean = call("numpy", "mean", (vec![1.0, 2.0, 4.5],)).unwrap();
+    assert!(mean.as_ref().is_some(), "{mean:?}");
+    assert_eq!(mean.extract::<f64>().unwrap(), 2.5);
+    let total = call("numpy", "int64", (41,)).unwrap();
+    assert_eq!(total.extract::<i64>().unwrap(), 41);
+    // Still a typed error when the object has no such protocol.
+    let obj = call("builtins", "object", ()).unwrap();
+    assert!(matches!(obj.extract::<f64>(), Err(Error::Conversion { .. })));
+}

@@ -199,6 +199,31 @@ pub enum Error {
         hint: String,
     },
 
+    /// The object passed to the stream API cannot be iterated.
+    #[error("a Python `{type_name}` is not iterable; pass a generator, an iterator or an iterable (list, range, file, ...), or call the function that returns one")]
+    NotIterable {
+        /// The Python type of the object.
+        type_name: String,
+    },
+
+    /// No helper of that name is registered.
+    #[error("no helper named `{helper}`{}; list the registered ones with `snakebridge::helpers()`, and check that its file is in a helper path and the built-in pack is enabled if it is one of ours", did_you_mean(suggestion))]
+    HelperNotFound {
+        /// The name that was asked for.
+        helper: String,
+        /// A close registered name, if there is one.
+        suggestion: Option<String>,
+    },
+
+    /// A helper file could not be loaded.
+    #[error("helper file {path} failed to load: {message}; fix the file or remove it from the helper paths (SNAKEBRIDGE_HELPER_PATHS / `HelperConfig::paths`)")]
+    HelperLoad {
+        /// The file or directory that failed.
+        path: String,
+        /// The Python error it raised, or why it could not be read.
+        message: String,
+    },
+
     /// The embedded interpreter could not be set up.
     #[error("Python interpreter: {message}")]
     Interpreter {

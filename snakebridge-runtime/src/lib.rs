@@ -8,13 +8,19 @@
 
 pub mod array;
 mod call;
+mod callback;
+mod context;
 mod coroutine;
 pub mod env;
 mod error;
 mod exception_class;
+mod helpers;
 mod interpreter;
+mod protocols;
+mod raise;
 mod refs;
 mod session;
+mod stream;
 mod suggest;
 mod supervise;
 pub mod telemetry;
@@ -28,6 +34,11 @@ pub mod value;
 #[path = "async_calls.rs"]
 pub mod r#async;
 
+pub use callback::{Callback, CallbackReturn, IntoCallback};
+pub use context::with_python;
+pub use helpers::{call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, HelperConfig, HelperInfo};
+pub use raise::RustPanic;
+pub use stream::{iterate, stream, StreamRef, DEFAULT_MAX_BATCH};
 pub use call::{attr, call, call_as, call_ref, get, is_ref, method, method_as, set_attr, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
 pub use coroutine::{await_coroutine, call_awaiting, call_awaiting_as};
 pub use error::{Error, PythonError, RefGone, Result};

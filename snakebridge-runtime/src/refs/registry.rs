@@ -211,6 +211,13 @@ impl Registry {
         }
     }
 
+    /// The object without counting it as a use (for `Debug`).
+    pub(crate) fn peek<'py>(&self, py: Python<'py>, session: &SessionId, id: RefId) -> Option<Bound<'py, PyAny>> {
+        let refs = self.session(session)?;
+        let obj = refs.lock().entries.get(&id).map(|e| e.obj.clone_ref(py));
+        obj.map(|o| o.into_bound(py))
+    }
+
     pub(crate) fn contains(&self, session: &SessionId, id: RefId) -> bool {
         self.session(session).is_some_and(|refs| refs.lock().entries.contains_key(&id))
     }
