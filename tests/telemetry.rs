@@ -126,3 +126,12 @@ fn nothing_is_emitted_without_a_subscriber_and_docs_and_lock_helpers_emit_theirs
     assert_eq!(lock[0].field("result"), Some("warning"));
     assert!(lock[0].field("warnings").unwrap().contains("numpy changed"));
 }
+
+#[test]
+fn helper_calls_are_observed_under_the_library_helpers() {
+    let r = capture(|| {
+        snakebridge::call_helper("snakebridge.python_info", ()).unwrap();
+    });
+    let stop = events_named(&r, telemetry::RUNTIME_CALL_STOP);
+    assert_eq!((stop[0].field("library"), stop[0].field("function")), (Some("helpers"), Some("snakebridge.python_info")));
+}
