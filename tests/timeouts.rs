@@ -48,6 +48,16 @@ def busy_for(seconds):
         n += 1
     return n
 
+def slow_gen(n, delay):
+    for i in range(n):
+        time.sleep(delay)
+        yield i
+
+def spin_gen():
+    yield 0
+    while True:
+        pass
+
 def tracked_sleep(seconds):
     global state
     state = "running"
@@ -235,4 +245,29 @@ fn a_blocking_c_wait_is_interrupted_only_when_it_returns_as_documented() {
     // Event.wait blocks in C: the interrupt lands when it returns, not at 100 ms.
     assert!(took >= Duration::from_millis(550), "took {took:?}");
     assert_eq!(call("sb_blocking", "wait", (0.01,)).unwrap().extract::<String>().unwrap(), "done");
+}
+
+#[test]
+fn a_stream_past_its_stream_limit_is_interrupted_and_ends_with_a_timeout() {
+    setup();
+    let start = Instant::now();
+    let items: Vec<snakebridge::Result<i64>> =
+        snakebridge::iterate("sb_slow", "slow_gen", timeout_after(300).arg(1000).arg(0.05)).unwrap().collect();
+    let took = start.elapsed();
+    let (ok, errors): (Vec<_>, Vec<_>) = items.into_iter().partition(|r| r.is_ok());
+    assert!(ok.len() >= 2 && ok.len() < 10, "{} items", ok.len());
+    assert_eq!(errors.len(), 1);
+    match &errors[0] {
+        Err(Error::Timeout { target, timeout, .. }) => {
+            assert_eq!((target.as_str(), *timeout), ("sb_slow.slow_gen (stream)", Duration::from_millis(300)));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(took < Duration::from_millis(900), "took {took:?}");
+
+    // A generator that spins inside `next` is interrupted too; the interpreter carries on.
+    let items: Vec<snakebridge::Result<i64>> = snakebridge::iterate("sb_slow", "spin_gen", timeout_after(200)).unwrap().collect();
+    assert!(matches!(items.as_slice(), [Ok(0), Err(Error::Timeout { .. })]), "{items:?}");
+    let total: i64 = snakebridge::iterate::<i64>("builtins", "range", (5,)).unwrap().map(|r| r.unwrap()).sum();
+    assert_eq!(total, 10);
 }

@@ -8,12 +8,14 @@
 
 mod config;
 mod interrupt;
+mod stream_deadline;
 pub(crate) mod watchdog;
 
 use std::time::Duration;
 
 pub use self::config::{TimeoutConfig, TimeoutProfile};
 pub(crate) use self::interrupt::{install, is_awaitable, run_coroutine};
+pub(crate) use self::stream_deadline::StreamDeadline;
 use crate::call::CallOptions;
 use crate::error::{Error, Result};
 
