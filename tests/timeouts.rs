@@ -188,6 +188,9 @@ fn bad_timeouts_are_typed_errors() {
     assert!(matches!(err, Error::InvalidOption { .. }) && err.to_string().contains("zero"), "{err}");
     let err = call("math", "sqrt", Args::new().arg(4).timeout_profile("ml_inferance")).unwrap_err();
     assert!(err.to_string().contains("did you mean `ml_inference`"), "{err}");
+    // An absurdly long limit is no limit, and leaves the watchdog working for the next call.
+    call("math", "sqrt", Args::new().arg(4).timeout(Duration::from_secs(u64::MAX))).unwrap();
+    call("time", "sleep", Args::new().arg(0.05).timeout(Duration::MAX)).unwrap();
     // A sub-millisecond limit is a real limit, not "none".
     assert_timeout(call("time", "sleep", Args::new().arg(5).timeout(Duration::from_micros(10))), "time.sleep");
 }

@@ -249,7 +249,8 @@ fn run() {
             } else if limit == NO_LIMIT {
                 None
             } else {
-                Some(t.since + Duration::from_millis(limit))
+                // A limit of centuries does not fit an Instant: it is no deadline at all.
+                t.since.checked_add(Duration::from_millis(limit))
             };
             if let Some(due) = due {
                 let due = t.fired_at.map_or(due, |f| due.max(f + REFIRE));
