@@ -4,3 +4,4 @@
 //! Empty until the `#[python_module]` issue lands; it never depends on the runtime.
 
 pub mod inline;
+pub mod telemetry;

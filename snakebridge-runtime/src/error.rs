@@ -155,6 +155,38 @@ pub enum Error {
         session_id: String,
     },
 
+    /// The call did not finish within its timeout and was interrupted inside Python; the
+    /// interpreter stays usable.
+    #[error("`{target}` did not finish within {} (timeout profile `{profile}`) and was interrupted; raise the limit for this call (`Args::timeout`, `Args::timeout_profile(\"ml_inference\")`, `Args::no_timeout()`) or for the library (SNAKEBRIDGE_LIBRARY_PROFILES=\"lib=ml_inference\")", crate::timeout::human(*timeout))]
+    Timeout {
+        /// `module.function` (or `Type.method`) that timed out.
+        target: String,
+        /// The limit that was exceeded.
+        timeout: std::time::Duration,
+        /// The profile the limit came from (`"custom"` for a per-call `timeout`).
+        profile: String,
+    },
+
+    /// The call was cancelled (its async future was dropped) and interrupted inside Python.
+    #[error("`{target}` was cancelled: its future was dropped before it finished, and the Python work was interrupted")]
+    Cancelled {
+        /// `module.function` (or `Type.method`) that was cancelled.
+        target: String,
+    },
+
+    /// A runtime option (a timeout, a profile, an environment variable) has a value that cannot work.
+    #[error("invalid {option}: {message}")]
+    InvalidOption {
+        /// The option or environment variable.
+        option: String,
+        /// What is wrong and what to use instead.
+        message: String,
+    },
+
+    /// An async API was used outside a tokio runtime.
+    #[error("the async API needs a tokio runtime: call it from inside `#[tokio::main]`/`Runtime::block_on`, or use the sync API (`snakebridge::call`), which needs none")]
+    NoAsyncRuntime,
+
     /// An array or buffer cannot be accessed the way it was asked: already borrowed, read-only,
     /// or not contiguous where a slice was asked for.
     #[error("cannot {action}: {reason}; {hint}")]
@@ -333,10 +365,15 @@ impl fmt::Debug for PythonError {
 impl fmt::Display for PythonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.module == "builtins" {
-            write!(f, "Python {}: {}", self.class, self.message)
+            write!(f, "Python {}: {}", self.class, self.message)?;
         } else {
-            write!(f, "Python {}.{}: {}", self.module, self.class, self.message)
+            write!(f, "Python {}.{}: {}", self.module, self.class, self.message)?;
         }
+        // A recognised ML failure says what it parsed and what to do about it.
+        if let Some(ml) = self.ml() {
+            write!(f, "\n{ml}")?;
+        }
+        Ok(())
     }
 }
 

@@ -147,9 +147,12 @@ pub fn call_helper_as<R: FromPython>(name: &str, args: impl IntoArgs) -> Result<
                 let suggestion = closest(name, names.iter().map(String::as_str)).map(str::to_owned);
                 return Err(Error::HelperNotFound { helper: name.into(), suggestion });
             };
-            let PyArgs { args, kwargs } = args.to_py_args(py)?;
-            let result = helper.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))?;
-            R::from_python(&result)
+            // Helpers run under the same time limit and telemetry as any call.
+            crate::supervise::supervise(py, crate::supervise::Target::new("helpers", name), args.options(), || {
+                let PyArgs { args, kwargs } = args.to_py_args(py)?;
+                let result = helper.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))?;
+                R::from_python(&result)
+            })
         })
     })
 }

@@ -49,6 +49,8 @@ pub struct StreamRef<T = Value> {
     done: bool,
     next_batch: usize,
     max_batch: usize,
+    /// The whole-stream limit (`stream_timeout`), for streams started with [`iterate`].
+    deadline: Option<crate::timeout::StreamDeadline>,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -62,7 +64,7 @@ impl<T: FromPython> StreamRef<T> {
     }
 
     fn over(iter: Ref) -> Self {
-        StreamRef { iter, buffer: VecDeque::new(), done: false, next_batch: 1, max_batch: DEFAULT_MAX_BATCH, _item: PhantomData }
+        StreamRef { iter, buffer: VecDeque::new(), done: false, next_batch: 1, max_batch: DEFAULT_MAX_BATCH, deadline: None, _item: PhantomData }
     }
 
     /// Sets the most items pulled from Python at a time (at least 1). `1` makes each
@@ -110,6 +112,7 @@ impl<T: FromPython> StreamRef<T> {
         let want = self.next_batch;
         self.next_batch = (want * 2).min(self.max_batch);
         let buffer = &mut self.buffer;
+        let deadline = self.deadline.as_ref();
         let outcome = with_gil(|py| {
             let obj = self.iter.bind(py)?;
             // Checked once at creation; an object whose type changed since is an error, not UB.
@@ -117,14 +120,20 @@ impl<T: FromPython> StreamRef<T> {
                 Ok(it) => it.clone(),
                 Err(_) => return Err(Error::NotIterable { type_name: type_name(&obj) }),
             };
-            for _ in 0..want {
-                match it.next() {
-                    Some(Ok(item)) => buffer.push_back(T::from_python(&item).map_err(Box::new)),
-                    Some(Err(e)) => return Err(py_err(py, e)),
-                    None => return Ok(true),
+            let mut pull = || {
+                for _ in 0..want {
+                    match it.next() {
+                        Some(Ok(item)) => buffer.push_back(T::from_python(&item).map_err(Box::new)),
+                        Some(Err(e)) => return Err(py_err(py, e)),
+                        None => return Ok(true),
+                    }
                 }
+                Ok(false)
+            };
+            match deadline {
+                Some(d) => d.run(py, pull),
+                None => pull(),
             }
-            Ok(false)
         });
         match outcome {
             Ok(ended) => self.done = ended,
@@ -190,8 +199,15 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// Calls `module.function(*args, **kwargs)` and iterates over what it returns, lazily.
 ///
 /// The same as `call_as::<StreamRef<T>>(..)`; generated `*_stream` functions return this.
+///
+/// The whole stream runs under the stream limit of its profile (`streaming`: 30 minutes; a
+/// per-call `timeout`/`timeout_profile` applies to it too): past it, the generator is
+/// interrupted and the stream yields [`Error::Timeout`] and ends.
 pub fn iterate<T: FromPython>(module: &str, function: &str, args: impl IntoArgs) -> Result<StreamRef<T>> {
-    call_as(module, function, args)
+    let deadline = crate::timeout::StreamDeadline::start(module, function, args.options())?;
+    let mut stream: StreamRef<T> = call_as(module, function, args)?;
+    stream.deadline = deadline;
+    Ok(stream)
 }
 
 /// Calls `module.function(*args, **kwargs)` and hands each item it yields to `each`, in

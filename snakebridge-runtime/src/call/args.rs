@@ -109,6 +109,24 @@ impl<'a> Args<'a> {
         self
     }
 
+    /// Interrupts the call if it runs longer than `timeout` (replaces the profile's limit).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(crate::CallTimeout::After(timeout));
+        self
+    }
+
+    /// Runs the call without a time limit.
+    pub fn no_timeout(mut self) -> Self {
+        self.options.timeout = Some(crate::CallTimeout::Never);
+        self
+    }
+
+    /// Runs the call under the timeout profile `name` (`"ml_inference"`, `"batch_job"`, …).
+    pub fn timeout_profile(mut self, name: impl Into<String>) -> Self {
+        self.options.timeout_profile = Some(name.into());
+        self
+    }
+
     /// Replaces the per-call options.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
