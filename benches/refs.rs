@@ -14,6 +14,8 @@ use snakebridge::{FromPython, Ref, Value};
 fn ref_lifecycle(c: &mut Criterion) {
     assert!(snakebridge::call("builtins", "object", ()).unwrap().as_ref().is_some(), "object() comes back as a ref");
     let object: Py<PyAny> = Python::attach(|py| py.import("builtins").and_then(|m| m.getattr("object")).map(Bound::unbind)).unwrap();
+    // Dropping a ref outside a call already put pyo3's deferred-decref pool in use (see
+    // call_overhead.rs), so every variant here runs in the same state.
 
     let mut group = c.benchmark_group("ref_lifecycle");
 

@@ -3,6 +3,7 @@
 mod args;
 mod cached;
 mod options;
+mod recent;
 mod resolve;
 
 use pyo3::prelude::*;
@@ -37,7 +38,7 @@ pub fn call_as<R: FromPython>(module: &str, function: &str, args: impl IntoArgs)
     CallOptions::scope(args.options(), || {
         with_gil(|py| {
             let callable = resolve::callable(py, module, function)?;
-            invoke(py, &callable, &args)
+            invoke(&callable, &args)
         })
     })
 }
@@ -62,7 +63,7 @@ pub fn method_as<R: FromPython>(target: &Ref, name: &str, args: impl IntoArgs) -
         with_gil(|py| {
             let obj = target.bind(py)?;
             let callable = resolve::getattr(&obj, target.type_name(), name)?;
-            invoke(py, &callable, &args)
+            invoke(&callable, &args)
         })
     })
 }
@@ -89,7 +90,7 @@ pub fn call_ref(target: &Ref, args: impl IntoArgs) -> Result<Value> {
     CallOptions::scope(args.options(), || {
         with_gil(|py| {
             let obj = target.bind(py)?;
-            invoke(py, &obj, &args)
+            invoke(&obj, &args)
         })
     })
 }
@@ -100,8 +101,6 @@ pub fn is_ref(value: &Value) -> bool {
 }
 
 #[inline]
-fn invoke<R: FromPython, A: IntoArgs + ?Sized>(py: Python<'_>, callable: &Bound<'_, PyAny>, args: &A) -> Result<R> {
-    let PyArgs { args, kwargs } = args.to_py_args(py)?;
-    let result = callable.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))?;
-    R::from_python(&result)
+fn invoke<R: FromPython, A: IntoArgs + ?Sized>(callable: &Bound<'_, PyAny>, args: &A) -> Result<R> {
+    R::from_python(&args.call_with(callable)?)
 }
