@@ -7,12 +7,15 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+mod clock;
+use clock::Clock;
 use pyo3::prelude::*;
 use snakebridge::__private::CachedFunction;
 
 static SQRT: CachedFunction = CachedFunction::new("math", "sqrt");
 
-fn math_sqrt(c: &mut Criterion) {
+fn math_sqrt(c: &mut Criterion<Clock>) {
     // Start the interpreter the way a snakebridge user does, and check every path agrees.
     assert_eq!(snakebridge::call("math", "sqrt", (16.0,)).unwrap().extract::<f64>().unwrap(), 4.0);
     let cached: Py<PyAny> = Python::attach(|py| py.import("math").and_then(|m| m.getattr("sqrt")).map(Bound::unbind)).unwrap();
@@ -54,5 +57,9 @@ fn steady_state() {
     drop(obj);
 }
 
-criterion_group!(benches, math_sqrt);
+criterion_group! {
+    name = benches;
+    config = clock::criterion();
+    targets = math_sqrt
+}
 criterion_main!(benches);

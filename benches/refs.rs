@@ -8,10 +8,13 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+mod clock;
+use clock::Clock;
 use pyo3::prelude::*;
 use snakebridge::{FromPython, Ref, Value};
 
-fn ref_lifecycle(c: &mut Criterion) {
+fn ref_lifecycle(c: &mut Criterion<Clock>) {
     assert!(snakebridge::call("builtins", "object", ()).unwrap().as_ref().is_some(), "object() comes back as a ref");
     let object: Py<PyAny> = Python::attach(|py| py.import("builtins").and_then(|m| m.getattr("object")).map(Bound::unbind)).unwrap();
     // Dropping a ref outside a call already put pyo3's deferred-decref pool in use (see
@@ -42,5 +45,9 @@ fn ref_lifecycle(c: &mut Criterion) {
     assert_eq!(snakebridge::live_ref_count(), 0, "every ref made by the benches was released");
 }
 
-criterion_group!(benches, ref_lifecycle);
+criterion_group! {
+    name = benches;
+    config = clock::criterion();
+    targets = ref_lifecycle
+}
 criterion_main!(benches);
