@@ -119,11 +119,32 @@ impl std::hash::Hash for Ref {
     }
 }
 
-impl fmt::Debug for Ref {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Ref {
+    /// The handle's own description, which never calls Python.
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.python_module() {
             Some(m) if m != "builtins" => write!(f, "<Ref {m}.{} {} in {}>", self.type_name(), self.0.id, self.0.session),
             _ => write!(f, "<Ref {} {} in {}>", self.type_name(), self.0.id, self.0.session),
+        }
+    }
+}
+
+/// `{:?}` is Python's `repr()` of the object, like Python shows it; `{:#?}` adds the handle
+/// (type, id, session). A ref whose object is gone prints the handle alone. Reading the repr
+/// does not count as a use for the LRU and TTL limits.
+impl fmt::Debug for Ref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let repr = crate::interpreter::with_gil(|py| {
+            let obj = registry().peek(py, &self.0.session, self.0.id).ok_or_else(|| registry().not_found(&self.0.session, self.0.id))?;
+            obj.repr().map(|r| r.to_string()).map_err(|e| crate::error::py_err(py, e))
+        });
+        match (repr, f.alternate()) {
+            (Ok(repr), false) => f.write_str(&repr),
+            (Ok(repr), true) => {
+                self.describe(f)?;
+                write!(f, " {repr}")
+            }
+            (Err(_), _) => self.describe(f),
         }
     }
 }

@@ -226,6 +226,13 @@ impl Registry {
         }
     }
 
+    /// The object without counting it as a use (for `Debug`).
+    pub(crate) fn peek<'py>(&self, py: Python<'py>, session: &SessionId, id: RefId) -> Option<Bound<'py, PyAny>> {
+        let refs = self.session(session)?;
+        let obj = refs.lock().entries.get(&id).map(|e| e.obj.clone_ref(py));
+        obj.map(|o| o.into_bound(py))
+    }
+
     pub(crate) fn contains(&self, session: &SessionId, id: RefId) -> bool {
         self.in_session(session, |refs| refs.entries.contains_key(&id)).unwrap_or(false)
     }
