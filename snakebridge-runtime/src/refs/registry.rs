@@ -187,17 +187,21 @@ impl Registry {
     pub(crate) fn insert(&self, session: &SessionId, obj: Py<PyAny>) -> RefId {
         let id = RefId::new();
         let mut removed = Vec::new();
-        let mut obj = Some(obj);
-        let mut add = |refs: &mut SessionRefs| {
+        let add = |refs: &mut SessionRefs, obj: Py<PyAny>, removed: &mut Vec<_>| {
             let now = refs.now();
             let tick = refs.next_tick();
-            let obj = obj.take().expect("added once");
             refs.entries.insert(id, Entry { obj, tick, last_used: now });
             refs.order.insert(tick, id);
-            refs.prune(now, &mut removed);
+            refs.prune(now, removed);
         };
-        if self.in_session(session, &mut add).is_none() {
-            add(&mut self.session_or_create(session).lock());
+        // `in_session` written out, so that `obj` is still ours when the session has no table yet.
+        let sessions = self.sessions.read();
+        match sessions.get(session) {
+            Some(refs) => add(&mut refs.lock(), obj, &mut removed),
+            None => {
+                drop(sessions);
+                add(&mut self.session_or_create(session).lock(), obj, &mut removed);
+            }
         }
         self.bury(removed);
         id
