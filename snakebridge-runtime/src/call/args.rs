@@ -28,12 +28,27 @@ pub trait IntoArgs {
     fn options(&self) -> Option<&CallOptions> {
         None
     }
+
+    /// Calls `callable` with these arguments.
+    ///
+    /// The default builds the argument tuple with [`IntoArgs::to_py_args`]; positional Rust
+    /// tuples override it to use CPython's vectorcall protocol, which needs no tuple at all.
+    fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
+        let py = callable.py();
+        let PyArgs { args, kwargs } = self.to_py_args(py)?;
+        callable.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))
+    }
 }
 
 impl IntoArgs for () {
     #[inline]
     fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
         Ok(PyArgs { args: PyTuple::empty(py), kwargs: None })
+    }
+
+    #[inline]
+    fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
+        callable.call0().map_err(|e| py_err(callable.py(), e))
     }
 }
 
@@ -44,6 +59,14 @@ macro_rules! tuple_args {
             fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
                 let items = [$(self.$i.to_python(py)?),+];
                 Ok(PyArgs { args: PyTuple::new(py, items).map_err(|e| py_err(py, e))?, kwargs: None })
+            }
+
+            #[inline]
+            fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
+                let py = callable.py();
+                // A Rust tuple of Python objects: pyo3 passes it by vectorcall.
+                let args = ($(self.$i.to_python(py)?,)+);
+                callable.call1(args).map_err(|e| py_err(py, e))
             }
         }
     };
@@ -71,6 +94,10 @@ impl<A: IntoArgs + ?Sized> IntoArgs for &A {
 
     fn options(&self) -> Option<&CallOptions> {
         (**self).options()
+    }
+
+    fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
+        (**self).call_with(callable)
     }
 }
 

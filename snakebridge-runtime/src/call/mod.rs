@@ -3,6 +3,7 @@
 mod args;
 mod cached;
 mod options;
+mod recent;
 pub(crate) mod resolve;
 
 use pyo3::prelude::*;
@@ -102,9 +103,5 @@ pub fn is_ref(value: &Value) -> bool {
 
 #[inline]
 fn invoke<R: FromPython, A: IntoArgs + ?Sized>(py: Python<'_>, target: Target<'_>, callable: &Bound<'_, PyAny>, args: &A) -> Result<R> {
-    supervise(py, target, args.options(), || {
-        let PyArgs { args, kwargs } = args.to_py_args(py)?;
-        let result = callable.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))?;
-        R::from_python(&result)
-    })
+    supervise(py, target, args.options(), || R::from_python(&args.call_with(callable)?))
 }
