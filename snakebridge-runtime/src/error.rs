@@ -142,6 +142,19 @@ pub enum Error {
         session_id: String,
     },
 
+    /// A keyword argument that the Python function does not take.
+    #[error("`{function}` has no parameter `{keyword}`{}; the keyword parameters it takes are: {}", did_you_mean(suggestion), valid.join(", "))]
+    UnknownKeyword {
+        /// `module.function`.
+        function: String,
+        /// The keyword that was passed.
+        keyword: String,
+        /// The keyword parameters of the function.
+        valid: Vec<String>,
+        /// A close valid name, if there is one.
+        suggestion: Option<String>,
+    },
+
     /// The embedded interpreter could not be set up.
     #[error("Python interpreter: {message}")]
     Interpreter {

@@ -6,6 +6,8 @@
 
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+pub mod binding;
 mod call;
 mod error;
 mod interpreter;

@@ -21,9 +21,21 @@
 
 pub use snakebridge_runtime::*;
 
+/// Typed bindings for a Python module, generated at compile time from a manifest cached in
+/// the crate's `.snakebridge/` directory. See `docs/python-module.md`.
+///
+/// ```ignore
+/// #[snakebridge::python_module("math", include = ["sqrt", "pi"])]
+/// pub mod math {}
+///
+/// let root: snakebridge::Value = math::sqrt(16.0)?;
+/// ```
+pub use snakebridge_macros::python_module;
+
 /// Internals used by generated code. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use snakebridge_runtime::binding::*;
     pub use snakebridge_runtime::CachedFunction;
     pub use snakebridge_runtime::pyo3;
 }

@@ -1,0 +1,265 @@
+//! A Python class as a Rust struct wrapping a [`Ref`]: constructor from `__init__`, methods,
+//! property getters and setters, protocol helpers from dunder methods, and checked
+//! conversions to and from `Ref`, `Value` and Python objects.
+
+use std::collections::HashSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::callable::{self, Spec, Target};
+use super::doc_text;
+use super::names::{ident, rust_name, Scope};
+use super::types::RustType;
+use crate::model::{ClassInfo, ConstantInfo};
+
+/// Renders the struct and its impls. `module` is the dotted Python module the class is read
+/// from.
+pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>) -> TokenStream {
+    let name = ident(&class.name);
+    let qualified = format!("{module}.{}", class.name);
+    let renamed = (rust_name(&class.name) != class.name).then_some(class.name.as_str());
+    let mut doc = doc_text::render(&qualified, class.init.as_ref().and_then(|s| s.text.as_deref()), class.doc.as_deref(), renamed);
+    if !class.bases.is_empty() {
+        doc.push_str(&format!("\n Bases: {}.\n", class.bases.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")));
+    }
+    let python_qualname = &class.qualname;
+    // Python names never start with `__sb`, and methods starting with `_` are not generated.
+    let mut scope = Scope::with_reserved(&["__sb_class"]);
+
+    let mut items = Vec::new();
+    let new_ident = scope.claim_exact("new");
+    let new_with = free_with(&mut scope, "new");
+    items.push(callable::render(&Spec {
+        qualified: qualified.clone(),
+        python_name: &class.name,
+        ident: new_ident,
+        with_ident: new_with,
+        doc: None,
+        signature: class.init.as_ref(),
+        target: Target::Constructor,
+        classes,
+    }));
+    for method in &class.methods {
+        let method_ident = scope.claim(&method.name);
+        let spec_name = format!("{qualified}.{}", method.name);
+        let owner = qualified.clone();
+        let static_like = matches!(method.kind.as_deref(), Some("static" | "class"));
+        let target = if static_like { Target::Function { owner: &owner, name: &method.name } } else { Target::Method { name: &method.name } };
+        let mut spec = Spec {
+            qualified: spec_name,
+            python_name: &method.name,
+            ident: method_ident,
+            with_ident: None,
+            doc: method.doc.as_deref(),
+            signature: method.signature.as_ref(),
+            target,
+            classes,
+        };
+        if spec.has_optional() {
+            spec.with_ident = free_with(&mut scope, &rust_name(&method.name));
+        }
+        items.push(callable::render(&spec));
+    }
+    for property in &class.properties {
+        let getter = scope.claim(&property.name);
+        let ty = RustType::from_annotation(property.annotation.as_deref(), classes).result_tokens();
+        let py_name = &property.name;
+        let doc = doc_text::render(&format!("{qualified}.{py_name}"), None, property.doc.as_deref(), None);
+        items.push(quote! {
+            #[doc = #doc]
+            pub fn #getter(&self) -> ::snakebridge::Result<#ty> {
+                ::snakebridge::attr(&self.__ref, #py_name)?.extract()
+            }
+        });
+        if property.writable {
+            let setter = scope.claim_exact(&format!("set_{}", rust_name(py_name)));
+            let doc = format!(" Sets the Python property `{qualified}.{py_name}`.");
+            items.push(quote! {
+                #[doc = #doc]
+                pub fn #setter(&self, value: impl ::snakebridge::ToPython) -> ::snakebridge::Result<()> {
+                    ::snakebridge::set_attr(&self.__ref, #py_name, value)
+                }
+            });
+        }
+    }
+    for attribute in &class.attributes {
+        items.push(attribute_getter(&mut scope, attribute, &qualified));
+    }
+    items.push(protocols(&mut scope, &class.dunders));
+
+    let module_path = module;
+    let class_name = &class.name;
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone)]
+        pub struct #name {
+            __ref: ::snakebridge::Ref,
+        }
+
+        impl #name {
+            #[doc(hidden)]
+            fn __sb_class() -> &'static ::snakebridge::__private::CachedFunction {
+                static CLASS: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new(#module_path, #class_name);
+                &CLASS
+            }
+            #(#items)*
+        }
+
+        #[automatically_derived]
+        impl ::snakebridge::FromPython for #name {
+            fn from_python(obj: &::snakebridge::__private::pyo3::Bound<'_, ::snakebridge::__private::pyo3::PyAny>) -> ::snakebridge::Result<Self> {
+                ::snakebridge::__private::instance_ref(obj, Self::__sb_class(), #python_qualname).map(|r| #name { __ref: r })
+            }
+        }
+
+        #[automatically_derived]
+        impl ::snakebridge::FromValue for #name {
+            fn from_value(value: ::snakebridge::Value) -> ::snakebridge::Result<Self> {
+                ::snakebridge::__private::value_into_ref(value, Self::__sb_class(), #python_qualname).map(|r| #name { __ref: r })
+            }
+        }
+
+        #[automatically_derived]
+        impl ::snakebridge::ToPython for #name {
+            fn to_python<'py>(&self, py: ::snakebridge::__private::pyo3::Python<'py>) -> ::snakebridge::Result<::snakebridge::__private::pyo3::Bound<'py, ::snakebridge::__private::pyo3::PyAny>> {
+                ::snakebridge::ToPython::to_python(&self.__ref, py)
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::convert::TryFrom<::snakebridge::Ref> for #name {
+            type Error = ::snakebridge::Error;
+            fn try_from(r: ::snakebridge::Ref) -> ::snakebridge::Result<Self> {
+                ::snakebridge::__private::check_ref(&r, Self::__sb_class(), #python_qualname)?;
+                ::core::result::Result::Ok(#name { __ref: r })
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::convert::TryFrom<::snakebridge::Value> for #name {
+            type Error = ::snakebridge::Error;
+            fn try_from(value: ::snakebridge::Value) -> ::snakebridge::Result<Self> {
+                <Self as ::snakebridge::FromValue>::from_value(value)
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::convert::From<#name> for ::snakebridge::Ref {
+            fn from(value: #name) -> Self {
+                value.__ref
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::convert::From<#name> for ::snakebridge::Value {
+            fn from(value: #name) -> Self {
+                ::snakebridge::Value::Ref(value.__ref)
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::convert::AsRef<::snakebridge::Ref> for #name {
+            fn as_ref(&self) -> &::snakebridge::Ref {
+                &self.__ref
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Debug::fmt(&self.__ref, f)
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::snakebridge::__private::display(&self.__ref, f)
+            }
+        }
+    }
+}
+
+fn free_with(scope: &mut Scope, base: &str) -> Option<proc_macro2::Ident> {
+    let name = format!("{base}_with");
+    scope.is_free(&name).then(|| scope.claim_exact(&name))
+}
+
+fn attribute_getter(scope: &mut Scope, attribute: &ConstantInfo, qualified: &str) -> TokenStream {
+    let getter = scope.claim(&attribute.name);
+    let ty = super::constant::value_type(attribute).result_tokens();
+    let py_name = &attribute.name;
+    let doc = format!(" Python class attribute `{qualified}.{py_name}` (a `{}`; `{}` when introspected).", attribute.type_name, attribute.repr.replace('`', "'"));
+    quote! {
+        #[doc = #doc]
+        pub fn #getter(&self) -> ::snakebridge::Result<#ty> {
+            ::snakebridge::attr(&self.__ref, #py_name)?.extract()
+        }
+    }
+}
+
+/// Helpers for the protocols the class's dunder methods give it.
+fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
+    let has = |d: &str| dunders.iter().any(|x| x == d);
+    let mut out = TokenStream::new();
+    let mut helper = |scope: &mut Scope, name: &str, tokens: &dyn Fn(&proc_macro2::Ident) -> TokenStream| {
+        if scope.is_free(name) {
+            let ident = scope.claim_exact(name);
+            out.extend(tokens(&ident));
+        }
+    };
+    if has("__len__") {
+        helper(scope, "len", &|id| quote! {
+            /// Python `len(self)`.
+            pub fn #id(&self) -> ::snakebridge::Result<usize> {
+                static LEN: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("builtins", "len");
+                LEN.call((&self.__ref,))
+            }
+        });
+    }
+    if has("__getitem__") {
+        helper(scope, "get_item", &|id| quote! {
+            /// Python `self[key]`.
+            pub fn #id(&self, key: impl ::snakebridge::ToPython) -> ::snakebridge::Result<::snakebridge::Value> {
+                static GETITEM: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "getitem");
+                GETITEM.call((&self.__ref, key))
+            }
+        });
+    }
+    if has("__setitem__") {
+        helper(scope, "set_item", &|id| quote! {
+            /// Python `self[key] = value`.
+            pub fn #id(&self, key: impl ::snakebridge::ToPython, value: impl ::snakebridge::ToPython) -> ::snakebridge::Result<()> {
+                static SETITEM: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "setitem");
+                SETITEM.call::<::snakebridge::Value>((&self.__ref, key, value)).map(|_| ())
+            }
+        });
+    }
+    if has("__contains__") {
+        helper(scope, "contains", &|id| quote! {
+            /// Python `item in self`.
+            pub fn #id(&self, item: impl ::snakebridge::ToPython) -> ::snakebridge::Result<bool> {
+                static CONTAINS: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "contains");
+                CONTAINS.call((&self.__ref, item))
+            }
+        });
+    }
+    if has("__iter__") {
+        helper(scope, "iter", &|id| quote! {
+            /// Python `iter(self)`, as a Rust iterator of values.
+            pub fn #id(&self) -> ::snakebridge::Result<::snakebridge::__private::PyIter> {
+                ::snakebridge::__private::PyIter::new(&self.__ref)
+            }
+        });
+    }
+    if has("__call__") {
+        helper(scope, "call", &|id| quote! {
+            /// Python `self(*args, **kwargs)`.
+            pub fn #id(&self, args: impl ::snakebridge::IntoArgs) -> ::snakebridge::Result<::snakebridge::Value> {
+                ::snakebridge::call_ref(&self.__ref, args)
+            }
+        });
+    }
+    out
+}

@@ -1,0 +1,10 @@
+//! Support for the code `#[python_module]` generates. Not public API: the facade re-exports it
+//! under `snakebridge::__private`, and it may change in any release.
+
+mod class;
+mod iter;
+mod signature;
+
+pub use self::class::{check_ref, display, get_as, instance_ref, value_into_ref};
+pub use self::iter::PyIter;
+pub use self::signature::{BoundArgs, Signature};
