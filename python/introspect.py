@@ -307,8 +307,14 @@ def class_record(name, cls, modname):
                     sig = runtime_signature(func)
                     if isinstance(raw, classmethod) and sig and sig["params"]:
                         sig["params"] = sig["params"][1:]
+                        sig["text"] = None
                     methods.append({"name": attr, "kind": "static" if isinstance(raw, staticmethod) else "class",
                                     "doc": doc_of(func), "signature": sig})
+                elif type(raw).__name__ in ("classmethod_descriptor", "builtin_function_or_method"):
+                    # C class methods (date.today) and C static methods (str.maketrans),
+                    # reached through the class so that the signature has no `cls`.
+                    bound = getattr(cls, attr)
+                    methods.append({"name": attr, "kind": "class", "doc": doc_of(bound), "signature": runtime_signature(bound)})
                 elif isinstance(raw, property):
                     properties.append({"name": attr, "doc": doc_of(raw), "writable": raw.fset is not None,
                                        "annotation": annotation_text(inspect.signature(raw.fget).return_annotation)

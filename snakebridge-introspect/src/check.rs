@@ -26,9 +26,10 @@ pub fn check(cx: &Ctxt, args: &ModuleArgs, module: &ModuleInfo) {
             cx.error_at(*span, format!("`streaming` names `{entry}`, but its module is not generated; add it to `include` or `submodules`"));
             continue;
         };
-        if !owner.functions.iter().any(|f| f.name == name) {
-            let hint = did_you_mean(name, owner.functions.iter().map(|f| f.name.as_str()));
-            cx.error_at(*span, format!("`streaming` names `{entry}`, which is not a generated function of `{}`{hint}", owner.name));
+        let callables = || owner.functions.iter().map(|f| f.name.as_str()).chain(owner.classes.iter().map(|c| c.name.as_str()));
+        if !callables().any(|f| f == name) {
+            let hint = did_you_mean(name, callables());
+            cx.error_at(*span, format!("`streaming` names `{entry}`, which is not a generated function or class of `{}`{hint}", owner.name));
         }
     }
 }

@@ -49,16 +49,15 @@ pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
             let stream = format!("{}_stream", rust_name(&function.name));
             if values.is_free(&stream) {
                 let stream_ident = values.claim_exact(&stream);
-                let name = &function.name;
-                let doc = format!(" Calls Python `{here}.{name}(*args, **kwargs)` and iterates over what it returns (a generator, an iterator or any iterable), one `Value` at a time.");
-                items.push(quote! {
-                    #[doc = #doc]
-                    pub fn #stream_ident(args: impl ::snakebridge::IntoArgs) -> ::snakebridge::Result<::snakebridge::__private::PyIter> {
-                        static __SB_FUNCTION: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new(#here, #name);
-                        ::snakebridge::__private::PyIter::call(&__SB_FUNCTION, args)
-                    }
-                });
+                items.push(stream_fn(&stream_ident, here, &function.name));
             }
+        }
+    }
+    for class in module.classes.iter().filter(|c| streaming.contains(&c.name)) {
+        let stream = format!("{}_stream", rust_name(&class.name));
+        if values.is_free(&stream) {
+            let stream_ident = values.claim_exact(&stream);
+            items.push(stream_fn(&stream_ident, here, &class.name));
         }
     }
     items.extend(constant_items);
@@ -94,4 +93,17 @@ pub fn module_doc(module: &ModuleInfo) -> String {
 /// The identifier for a Python name (re-exported for the expansion).
 pub fn rust_ident(name: &str) -> proc_macro2::Ident {
     ident(name)
+}
+
+fn stream_fn(ident: &proc_macro2::Ident, module: &str, name: &str) -> TokenStream {
+    let doc = format!(
+        " Calls Python `{module}.{name}(*args, **kwargs)` and iterates over what it returns (a generator, an iterator or any iterable), one `Value` at a time."
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #ident(args: impl ::snakebridge::IntoArgs) -> ::snakebridge::Result<::snakebridge::__private::PyIter> {
+            static __SB_FUNCTION: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new(#module, #name);
+            ::snakebridge::__private::PyIter::call(&__SB_FUNCTION, args)
+        }
+    }
 }
