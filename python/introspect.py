@@ -24,7 +24,7 @@ import sys
 import traceback
 import types
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Dunder methods that give a class a protocol the generated struct exposes.
 PROTOCOL_DUNDERS = (
@@ -297,6 +297,8 @@ def class_record(name, cls, modname):
     for klass in cls.__mro__:
         if klass is object:
             continue
+        owner = qualified(klass)
+        counts = (len(methods), len(properties))
         for attr, raw in sorted(vars(klass).items()):
             if attr in seen or attr.startswith("_"):
                 continue
@@ -334,18 +336,25 @@ def class_record(name, cls, modname):
                     attributes.append(constant_record(attr, raw))
             except Exception:
                 continue
+        for record in methods[counts[0]:] + properties[counts[1]:]:
+            record["owner"] = owner
     dunders = sorted(d for d in PROTOCOL_DUNDERS if any(d in vars(k) for k in cls.__mro__ if k is not object))
     return {
         "name": name,
-        "qualname": "{}.{}".format(cls.__module__, cls.__qualname__),
+        "qualname": qualified(cls),
         "doc": doc_of(cls),
-        "bases": ["{}.{}".format(b.__module__, b.__qualname__) for b in cls.__bases__ if b is not object],
+        "bases": [qualified(b) for b in cls.__bases__ if b is not object],
+        "mro": [qualified(k) for k in cls.__mro__ if k is not object],
         "init": init,
         "methods": methods,
         "properties": properties,
         "attributes": attributes,
         "dunders": dunders,
     }
+
+
+def qualified(klass):
+    return "{}.{}".format(klass.__module__, klass.__qualname__)
 
 
 def _has_signature(func):

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The version of the introspection output this crate reads. Manifests written with another
 /// version are stale.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The successful output of one introspection run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,6 +68,9 @@ pub struct FunctionInfo {
     pub kind: Option<String>,
     /// The raw docstring.
     pub doc: Option<String>,
+    /// For methods, the qualified name of the class that defines it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     /// The signature; `None` when Python cannot tell (some C functions without a stub).
     pub signature: Option<Signature>,
 }
@@ -135,6 +138,10 @@ pub struct ClassInfo {
     /// Qualified names of the direct base classes (`object` left out).
     #[serde(default)]
     pub bases: Vec<String>,
+    /// Qualified names of the classes in the method resolution order (the class first,
+    /// `object` left out).
+    #[serde(default)]
+    pub mro: Vec<String>,
     /// The constructor signature, from `__init__`/`__new__`.
     pub init: Option<Signature>,
     /// Methods (public names, inherited ones included).
@@ -162,6 +169,9 @@ pub struct PropertyInfo {
     pub writable: bool,
     /// The getter's return annotation.
     pub annotation: Option<String>,
+    /// The qualified name of the class that defines it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 /// A module constant or class attribute.

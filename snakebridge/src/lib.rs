@@ -35,6 +35,7 @@ pub use snakebridge_macros::python_module;
 /// Internals used by generated code. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use snakebridge_runtime::__python_class as python_class;
     pub use snakebridge_runtime::binding::*;
     pub use snakebridge_runtime::CachedFunction;
     pub use snakebridge_runtime::pyo3;

@@ -2,11 +2,14 @@
 //! `name_with(required..., rest: Args)` when the signature has optional, keyword-only,
 //! `*args` or `**kwargs` parameters. Keywords in `rest` are checked against the signature at
 //! run time, with an error that lists the valid names.
+//!
+//! Generated bodies refer to `__sb`, the `use ::snakebridge::__private as __sb;` at the top of
+//! every generated module.
 
 use std::collections::HashSet;
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::doc_text;
 use super::names::{rust_name, Scope};
@@ -15,7 +18,8 @@ use crate::model::{ParamKind, Signature};
 
 /// How the generated body reaches the Python callable.
 pub enum Target<'a> {
-    /// A module-level function, cached in a `static` per function.
+    /// A module-level function (or a static/class method: `owner` is then `module.Class`),
+    /// cached in a `static`.
     Function {
         /// The module path the callable is looked up in (`"json"`, `"pathlib.Path"`).
         owner: &'a str,
@@ -58,6 +62,20 @@ impl Spec<'_> {
     }
 }
 
+/// The keyword parameters as the runtime's compact spec string (`"axis dtype **"`).
+fn keyword_spec(sig: &Signature) -> String {
+    let mut names: Vec<&str> = sig
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::PositionalOrKeyword | ParamKind::KeywordOnly))
+        .map(|p| p.name.as_str())
+        .collect();
+    if sig.params.iter().any(|p| p.kind == ParamKind::VarKeyword) {
+        names.push("**");
+    }
+    names.join(" ")
+}
+
 /// Renders the function(s).
 pub fn render(spec: &Spec<'_>) -> TokenStream {
     let renamed = (rust_name(spec.python_name) != spec.python_name).then_some(spec.python_name);
@@ -66,7 +84,7 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     let receiver = matches!(spec.target, Target::Method { .. }).then(|| quote!(&self,));
     let Some(sig) = spec.signature else {
         let ret = result_type(spec, None);
-        let call = call_expr(spec, quote!(args));
+        let call = plain_call(spec, "", quote!(args));
         return quote! {
             #[doc = #doc]
             #[doc = "\n The signature is unknown to Python, so the arguments are passed as they are: a tuple, a `Vec` or `snakebridge::args!(...)`."]
@@ -86,61 +104,20 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
         params.push(quote!(#name: #ty));
         if p.kind == ParamKind::KeywordOnly {
             let key = &p.name;
-            keywords.push(quote!((#key, &#name as &dyn ::snakebridge::ToPython)));
+            keywords.push(quote!((#key, &#name)));
         } else {
             positional.push(name);
         }
     }
     let ret = result_type(spec, sig.returns.as_deref());
-    let keyword_names: Vec<&str> = sig
-        .params
-        .iter()
-        .filter(|p| matches!(p.kind, ParamKind::PositionalOrKeyword | ParamKind::KeywordOnly))
-        .map(|p| p.name.as_str())
-        .collect();
-    let var_keywords = sig.params.iter().any(|p| p.kind == ParamKind::VarKeyword);
-    let qualified = &spec.qualified;
-    let signature_static = quote! {
-        static __SB_SIGNATURE: ::snakebridge::__private::Signature = ::snakebridge::__private::Signature {
-            function: #qualified,
-            keywords: &[#(#keyword_names),*],
-            var_keywords: #var_keywords,
-        };
-    };
-    let bound = |rest: TokenStream| {
-        quote! {
-            ::snakebridge::__private::BoundArgs {
-                positional: &[#(&#positional as &dyn ::snakebridge::ToPython),*],
-                keywords: &[#(#keywords),*],
-                rest: #rest,
-                signature: &__SB_SIGNATURE,
-            }
-        }
-    };
-
+    let kw_spec = keyword_spec(sig);
     let plain_body = if keywords.is_empty() && positional.len() <= 8 {
-        call_expr(spec, quote!((#(#positional,)*)))
+        plain_call(spec, &kw_spec, quote!((#(#positional,)*)))
     } else {
-        let args = bound(quote!(::core::option::Option::None));
-        let call = call_expr(spec, args);
-        quote!(#signature_static #call)
+        bound_call(spec, &kw_spec, quote!(&[#(&#positional),*]), quote!(&[#(#keywords),*]), quote!(::core::option::Option::None))
     };
-    let link = if matches!(spec.target, Target::Function { .. }) { format!("{ident}") } else { format!("Self::{ident}") };
-    let with_doc = spec.with_ident.as_ref().map(|w| {
-        let keywords = if keyword_names.is_empty() {
-            "none".to_owned()
-        } else {
-            keyword_names.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-        };
-        format!(
-            " [`{ident}`]({link}) with the optional arguments too: `rest` adds positional arguments after the required ones, then keywords, as in `{w}(..., snakebridge::args!({}))`.\n\n Keyword parameters: {keywords}.{}",
-            example_keyword(sig),
-            if var_keywords { " Any other keyword is accepted too (`**kwargs`)." } else { "" }
-        )
-    });
     let plain = quote! {
         #[doc = #doc]
-        #[inline]
         pub fn #ident(#receiver #(#params),*) -> ::snakebridge::Result<#ret> {
             #plain_body
         }
@@ -148,15 +125,20 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     let Some(with_ident) = spec.with_ident.as_ref().filter(|_| spec.has_optional()) else {
         return plain;
     };
-    let with_doc = with_doc.unwrap_or_default();
+    let link = if matches!(spec.target, Target::Function { .. }) { format!("{ident}") } else { format!("Self::{ident}") };
+    let shown: Vec<String> = kw_spec.split(' ').filter(|k| !k.is_empty() && *k != "**").map(|k| format!("`{k}`")).collect();
+    let with_doc = format!(
+        " [`{ident}`]({link}) plus the optional arguments: `rest` adds positional arguments after the required ones, then keywords (`snakebridge::args!({})`).\n\n Keyword parameters: {}.{}",
+        example_keyword(sig),
+        if shown.is_empty() { "none".to_owned() } else { shown.join(", ") },
+        if kw_spec.ends_with("**") { " Any other keyword is accepted too (`**kwargs`)." } else { "" }
+    );
     let rest_name = scope.claim_exact("rest");
-    let args = bound(quote!(::core::option::Option::Some(&#rest_name)));
-    let call = call_expr(spec, args);
+    let call = bound_call(spec, &kw_spec, quote!(&[#(&#positional),*]), quote!(&[#(#keywords),*]), quote!(::core::option::Option::Some(&#rest_name)));
     quote! {
         #plain
         #[doc = #with_doc]
         pub fn #with_ident(#receiver #(#params,)* #rest_name: ::snakebridge::Args<'_>) -> ::snakebridge::Result<#ret> {
-            #signature_static
             #call
         }
     }
@@ -166,7 +148,7 @@ fn example_keyword(sig: &Signature) -> String {
     sig.params
         .iter()
         .find(|p| !p.is_required() && matches!(p.kind, ParamKind::PositionalOrKeyword | ParamKind::KeywordOnly))
-        .map(|p| format!("{} = ...", rust_name(&p.name)))
+        .map(|p| format!("{} = ...", p.name))
         .unwrap_or_default()
 }
 
@@ -177,16 +159,27 @@ fn result_type(spec: &Spec<'_>, returns: Option<&str>) -> TokenStream {
     }
 }
 
-fn call_expr(spec: &Spec<'_>, args: TokenStream) -> TokenStream {
+fn plain_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream {
     match &spec.target {
-        Target::Function { owner, name } => {
-            let cached = format_ident!("__SB_FUNCTION");
-            quote! {
-                static #cached: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new(#owner, #name);
-                #cached.call(#args)
-            }
-        }
+        Target::Function { owner, name } => quote! {
+            static F: __sb::Function = __sb::Function::new(#owner, #name, #kw_spec);
+            F.call(#args)
+        },
         Target::Constructor => quote!(Self::__sb_class().call(#args)),
-        Target::Method { name } => quote!(::snakebridge::method_as(&self.__ref, #name, #args)),
+        Target::Method { name } => quote!(::snakebridge::method_as(self.__sb_ref(), #name, #args)),
+    }
+}
+
+fn bound_call(spec: &Spec<'_>, kw_spec: &str, positional: TokenStream, keywords: TokenStream, rest: TokenStream) -> TokenStream {
+    match &spec.target {
+        Target::Function { owner, name } => quote! {
+            static F: __sb::Function = __sb::Function::new(#owner, #name, #kw_spec);
+            F.call_with(#positional, #keywords, #rest)
+        },
+        Target::Constructor => {
+            let qualified = &spec.qualified;
+            quote!(__sb::call_class(Self::__sb_class(), #qualified, #kw_spec, #positional, #keywords, #rest))
+        }
+        Target::Method { name } => quote!(__sb::call_method(self.__sb_ref(), #name, #kw_spec, #positional, #keywords, #rest)),
     }
 }

@@ -13,9 +13,15 @@ use super::names::{ident, rust_name, Scope};
 use super::types::RustType;
 use crate::model::{ClassInfo, ConstantInfo};
 
+/// The generated base class of `class`: its first base that is generated in the same module.
+/// The struct derefs to it, and methods it already has are not generated again.
+pub fn parent<'a>(class: &ClassInfo, siblings: &'a [ClassInfo]) -> Option<&'a ClassInfo> {
+    class.bases.iter().find_map(|base| siblings.iter().find(|s| s.qualname == *base && s.qualname != class.qualname))
+}
+
 /// Renders the struct and its impls. `module` is the dotted Python module the class is read
-/// from.
-pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>) -> TokenStream {
+/// from; `siblings` the classes generated next to it.
+pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblings: &[ClassInfo]) -> TokenStream {
     let name = ident(&class.name);
     let qualified = format!("{module}.{}", class.name);
     let renamed = (rust_name(&class.name) != class.name).then_some(class.name.as_str());
@@ -23,10 +29,16 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>) -> Tok
     if !class.bases.is_empty() {
         doc.push_str(&format!("\n Bases: {}.\n", class.bases.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")));
     }
-    let python_qualname = &class.qualname;
-    // Python names never start with `__sb`, and methods starting with `_` are not generated.
-    let mut scope = Scope::with_reserved(&["__sb_class"]);
+    let parent = parent(class, siblings);
+    let inherited = |owner: &Option<String>| match (parent, owner) {
+        (Some(p), Some(owner)) => p.mro.contains(owner) || p.qualname == *owner,
+        _ => false,
+    };
+    if let Some(p) = parent {
+        doc.push_str(&format!("\n Derefs to [`{}`], which has the methods inherited from it.\n", rust_name(&p.name)));
+    }
 
+    let mut scope = Scope::default();
     let mut items = Vec::new();
     let new_ident = scope.claim_exact("new");
     let new_with = free_with(&mut scope, "new");
@@ -40,12 +52,11 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>) -> Tok
         target: Target::Constructor,
         classes,
     }));
-    for method in &class.methods {
+    for method in class.methods.iter().filter(|m| !inherited(&m.owner)) {
         let method_ident = scope.claim(&method.name);
         let spec_name = format!("{qualified}.{}", method.name);
-        let owner = qualified.clone();
         let static_like = matches!(method.kind.as_deref(), Some("static" | "class"));
-        let target = if static_like { Target::Function { owner: &owner, name: &method.name } } else { Target::Method { name: &method.name } };
+        let target = if static_like { Target::Function { owner: &qualified, name: &method.name } } else { Target::Method { name: &method.name } };
         let mut spec = Spec {
             qualified: spec_name,
             python_name: &method.name,
@@ -61,7 +72,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>) -> Tok
         }
         items.push(callable::render(&spec));
     }
-    for property in &class.properties {
+    for property in class.properties.iter().filter(|p| !inherited(&p.owner)) {
         let getter = scope.claim(&property.name);
         let ty = RustType::from_annotation(property.annotation.as_deref(), classes).result_tokens();
         let py_name = &property.name;
@@ -69,7 +80,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>) -> Tok
         items.push(quote! {
             #[doc = #doc]
             pub fn #getter(&self) -> ::snakebridge::Result<#ty> {
-                ::snakebridge::attr(&self.__ref, #py_name)?.extract()
+                ::snakebridge::attr(self.__sb_ref(), #py_name)?.extract()
             }
         });
         if property.writable {
@@ -78,7 +89,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>) -> Tok
             items.push(quote! {
                 #[doc = #doc]
                 pub fn #setter(&self, value: impl ::snakebridge::ToPython) -> ::snakebridge::Result<()> {
-                    ::snakebridge::set_attr(&self.__ref, #py_name, value)
+                    ::snakebridge::set_attr(self.__sb_ref(), #py_name, value)
                 }
             });
         }
@@ -86,97 +97,25 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>) -> Tok
     for attribute in &class.attributes {
         items.push(attribute_getter(&mut scope, attribute, &qualified));
     }
-    items.push(protocols(&mut scope, &class.dunders));
+    let dunders: Vec<String> = class.dunders.iter().filter(|d| parent.is_none_or(|p| !p.dunders.contains(d))).cloned().collect();
+    items.push(protocols(&mut scope, &dunders));
 
-    let module_path = module;
     let class_name = &class.name;
+    let python_qualname = &class.qualname;
+    let (fields, kind) = match parent {
+        Some(p) => {
+            let p = ident(&p.name);
+            (quote!({ __base: #p }), quote!(base #p))
+        }
+        None => (quote!({ __ref: ::snakebridge::Ref }), quote!(root)),
+    };
     quote! {
         #[doc = #doc]
         #[derive(Clone)]
-        pub struct #name {
-            __ref: ::snakebridge::Ref,
-        }
-
+        pub struct #name #fields
+        __sb::python_class!(#name, #module, #class_name, #python_qualname, #kind);
         impl #name {
-            #[doc(hidden)]
-            fn __sb_class() -> &'static ::snakebridge::__private::CachedFunction {
-                static CLASS: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new(#module_path, #class_name);
-                &CLASS
-            }
             #(#items)*
-        }
-
-        #[automatically_derived]
-        impl ::snakebridge::FromPython for #name {
-            fn from_python(obj: &::snakebridge::__private::pyo3::Bound<'_, ::snakebridge::__private::pyo3::PyAny>) -> ::snakebridge::Result<Self> {
-                ::snakebridge::__private::instance_ref(obj, Self::__sb_class(), #python_qualname).map(|r| #name { __ref: r })
-            }
-        }
-
-        #[automatically_derived]
-        impl ::snakebridge::FromValue for #name {
-            fn from_value(value: ::snakebridge::Value) -> ::snakebridge::Result<Self> {
-                ::snakebridge::__private::value_into_ref(value, Self::__sb_class(), #python_qualname).map(|r| #name { __ref: r })
-            }
-        }
-
-        #[automatically_derived]
-        impl ::snakebridge::ToPython for #name {
-            fn to_python<'py>(&self, py: ::snakebridge::__private::pyo3::Python<'py>) -> ::snakebridge::Result<::snakebridge::__private::pyo3::Bound<'py, ::snakebridge::__private::pyo3::PyAny>> {
-                ::snakebridge::ToPython::to_python(&self.__ref, py)
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::TryFrom<::snakebridge::Ref> for #name {
-            type Error = ::snakebridge::Error;
-            fn try_from(r: ::snakebridge::Ref) -> ::snakebridge::Result<Self> {
-                ::snakebridge::__private::check_ref(&r, Self::__sb_class(), #python_qualname)?;
-                ::core::result::Result::Ok(#name { __ref: r })
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::TryFrom<::snakebridge::Value> for #name {
-            type Error = ::snakebridge::Error;
-            fn try_from(value: ::snakebridge::Value) -> ::snakebridge::Result<Self> {
-                <Self as ::snakebridge::FromValue>::from_value(value)
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::From<#name> for ::snakebridge::Ref {
-            fn from(value: #name) -> Self {
-                value.__ref
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::From<#name> for ::snakebridge::Value {
-            fn from(value: #name) -> Self {
-                ::snakebridge::Value::Ref(value.__ref)
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::AsRef<::snakebridge::Ref> for #name {
-            fn as_ref(&self) -> &::snakebridge::Ref {
-                &self.__ref
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::core::fmt::Debug::fmt(&self.__ref, f)
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::snakebridge::__private::display(&self.__ref, f)
-            }
         }
     }
 }
@@ -194,7 +133,7 @@ fn attribute_getter(scope: &mut Scope, attribute: &ConstantInfo, qualified: &str
     quote! {
         #[doc = #doc]
         pub fn #getter(&self) -> ::snakebridge::Result<#ty> {
-            ::snakebridge::attr(&self.__ref, #py_name)?.extract()
+            ::snakebridge::attr(self.__sb_ref(), #py_name)?.extract()
         }
     }
 }
@@ -214,7 +153,7 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
             /// Python `len(self)`.
             pub fn #id(&self) -> ::snakebridge::Result<usize> {
                 static LEN: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("builtins", "len");
-                LEN.call((&self.__ref,))
+                LEN.call((self.__sb_ref(),))
             }
         });
     }
@@ -223,7 +162,7 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
             /// Python `self[key]`.
             pub fn #id(&self, key: impl ::snakebridge::ToPython) -> ::snakebridge::Result<::snakebridge::Value> {
                 static GETITEM: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "getitem");
-                GETITEM.call((&self.__ref, key))
+                GETITEM.call((self.__sb_ref(), key))
             }
         });
     }
@@ -232,7 +171,7 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
             /// Python `self[key] = value`.
             pub fn #id(&self, key: impl ::snakebridge::ToPython, value: impl ::snakebridge::ToPython) -> ::snakebridge::Result<()> {
                 static SETITEM: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "setitem");
-                SETITEM.call::<::snakebridge::Value>((&self.__ref, key, value)).map(|_| ())
+                SETITEM.call::<::snakebridge::Value>((self.__sb_ref(), key, value)).map(|_| ())
             }
         });
     }
@@ -241,7 +180,7 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
             /// Python `item in self`.
             pub fn #id(&self, item: impl ::snakebridge::ToPython) -> ::snakebridge::Result<bool> {
                 static CONTAINS: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "contains");
-                CONTAINS.call((&self.__ref, item))
+                CONTAINS.call((self.__sb_ref(), item))
             }
         });
     }
@@ -249,7 +188,7 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
         helper(scope, "iter", &|id| quote! {
             /// Python `iter(self)`, as a Rust iterator of values.
             pub fn #id(&self) -> ::snakebridge::Result<::snakebridge::__private::PyIter> {
-                ::snakebridge::__private::PyIter::new(&self.__ref)
+                ::snakebridge::__private::PyIter::new(self.__sb_ref())
             }
         });
     }
@@ -257,7 +196,7 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
         helper(scope, "call", &|id| quote! {
             /// Python `self(*args, **kwargs)`.
             pub fn #id(&self, args: impl ::snakebridge::IntoArgs) -> ::snakebridge::Result<::snakebridge::Value> {
-                ::snakebridge::call_ref(&self.__ref, args)
+                ::snakebridge::call_ref(self.__sb_ref(), args)
             }
         });
     }

@@ -63,7 +63,7 @@ pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
     items.extend(constant_items);
     for class in &module.classes {
         types.claim(&class.name);
-        items.push(class::render(class, here, &classes));
+        items.push(class::render(class, here, &classes, &module.classes));
     }
     for sub in &module.submodules {
         let short = sub.name.rsplit('.').next().unwrap_or(&sub.name);
@@ -82,7 +82,11 @@ pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
             }
         });
     }
-    quote!(#(#items)*)
+    quote! {
+        #[allow(unused_imports)]
+        use ::snakebridge::__private as __sb;
+        #(#items)*
+    }
 }
 
 /// The rustdoc of a generated module.

@@ -2,9 +2,10 @@
 //! under `snakebridge::__private`, and it may change in any release.
 
 mod class;
+mod class_macro;
 mod iter;
 mod signature;
 
 pub use self::class::{check_ref, display, get_as, instance_ref, value_into_ref};
 pub use self::iter::PyIter;
-pub use self::signature::{BoundArgs, Signature};
+pub use self::signature::{call_class, call_method, Function, Keywords};

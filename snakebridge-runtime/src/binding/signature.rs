@@ -4,50 +4,107 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::call::{Args, CallOptions, IntoArgs, PyArgs};
+use crate::call::{method_as, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
 use crate::error::{py_err, Error, Result};
+use crate::refs::Ref;
 use crate::suggest::closest;
-use crate::value::ToPython;
+use crate::value::{FromPython, ToPython};
 
-/// What a generated binding knows about the keyword parameters of its Python function.
-#[derive(Debug)]
-pub struct Signature {
-    /// `module.function`, for error messages.
-    pub function: &'static str,
-    /// The parameters that may be passed by keyword.
-    pub keywords: &'static [&'static str],
-    /// Whether the function takes `**kwargs`, so that any keyword is accepted.
-    pub var_keywords: bool,
-}
+/// The keyword parameters of a Python signature, as one space-separated string (`"axis dtype
+/// out"`, compact in generated code); the entry `**` means the function takes `**kwargs`.
+#[derive(Debug, Clone, Copy)]
+pub struct Keywords(pub &'static str);
 
-impl Signature {
-    fn check(&self, keyword: &str) -> Result<()> {
-        if self.var_keywords || self.keywords.contains(&keyword) {
+impl Keywords {
+    fn check(&self, owner: &dyn Fn() -> String, keyword: &str) -> Result<()> {
+        let mut names = self.0.split_ascii_whitespace();
+        if names.any(|k| k == keyword || k == "**") {
             return Ok(());
         }
+        let valid: Vec<String> = self.0.split_ascii_whitespace().filter(|k| *k != "**").map(str::to_owned).collect();
         Err(Error::UnknownKeyword {
-            function: self.function.into(),
+            function: owner(),
             keyword: keyword.into(),
-            valid: self.keywords.iter().map(|k| (*k).to_owned()).collect(),
-            suggestion: closest(keyword, self.keywords.iter().copied()).map(str::to_owned),
+            suggestion: closest(keyword, valid.iter().map(String::as_str)).map(str::to_owned),
+            valid,
         })
     }
 }
 
-/// The arguments of a generated call: required positional and keyword-only values, then
-/// whatever the caller added with [`Args`] (optional positionals, `*args`, keywords, options).
-pub struct BoundArgs<'a> {
-    /// Required positional arguments, in order.
-    pub positional: &'a [&'a dyn ToPython],
-    /// Required keyword-only arguments.
-    pub keywords: &'a [(&'static str, &'a dyn ToPython)],
-    /// The optional rest, appended after the required arguments.
-    pub rest: Option<&'a Args<'a>>,
-    /// The Python signature the keywords in `rest` are checked against.
-    pub signature: &'static Signature,
+/// A generated module function: its cached callable and its keyword parameters.
+pub struct Function {
+    cached: CachedFunction,
+    module: &'static str,
+    name: &'static str,
+    keywords: Keywords,
 }
 
-impl IntoArgs for BoundArgs<'_> {
+impl Function {
+    /// `module.name`, looked up on first call.
+    pub const fn new(module: &'static str, name: &'static str, keywords: &'static str) -> Self {
+        Function { cached: CachedFunction::new(module, name), module, name, keywords: Keywords(keywords) }
+    }
+
+    /// Calls it with plain arguments (the common, fastest path).
+    #[inline]
+    pub fn call<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {
+        self.cached.call(args)
+    }
+
+    /// Calls it with required arguments plus the caller's optional `rest`.
+    pub fn call_with<R: FromPython>(
+        &self,
+        positional: &[&dyn ToPython],
+        keywords: &[(&'static str, &dyn ToPython)],
+        rest: Option<&Args<'_>>,
+    ) -> Result<R> {
+        let owner = || format!("{}.{}", self.module, self.name);
+        self.cached.call(BoundArgs { positional, keywords, rest, signature: self.keywords, owner: &owner })
+    }
+
+    /// The cached callable (a class, for constructors).
+    pub fn cached(&self) -> &CachedFunction {
+        &self.cached
+    }
+}
+
+/// Calls the class `class` (a constructor) with required arguments plus the caller's optional `rest`.
+pub fn call_class<R: FromPython>(
+    class: &CachedFunction,
+    qualname: &'static str,
+    signature: &'static str,
+    positional: &[&dyn ToPython],
+    keywords: &[(&'static str, &dyn ToPython)],
+    rest: Option<&Args<'_>>,
+) -> Result<R> {
+    let owner = || qualname.to_owned();
+    class.call(BoundArgs { positional, keywords, rest, signature: Keywords(signature), owner: &owner })
+}
+
+/// Calls the method `name` on `target` with required arguments plus the caller's optional `rest`.
+pub fn call_method<R: FromPython>(
+    target: &Ref,
+    name: &'static str,
+    signature: &'static str,
+    positional: &[&dyn ToPython],
+    keywords: &[(&'static str, &dyn ToPython)],
+    rest: Option<&Args<'_>>,
+) -> Result<R> {
+    let owner = || format!("{}.{name}", target.type_name());
+    method_as(target, name, BoundArgs { positional, keywords, rest, signature: Keywords(signature), owner: &owner })
+}
+
+/// The arguments of a generated call: required positional and keyword-only values, then
+/// whatever the caller added with [`Args`] (optional positionals, `*args`, keywords, options).
+struct BoundArgs<'a, 'r> {
+    positional: &'a [&'a dyn ToPython],
+    keywords: &'a [(&'static str, &'a dyn ToPython)],
+    rest: Option<&'a Args<'r>>,
+    signature: Keywords,
+    owner: &'a dyn Fn() -> String,
+}
+
+impl IntoArgs for BoundArgs<'_, '_> {
     fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
         let (rest_positional, rest_keywords) = match self.rest {
             Some(rest) => (rest.positional_values(), rest.keyword_values()),
@@ -69,7 +126,7 @@ impl IntoArgs for BoundArgs<'_> {
             kwargs.set_item(*name, value.to_python(py)?).map_err(|e| py_err(py, e))?;
         }
         for (name, value) in rest_keywords {
-            self.signature.check(name)?;
+            self.signature.check(self.owner, name)?;
             kwargs.set_item(name.as_ref(), value.to_python(py)?).map_err(|e| py_err(py, e))?;
         }
         Ok(PyArgs { args, kwargs: Some(kwargs) })
