@@ -20,6 +20,15 @@ fn numpy_top_level_expands_from_a_warm_cache_offline() {
     let pretty = prettyplease::unparse(&file);
     let lines = pretty.lines().count();
     let code_lines = pretty.lines().filter(|l| !l.trim_start().starts_with("///") && !l.trim_start().starts_with("//!")).count();
+    if let Ok(out) = std::env::var("SNAKEBRIDGE_DUMP_EXPANSION") {
+        std::fs::write(out, &pretty).unwrap();
+    }
+    let parse_start = Instant::now();
+    let manifest = snakebridge_introspect::manifest::read(&facade.join(".snakebridge/numpy.6390de60.json")).unwrap().unwrap();
+    let parse = parse_start.elapsed();
+    let render_start = Instant::now();
+    let _ = snakebridge_introspect::generate::module_items(&manifest.introspection, &[]);
+    println!("numpy top level: manifest parse {parse:?}, render {:?}", render_start.elapsed());
     println!("numpy top level: expanded in {elapsed:?}, {lines} lines pretty-printed ({code_lines} without doc comments)");
     assert!(pretty.contains("pub fn mean("));
     assert!(pretty.contains("pub struct ndarray"));
