@@ -5,7 +5,7 @@ mod freshness;
 mod load;
 mod store;
 
-pub use self::freshness::{installed_version, Staleness};
+pub use self::freshness::{installed_version, staleness, Staleness};
 pub use self::load::{load, Loaded, Mode, Origin};
 pub use self::store::{read, write_if_changed};
 
