@@ -18,19 +18,28 @@ pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a s
     closest(wanted, candidates).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
 }
 
+/// Optimal string alignment distance: Levenshtein plus adjacent transpositions (`sqtr` is one
+/// edit from `sqrt`), the most common typo.
 fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -42,5 +51,6 @@ mod tests {
         assert_eq!(closest("meen", ["mean", "median", "max"]), Some("mean"));
         assert_eq!(closest("inclde", ["include", "exclude"]), Some("include"));
         assert_eq!(closest("zzzz", ["mean"]), None);
+        assert_eq!(closest("sqtr", ["sqrt", "sin"]), Some("sqrt"));
     }
 }

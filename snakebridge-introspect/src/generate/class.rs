@@ -68,7 +68,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
             classes,
         };
         if spec.has_optional() {
-            spec.with_ident = free_with(&mut scope, &rust_name(&method.name));
+            spec.with_ident = free_with(&mut scope, &method.name);
         }
         items.push(callable::render(&spec));
     }
@@ -121,7 +121,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
 }
 
 fn free_with(scope: &mut Scope, base: &str) -> Option<proc_macro2::Ident> {
-    let name = format!("{base}_with");
+    let name = rust_name(&format!("{base}_with"));
     scope.is_free(&name).then(|| scope.claim_exact(&name))
 }
 

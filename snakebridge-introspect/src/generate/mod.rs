@@ -41,12 +41,12 @@ pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
             classes: &classes,
         };
         if spec.has_optional() {
-            let with = format!("{}_with", rust_name(&function.name));
+            let with = rust_name(&format!("{}_with", function.name));
             spec.with_ident = values.is_free(&with).then(|| values.claim_exact(&with));
         }
         items.push(callable::render(&spec));
         if streaming.iter().any(|s| *s == function.name) {
-            let stream = format!("{}_stream", rust_name(&function.name));
+            let stream = rust_name(&format!("{}_stream", function.name));
             if values.is_free(&stream) {
                 let stream_ident = values.claim_exact(&stream);
                 items.push(stream_fn(&stream_ident, here, &function.name));
@@ -54,7 +54,7 @@ pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
         }
     }
     for class in module.classes.iter().filter(|c| streaming.contains(&c.name)) {
-        let stream = format!("{}_stream", rust_name(&class.name));
+        let stream = rust_name(&format!("{}_stream", class.name));
         if values.is_free(&stream) {
             let stream_ident = values.claim_exact(&stream);
             items.push(stream_fn(&stream_ident, here, &class.name));

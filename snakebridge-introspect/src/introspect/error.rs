@@ -40,8 +40,7 @@ impl IntrospectError {
         let package = self.module.split('.').next().unwrap_or(&self.module);
         match self.kind {
             IntrospectErrorKind::PackageNotFound => format!(
-                "install it into the project's venv (`{} -m pip install {package}`), or point SNAKEBRIDGE_VENV at the venv that has it",
-                self.python
+                "install it into the project's venv (`.venv/bin/pip install {package}`), or point SNAKEBRIDGE_VENV at the venv that has it"
             ),
             IntrospectErrorKind::ImportError => format!(
                 "importing `{}` raised; run `{} -c \"import {}\"` to see the failure, and install its missing dependencies",
@@ -70,7 +69,9 @@ impl IntrospectError {
             IntrospectErrorKind::PythonNotFound => "no Python interpreter",
         };
         let mut text = format!("cannot introspect `{}`: {what}: {}; {}", self.module, self.message, self.suggestion());
-        if let Some(detail) = self.detail.as_deref().filter(|d| !d.trim().is_empty()) {
+        // A missing package needs no traceback: the message says it all.
+        let detail = self.detail.as_deref().filter(|d| !d.trim().is_empty() && self.kind != IntrospectErrorKind::PackageNotFound);
+        if let Some(detail) = detail {
             text.push_str("\n\n");
             text.push_str(tail(detail, 1500));
         }
