@@ -112,7 +112,7 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     let ret = result_type(spec, sig.returns.as_deref());
     let kw_spec = keyword_spec(sig);
     let plain_body = if keywords.is_empty() && positional.len() <= 8 {
-        plain_call(spec, &kw_spec, quote!((#(#positional,)*)))
+        positional_call(spec, &kw_spec, quote!((#(#positional,)*)))
     } else {
         bound_call(spec, &kw_spec, quote!(&[#(&#positional),*]), quote!(&[#(#keywords),*]), quote!(::core::option::Option::None))
     };
@@ -167,6 +167,17 @@ fn plain_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream 
         },
         Target::Constructor => quote!(Self::__sb_class().call(#args)),
         Target::Method { name } => quote!(::snakebridge::method_as(self.__sb_ref(), #name, #args)),
+    }
+}
+
+/// Only required positional arguments: the vectorcall fast path for module functions.
+fn positional_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream {
+    match &spec.target {
+        Target::Function { owner, name } => quote! {
+            static F: __sb::Function = __sb::Function::new(#owner, #name, #kw_spec);
+            F.call_positional(#args)
+        },
+        _ => plain_call(spec, kw_spec, args),
     }
 }
 

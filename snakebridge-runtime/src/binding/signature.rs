@@ -5,7 +5,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::call::{method_as, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
+use super::Positional;
 use crate::error::{py_err, Error, Result};
+use crate::interpreter::with_gil;
 use crate::refs::Ref;
 use crate::suggest::closest;
 use crate::value::{FromPython, ToPython};
@@ -45,10 +47,19 @@ impl Function {
         Function { cached: CachedFunction::new(module, name), module, name, keywords: Keywords(keywords) }
     }
 
-    /// Calls it with plain arguments (the common, fastest path).
+    /// Calls it with any arguments (a function whose signature is unknown).
     #[inline]
     pub fn call<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {
         self.cached.call(args)
+    }
+
+    /// Calls it with required positional arguments only: the common, fastest path.
+    #[inline]
+    pub fn call_positional<R: FromPython>(&self, args: impl Positional) -> Result<R> {
+        with_gil(|py| {
+            let f = self.cached.bind(py)?;
+            R::from_python(&args.call_on(f)?)
+        })
     }
 
     /// Calls it with required arguments plus the caller's optional `rest`.
