@@ -45,7 +45,7 @@ pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
             spec.with_ident = values.is_free(&with).then(|| values.claim_exact(&with));
         }
         items.push(callable::render(&spec));
-        if streaming.iter().any(|s| *s == function.name) {
+        if streaming.contains(&function.name) {
             let stream = rust_name(&format!("{}_stream", function.name));
             if values.is_free(&stream) {
                 let stream_ident = values.claim_exact(&stream);
