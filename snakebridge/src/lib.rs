@@ -36,6 +36,8 @@ pub use snakebridge_macros::python_module;
 #[doc(hidden)]
 pub mod __private {
     pub use snakebridge_runtime::__python_class as python_class;
+    // Short paths for generated signatures (a numpy-sized expansion is mostly these tokens).
+    pub use snakebridge_runtime::{attr, call_ref, method_as, set_attr, Args, Bytes, IntoArgs, Ref, Result, ToPython, Value};
     pub use snakebridge_runtime::binding::*;
     pub use snakebridge_runtime::CachedFunction;
     pub use snakebridge_runtime::pyo3;

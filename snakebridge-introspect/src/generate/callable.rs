@@ -88,7 +88,7 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
         return quote! {
             #[doc = #doc]
             #[doc = "\n The signature is unknown to Python, so the arguments are passed as they are: a tuple, a `Vec` or `snakebridge::args!(...)`."]
-            pub fn #ident(#receiver args: impl ::snakebridge::IntoArgs) -> ::snakebridge::Result<#ret> {
+            pub fn #ident(#receiver args: impl __sb::IntoArgs) -> __sb::Result<#ret> {
                 #call
             }
         };
@@ -118,7 +118,7 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     };
     let plain = quote! {
         #[doc = #doc]
-        pub fn #ident(#receiver #(#params),*) -> ::snakebridge::Result<#ret> {
+        pub fn #ident(#receiver #(#params),*) -> __sb::Result<#ret> {
             #plain_body
         }
     };
@@ -138,7 +138,7 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     quote! {
         #plain
         #[doc = #with_doc]
-        pub fn #with_ident(#receiver #(#params,)* #rest_name: ::snakebridge::Args<'_>) -> ::snakebridge::Result<#ret> {
+        pub fn #with_ident(#receiver #(#params,)* #rest_name: __sb::Args<'_>) -> __sb::Result<#ret> {
             #call
         }
     }
@@ -166,7 +166,7 @@ fn plain_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream 
             F.call(#args)
         },
         Target::Constructor => quote!(Self::__sb_class().call(#args)),
-        Target::Method { name } => quote!(::snakebridge::method_as(self.__sb_ref(), #name, #args)),
+        Target::Method { name } => quote!(__sb::method_as(self.__sb_ref(), #name, #args)),
     }
 }
 

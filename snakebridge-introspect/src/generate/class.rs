@@ -79,8 +79,8 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
         let doc = doc_text::render(&format!("{qualified}.{py_name}"), None, property.doc.as_deref(), None);
         items.push(quote! {
             #[doc = #doc]
-            pub fn #getter(&self) -> ::snakebridge::Result<#ty> {
-                ::snakebridge::attr(self.__sb_ref(), #py_name)?.extract()
+            pub fn #getter(&self) -> __sb::Result<#ty> {
+                __sb::attr(self.__sb_ref(), #py_name)?.extract()
             }
         });
         if property.writable {
@@ -88,8 +88,8 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
             let doc = format!(" Sets the Python property `{qualified}.{py_name}`.");
             items.push(quote! {
                 #[doc = #doc]
-                pub fn #setter(&self, value: impl ::snakebridge::ToPython) -> ::snakebridge::Result<()> {
-                    ::snakebridge::set_attr(self.__sb_ref(), #py_name, value)
+                pub fn #setter(&self, value: impl __sb::ToPython) -> __sb::Result<()> {
+                    __sb::set_attr(self.__sb_ref(), #py_name, value)
                 }
             });
         }
@@ -107,7 +107,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
             let p = ident(&p.name);
             (quote!({ __base: #p }), quote!(base #p))
         }
-        None => (quote!({ __ref: ::snakebridge::Ref }), quote!(root)),
+        None => (quote!({ __ref: __sb::Ref }), quote!(root)),
     };
     quote! {
         #[doc = #doc]
@@ -132,8 +132,8 @@ fn attribute_getter(scope: &mut Scope, attribute: &ConstantInfo, qualified: &str
     let doc = format!(" Python class attribute `{qualified}.{py_name}` (a `{}`; `{}` when introspected).", attribute.type_name, attribute.repr.replace('`', "'"));
     quote! {
         #[doc = #doc]
-        pub fn #getter(&self) -> ::snakebridge::Result<#ty> {
-            ::snakebridge::attr(self.__sb_ref(), #py_name)?.extract()
+        pub fn #getter(&self) -> __sb::Result<#ty> {
+            __sb::attr(self.__sb_ref(), #py_name)?.extract()
         }
     }
 }
@@ -151,8 +151,8 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
     if has("__len__") {
         helper(scope, "len", &|id| quote! {
             /// Python `len(self)`.
-            pub fn #id(&self) -> ::snakebridge::Result<usize> {
-                static LEN: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("builtins", "len");
+            pub fn #id(&self) -> __sb::Result<usize> {
+                static LEN: __sb::CachedFunction = __sb::CachedFunction::new("builtins", "len");
                 LEN.call((self.__sb_ref(),))
             }
         });
@@ -160,8 +160,8 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
     if has("__getitem__") {
         helper(scope, "get_item", &|id| quote! {
             /// Python `self[key]`.
-            pub fn #id(&self, key: impl ::snakebridge::ToPython) -> ::snakebridge::Result<::snakebridge::Value> {
-                static GETITEM: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "getitem");
+            pub fn #id(&self, key: impl __sb::ToPython) -> __sb::Result<__sb::Value> {
+                static GETITEM: __sb::CachedFunction = __sb::CachedFunction::new("operator", "getitem");
                 GETITEM.call((self.__sb_ref(), key))
             }
         });
@@ -169,17 +169,17 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
     if has("__setitem__") {
         helper(scope, "set_item", &|id| quote! {
             /// Python `self[key] = value`.
-            pub fn #id(&self, key: impl ::snakebridge::ToPython, value: impl ::snakebridge::ToPython) -> ::snakebridge::Result<()> {
-                static SETITEM: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "setitem");
-                SETITEM.call::<::snakebridge::Value>((self.__sb_ref(), key, value)).map(|_| ())
+            pub fn #id(&self, key: impl __sb::ToPython, value: impl __sb::ToPython) -> __sb::Result<()> {
+                static SETITEM: __sb::CachedFunction = __sb::CachedFunction::new("operator", "setitem");
+                SETITEM.call::<__sb::Value>((self.__sb_ref(), key, value)).map(|_| ())
             }
         });
     }
     if has("__contains__") {
         helper(scope, "contains", &|id| quote! {
             /// Python `item in self`.
-            pub fn #id(&self, item: impl ::snakebridge::ToPython) -> ::snakebridge::Result<bool> {
-                static CONTAINS: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "contains");
+            pub fn #id(&self, item: impl __sb::ToPython) -> __sb::Result<bool> {
+                static CONTAINS: __sb::CachedFunction = __sb::CachedFunction::new("operator", "contains");
                 CONTAINS.call((self.__sb_ref(), item))
             }
         });
@@ -187,16 +187,16 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
     if has("__iter__") {
         helper(scope, "iter", &|id| quote! {
             /// Python `iter(self)`, as a Rust iterator of values.
-            pub fn #id(&self) -> ::snakebridge::Result<::snakebridge::__private::PyIter> {
-                ::snakebridge::__private::PyIter::new(self.__sb_ref())
+            pub fn #id(&self) -> __sb::Result<__sb::PyIter> {
+                __sb::PyIter::new(self.__sb_ref())
             }
         });
     }
     if has("__call__") {
         helper(scope, "call", &|id| quote! {
             /// Python `self(*args, **kwargs)`.
-            pub fn #id(&self, args: impl ::snakebridge::IntoArgs) -> ::snakebridge::Result<::snakebridge::Value> {
-                ::snakebridge::call_ref(self.__sb_ref(), args)
+            pub fn #id(&self, args: impl __sb::IntoArgs) -> __sb::Result<__sb::Value> {
+                __sb::call_ref(self.__sb_ref(), args)
             }
         });
     }

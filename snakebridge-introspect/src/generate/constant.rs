@@ -34,8 +34,8 @@ pub fn render(scope: &mut Scope, constant: &ConstantInfo, module: &str) -> Token
     }
     quote! {
         #[doc = #doc]
-        pub fn #ident() -> ::snakebridge::Result<#ty> {
-            ::snakebridge::__private::get_as(#module, #name)
+        pub fn #ident() -> __sb::Result<#ty> {
+            __sb::get_as(#module, #name)
         }
     }
 }

@@ -105,9 +105,9 @@ fn stream_fn(ident: &proc_macro2::Ident, module: &str, name: &str) -> TokenStrea
     );
     quote! {
         #[doc = #doc]
-        pub fn #ident(args: impl ::snakebridge::IntoArgs) -> ::snakebridge::Result<::snakebridge::__private::PyIter> {
-            static __SB_FUNCTION: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new(#module, #name);
-            ::snakebridge::__private::PyIter::call(&__SB_FUNCTION, args)
+        pub fn #ident(args: impl __sb::IntoArgs) -> __sb::Result<__sb::PyIter> {
+            static __SB_FUNCTION: __sb::CachedFunction = __sb::CachedFunction::new(#module, #name);
+            __sb::PyIter::call(&__SB_FUNCTION, args)
         }
     }
 }

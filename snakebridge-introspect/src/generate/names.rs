@@ -25,6 +25,11 @@ const KEYWORDS: &[&str] = &[
 
 /// The Rust spelling of the Python name `name` (no scope deduplication).
 pub fn rust_name(name: &str) -> String {
+    // Fast path: almost every Python name is already a plain ASCII identifier.
+    let plain = name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric()) && name.bytes().next().is_some_and(|b| !b.is_ascii_digit());
+    if plain && !KEYWORDS.contains(&name) {
+        return name.to_owned();
+    }
     let mut out: String = name
         .chars()
         .map(|c| if c == '_' || c.is_alphanumeric() && (c.is_ascii() || unicode_ident_ok(c)) { c } else { '_' })

@@ -56,7 +56,7 @@ impl RustType {
             RustType::I64 => quote!(i64),
             RustType::Str => quote!(::std::string::String),
             RustType::Bool => quote!(bool),
-            RustType::Bytes => quote!(::snakebridge::Bytes),
+            RustType::Bytes => quote!(__sb::Bytes),
             RustType::Unit => quote!(()),
             RustType::List(t) => {
                 let t = t.result_tokens();
@@ -78,7 +78,7 @@ impl RustType {
                 let ident = super::names::ident(name);
                 quote!(#ident)
             }
-            RustType::Dynamic => quote!(::snakebridge::Value),
+            RustType::Dynamic => quote!(__sb::Value),
         }
     }
 
@@ -98,7 +98,7 @@ impl RustType {
                 let ident = super::names::ident(name);
                 quote!(&#ident)
             }
-            _ => quote!(impl ::snakebridge::ToPython),
+            _ => quote!(impl __sb::ToPython),
         }
     }
 
