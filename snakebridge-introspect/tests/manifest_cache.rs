@@ -192,3 +192,30 @@ fn introspection_failures_are_classified_with_a_suggestion() {
     let err = introspect(&missing, &LibraryConfig::new("math"), timeout).unwrap_err();
     assert_eq!(err.kind, IntrospectErrorKind::PythonNotFound, "{err}");
 }
+
+#[test]
+fn prepare_checks_and_refreshes_every_manifest() {
+    use snakebridge_introspect::manifest::{prepare, Status};
+    let dir = TempDir::new("prepare");
+    let config = LibraryConfig { include: vec!["gcd".into(), "e".into()], ..LibraryConfig::new("math") };
+    let loaded = load(&dir.0, &config, &mode(false, false)).unwrap();
+
+    let report = prepare(&dir.0, &mode(false, false), true);
+    assert_eq!(report.len(), 1);
+    assert!(matches!(report[0].status, Status::Fresh), "{report:?}");
+
+    // A hand edit (a function removed) is caught by --check and repaired by a refresh.
+    let mut edited = loaded.manifest.clone();
+    edited.introspection.functions.clear();
+    write_if_changed(&loaded.path, &edited).unwrap();
+    let report = prepare(&dir.0, &mode(false, false), true);
+    assert!(report[0].is_problem() && matches!(report[0].status, Status::Stale(None)), "{report:?}");
+    let report = prepare(&dir.0, &mode(false, false), false);
+    assert!(matches!(report[0].status, Status::Updated), "{report:?}");
+    assert_eq!(read(&loaded.path).unwrap().unwrap(), loaded.manifest);
+
+    // A corrupt file is reported, not skipped.
+    std::fs::write(dir.0.join(".snakebridge").join("math.00000000.json"), "{").unwrap();
+    let report = prepare(&dir.0, &mode(false, false), true);
+    assert_eq!(report.iter().filter(|e| e.is_problem()).count(), 1, "{report:?}");
+}
