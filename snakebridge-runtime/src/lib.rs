@@ -8,14 +8,27 @@
 
 #[doc(hidden)]
 pub mod binding;
+pub mod array;
 mod call;
+mod callback;
+mod context;
+pub mod env;
 mod error;
+mod helpers;
 mod interpreter;
+mod protocols;
+mod raise;
 mod refs;
 mod session;
+mod stream;
 mod suggest;
 pub mod value;
 
+pub use callback::{Callback, CallbackReturn, IntoCallback};
+pub use context::with_python;
+pub use helpers::{call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, HelperConfig, HelperInfo};
+pub use raise::RustPanic;
+pub use stream::{iterate, stream, StreamRef, DEFAULT_MAX_BATCH};
 pub use call::{attr, call, call_as, call_ref, get, is_ref, method, method_as, set_attr, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
 pub use error::{Error, PythonError, RefGone, Result};
 pub use interpreter::{init, InterpreterInfo, RuntimeConfig, VenvSource};
