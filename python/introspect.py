@@ -20,11 +20,12 @@ import inspect
 import json
 import os
 import pkgutil
+import re
 import sys
 import traceback
 import types
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Dunder methods that give a class a protocol the generated struct exposes.
 PROTOCOL_DUNDERS = (
@@ -34,6 +35,10 @@ PROTOCOL_DUNDERS = (
 )
 
 REPR_LIMIT = 200
+
+# `<object at 0x7f...>`: addresses change on every run; dropping them keeps manifests stable,
+# so an unchanged module never rewrites its manifest (and never triggers a rebuild).
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 class ConfigError(Exception):
@@ -62,6 +67,7 @@ def short_repr(value):
         text = repr(value)
     except Exception:
         text = "<unrepresentable {}>".format(type(value).__name__)
+    text = ADDRESS.sub("", text)
     if len(text) > REPR_LIMIT:
         text = text[:REPR_LIMIT] + "..."
     return text
@@ -235,7 +241,7 @@ def runtime_signature(obj):
             annotation_text(p.annotation),
         ))
     source = "text_signature" if getattr(obj, "__text_signature__", None) else "inspect"
-    return {"text": str(sig), "params": params, "returns": annotation_text(sig.return_annotation), "source": source}
+    return {"text": ADDRESS.sub("", str(sig)), "params": params, "returns": annotation_text(sig.return_annotation), "source": source}
 
 
 def merge_stub(sig, stub):

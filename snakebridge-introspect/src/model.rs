@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The version of the introspection output this crate reads. Manifests written with another
 /// version are stale.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The successful output of one introspection run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
