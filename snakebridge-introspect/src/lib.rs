@@ -1,7 +1,24 @@
 //! The compile-time core of snakebridge: runs `python/introspect.py`, keeps the manifest cache
-//! in `.snakebridge/`, converts docstrings and renders the tokens of `#[python_module]`.
+//! in `.snakebridge/`, maps Python types to Rust and renders the tokens of `#[python_module]`
+//! and `python!`.
 //!
-//! Empty until the `#[python_module]` issue lands; it never depends on the runtime.
+//! A normal library, so that all of it is tested without a compiler; `snakebridge-macros`
+//! only calls [`expand::expand`] and [`inline::expand_python`]. It never depends on the runtime.
 
+#![warn(missing_docs)]
+
+pub mod attr;
+pub mod check;
+pub mod config;
+pub mod ctxt;
+pub mod error;
+pub mod expand;
+pub mod generate;
 pub mod inline;
+pub mod introspect;
+pub mod manifest;
+pub mod model;
+pub mod suggest;
 pub mod telemetry;
+
+pub use error::Error;

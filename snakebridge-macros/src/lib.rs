@@ -16,3 +16,9 @@ pub fn python(input: TokenStream) -> TokenStream {
         .unwrap_or_else(snakebridge_introspect::inline::error_tokens)
         .into()
 }
+
+/// Generates typed Rust bindings for a Python module. See the `snakebridge` crate's docs.
+#[proc_macro_attribute]
+pub fn python_module(args: TokenStream, item: TokenStream) -> TokenStream {
+    snakebridge_introspect::expand::expand(args.into(), item.into()).into()
+}

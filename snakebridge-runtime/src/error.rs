@@ -187,6 +187,19 @@ pub enum Error {
     #[error("the async API needs a tokio runtime: call it from inside `#[tokio::main]`/`Runtime::block_on`, or use the sync API (`snakebridge::call`), which needs none")]
     NoAsyncRuntime,
 
+    /// A keyword argument that the Python function does not take.
+    #[error("`{function}` has no parameter `{keyword}`{}; the keyword parameters it takes are: {}", did_you_mean(suggestion), valid.join(", "))]
+    UnknownKeyword {
+        /// `module.function`.
+        function: String,
+        /// The keyword that was passed.
+        keyword: String,
+        /// The keyword parameters of the function.
+        valid: Vec<String>,
+        /// A close valid name, if there is one.
+        suggestion: Option<String>,
+    },
+
     /// An array or buffer cannot be accessed the way it was asked: already borrowed, read-only,
     /// or not contiguous where a slice was asked for.
     #[error("cannot {action}: {reason}; {hint}")]

@@ -6,6 +6,8 @@
 
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+pub mod binding;
 pub mod array;
 mod call;
 mod callback;

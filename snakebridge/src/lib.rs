@@ -45,10 +45,25 @@ pub use snakebridge_runtime::*;
 /// The grammar, the caching and the block form are described in `docs/python-macro.md`.
 pub use snakebridge_macros::python;
 
+/// Typed bindings for a Python module, generated at compile time from a manifest cached in
+/// the crate's `.snakebridge/` directory. See `docs/python-module.md`.
+///
+/// ```ignore
+/// #[snakebridge::python_module("math", include = ["sqrt", "pi"])]
+/// pub mod math {}
+///
+/// let root: snakebridge::Value = math::sqrt(16.0)?;
+/// ```
+pub use snakebridge_macros::python_module;
+
 /// Internals used by generated code. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
     pub use snakebridge_runtime::inline;
+    pub use snakebridge_runtime::__python_class as python_class;
+    // Short paths for generated signatures (a numpy-sized expansion is mostly these tokens).
+    pub use snakebridge_runtime::{attr, call_ref, method_as, set_attr, Args, Bytes, IntoArgs, Ref, Result, ToPython, Value};
+    pub use snakebridge_runtime::binding::*;
     pub use snakebridge_runtime::CachedFunction;
     pub use snakebridge_runtime::pyo3;
 }

@@ -3,7 +3,11 @@
 use proc_macro2::{Ident, Span};
 
 /// A Python expression.
+///
+/// Each variant's doc shows its Python form; the fields are named after the parts of that
+/// form (as in Python's own `ast` module), so they carry no docs of their own.
 #[derive(Debug)]
+#[allow(missing_docs)]
 pub enum Expr {
     /// A bare name: a builtin or a module (`len`, `math`).
     Name(Ident),

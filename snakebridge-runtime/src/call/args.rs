@@ -154,6 +154,14 @@ impl<'a> Args<'a> {
         self
     }
 
+    pub(crate) fn positional_values(&self) -> &[Box<dyn ToPython + 'a>] {
+        &self.positional
+    }
+
+    pub(crate) fn keyword_values(&self) -> &[(Cow<'a, str>, Box<dyn ToPython + 'a>)] {
+        &self.keywords
+    }
+
     /// Replaces the per-call options.
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;

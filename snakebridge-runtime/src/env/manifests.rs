@@ -63,8 +63,15 @@ fn read_one(path: &Path) -> GeneratedLibrary {
     if let Some(name) = ["library", "module", "python_module", "name"].iter().find_map(|k| json.get(*k).and_then(|v| v.as_str())) {
         lib.library = name.to_string();
     }
-    lib.version = ["version", "package_version", "python_version"].iter().find_map(|k| json.get(*k).and_then(|v| v.as_str()).map(str::to_string));
-    let count = |key: &str| match json.get(key) {
+    // The `#[python_module]` manifest keeps the package under `package` and the module's
+    // contents under `introspection`; flat layouts are read too.
+    lib.version = json
+        .pointer("/package/version")
+        .and_then(|v| v.as_str())
+        .or_else(|| ["version", "package_version"].iter().find_map(|k| json.get(*k).and_then(|v| v.as_str())))
+        .map(str::to_string);
+    let body = json.get("introspection").unwrap_or(&json);
+    let count = |key: &str| match body.get(key) {
         Some(serde_json::Value::Array(a)) => a.len(),
         Some(serde_json::Value::Object(o)) => o.len(),
         Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or(0) as usize,
@@ -85,4 +92,21 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         s.push_str(&format!("{b:02x}"));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_committed_python_module_manifests() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../snakebridge");
+        let libs = generated_libraries(&root);
+        let math = libs.iter().find(|l| l.library == "math").expect("snakebridge/.snakebridge has a math manifest");
+        assert!(math.problem.is_none(), "{math:?}");
+        assert!(math.functions > 0, "{math:?}");
+        let numpy = libs.iter().find(|l| l.library == "numpy").expect("a numpy manifest");
+        assert!(numpy.version.as_deref().is_some_and(|v| v.starts_with(char::is_numeric)), "{numpy:?}");
+        assert!(numpy.classes > 0 && numpy.hash.starts_with("sha256:"), "{numpy:?}");
+    }
 }

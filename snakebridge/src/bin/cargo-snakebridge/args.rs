@@ -21,6 +21,10 @@ COMMANDS:
                 --strict     treat warnings as errors
                 --verbose    print the current and locked hardware and what matched
                 --file P     the lock file (default: snakebridge.lock next to Cargo.toml)
+    prepare   Re-introspect every #[python_module] manifest in .snakebridge/ from the
+              configuration stored in it
+                --check      write nothing; exit 1 when one is stale or broken (CI)
+                --verbose    name the interpreter that introspects
     doctor    Report what the runtime would use: interpreter, libpython, venv,
               site-packages, packages, hardware, generated libraries
 
@@ -46,7 +50,7 @@ pub struct Cli {
     pub version: bool,
 }
 
-const COMMANDS: [&str; 3] = ["setup", "verify", "doctor"];
+const COMMANDS: [&str; 4] = ["setup", "verify", "prepare", "doctor"];
 
 /// Parses the arguments after the program name; `cargo` passes `snakebridge` first.
 pub fn parse(args: Vec<String>) -> Result<Cli, String> {
@@ -77,7 +81,7 @@ pub fn parse(args: Vec<String>) -> Result<Cli, String> {
             a if !a.starts_with('-') && cli.command.is_empty() => {
                 if !COMMANDS.contains(&a) {
                     let hint = snakebridge::did_you_mean(a, COMMANDS).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-                    return Err(format!("unknown command `{a}`{hint} (commands: setup, verify, doctor)"));
+                    return Err(format!("unknown command `{a}`{hint} (commands: setup, verify, prepare, doctor)"));
                 }
                 cli.command = a.to_string();
             }
@@ -87,6 +91,7 @@ pub fn parse(args: Vec<String>) -> Result<Cli, String> {
     let allowed: &[&str] = match cli.command.as_str() {
         "setup" => &["check", "upgrade", "verbose", "no_lock", "python"],
         "verify" => &["strict", "verbose", "file"],
+        "prepare" => &["check", "verbose"],
         _ => &[],
     };
     let used = [
@@ -118,6 +123,8 @@ mod tests {
         let c = p(&["snakebridge", "verify", "--strict", "--file=x.lock"]).unwrap();
         assert_eq!((c.command.as_str(), c.strict, c.file), ("verify", true, Some(PathBuf::from("x.lock"))));
         assert!(p(&["setup", "--check", "--verbose"]).unwrap().check);
+        assert!(p(&["snakebridge", "prepare", "--check"]).unwrap().check);
+        assert!(p(&["prepare", "--upgrade"]).is_err());
     }
 
     #[test]

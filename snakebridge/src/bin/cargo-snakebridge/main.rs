@@ -5,6 +5,7 @@
 
 mod args;
 mod doctor;
+mod prepare;
 mod setup;
 mod verify;
 
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         "setup" => setup::run(&project, &cli),
         "verify" => verify::run(&project, &cli),
         "doctor" => doctor::run(&project),
+        "prepare" => prepare::run(&project, &cli),
         _ => unreachable!("args::parse accepts only known commands"),
     };
     ExitCode::from(code)

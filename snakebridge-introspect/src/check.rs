@@ -1,0 +1,54 @@
+//! Checks of the arguments against the manifest: every `include` entry exists, every
+//! `streaming` entry is a generated function. Errors point at the entry's string literal.
+
+use crate::attr::ModuleArgs;
+use crate::ctxt::Ctxt;
+use crate::model::ModuleInfo;
+use crate::suggest::did_you_mean;
+
+/// Records an error for each `include` or `streaming` entry the module does not have.
+pub fn check(cx: &Ctxt, args: &ModuleArgs, module: &ModuleInfo) {
+    let mut missing = Vec::new();
+    collect_missing(module, "", &mut missing);
+    for (entry, span) in &args.include_spans {
+        if let Some((_, candidates)) = missing.iter().find(|(m, _)| m == entry) {
+            let last = entry.rsplit('.').next().unwrap_or(entry);
+            let hint = did_you_mean(last, candidates.iter().map(String::as_str));
+            cx.error_at(*span, format!("`{}` has no attribute `{entry}`{hint}", module.name));
+        }
+    }
+    for (entry, span) in &args.streaming_spans {
+        let (path, name) = match entry.rsplit_once('.') {
+            Some((path, name)) => (Some(path), name),
+            None => (None, entry.as_str()),
+        };
+        let Some(owner) = find_submodule(module, path) else {
+            cx.error_at(*span, format!("`streaming` names `{entry}`, but its module is not generated; add it to `include` or `submodules`"));
+            continue;
+        };
+        let callables = || owner.functions.iter().map(|f| f.name.as_str()).chain(owner.classes.iter().map(|c| c.name.as_str()));
+        if !callables().any(|f| f == name) {
+            let hint = did_you_mean(name, callables());
+            cx.error_at(*span, format!("`streaming` names `{entry}`, which is not a generated function or class of `{}`{hint}", owner.name));
+        }
+    }
+}
+
+fn collect_missing(module: &ModuleInfo, prefix: &str, out: &mut Vec<(String, Vec<String>)>) {
+    for name in &module.missing {
+        out.push((format!("{prefix}{name}"), module.available.clone()));
+    }
+    for sub in &module.submodules {
+        let short = sub.name.rsplit('.').next().unwrap_or(&sub.name);
+        collect_missing(sub, &format!("{prefix}{short}."), out);
+    }
+}
+
+fn find_submodule<'a>(module: &'a ModuleInfo, path: Option<&str>) -> Option<&'a ModuleInfo> {
+    let Some(path) = path else { return Some(module) };
+    let mut current = module;
+    for part in path.split('.') {
+        current = current.submodules.iter().find(|s| s.name.rsplit('.').next() == Some(part))?;
+    }
+    Some(current)
+}

@@ -1,0 +1,196 @@
+//! One Python callable as Rust functions: `name(required...)` for the common call, and
+//! `name_with(required..., rest: Args)` when the signature has optional, keyword-only,
+//! `*args` or `**kwargs` parameters. Keywords in `rest` are checked against the signature at
+//! run time, with an error that lists the valid names.
+//!
+//! Generated bodies refer to `__sb`, the `use ::snakebridge::__private as __sb;` at the top of
+//! every generated module.
+
+use std::collections::HashSet;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::doc_text;
+use super::names::{rust_name, Scope};
+use super::types::RustType;
+use crate::model::{ParamKind, Signature};
+
+/// How the generated body reaches the Python callable.
+pub enum Target<'a> {
+    /// A module-level function (or a static/class method: `owner` is then `module.Class`),
+    /// cached in a `static`.
+    Function {
+        /// The module path the callable is looked up in (`"json"`, `"pathlib.Path"`).
+        owner: &'a str,
+        /// The attribute name.
+        name: &'a str,
+    },
+    /// The class itself (a constructor); the result is `Self`.
+    Constructor,
+    /// A method looked up on `self`.
+    Method {
+        /// The method name.
+        name: &'a str,
+    },
+}
+
+/// What to render.
+pub struct Spec<'a> {
+    /// The qualified Python name, for docs and error messages.
+    pub qualified: String,
+    /// The Python name.
+    pub python_name: &'a str,
+    /// The Rust name of the plain variant.
+    pub ident: Ident,
+    /// The Rust name of the `_with` variant, if one is free.
+    pub with_ident: Option<Ident>,
+    /// The raw docstring.
+    pub doc: Option<&'a str>,
+    /// The signature, when known.
+    pub signature: Option<&'a Signature>,
+    /// How to reach the callable.
+    pub target: Target<'a>,
+    /// Class names generated in the same module (for typed results).
+    pub classes: &'a HashSet<String>,
+}
+
+impl Spec<'_> {
+    /// Whether a `_with` variant is needed.
+    pub fn has_optional(&self) -> bool {
+        self.signature.is_some_and(|s| s.params.iter().any(|p| !p.is_required()))
+    }
+}
+
+/// The keyword parameters as the runtime's compact spec string (`"axis dtype **"`).
+fn keyword_spec(sig: &Signature) -> String {
+    let mut names: Vec<&str> = sig
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::PositionalOrKeyword | ParamKind::KeywordOnly))
+        .map(|p| p.name.as_str())
+        .collect();
+    if sig.params.iter().any(|p| p.kind == ParamKind::VarKeyword) {
+        names.push("**");
+    }
+    names.join(" ")
+}
+
+/// Renders the function(s).
+pub fn render(spec: &Spec<'_>) -> TokenStream {
+    let renamed = (rust_name(spec.python_name) != spec.python_name).then_some(spec.python_name);
+    let doc = doc_text::render(&spec.qualified, spec.signature.and_then(|s| s.text.as_deref()), spec.doc, renamed);
+    let ident = &spec.ident;
+    let receiver = matches!(spec.target, Target::Method { .. }).then(|| quote!(&self,));
+    let Some(sig) = spec.signature else {
+        let ret = result_type(spec, None);
+        let call = plain_call(spec, "", quote!(args));
+        return quote! {
+            #[doc = #doc]
+            #[doc = "\n The signature is unknown to Python, so the arguments are passed as they are: a tuple, a `Vec` or `snakebridge::args!(...)`."]
+            pub fn #ident(#receiver args: impl __sb::IntoArgs) -> __sb::Result<#ret> {
+                #call
+            }
+        };
+    };
+
+    let mut scope = Scope::default();
+    let mut params = Vec::new();
+    let mut positional = Vec::new();
+    let mut keywords = Vec::new();
+    for p in sig.params.iter().filter(|p| p.is_required()) {
+        let name = scope.claim(&p.name);
+        let ty = RustType::from_annotation(p.annotation.as_deref(), spec.classes).param_tokens();
+        params.push(quote!(#name: #ty));
+        if p.kind == ParamKind::KeywordOnly {
+            let key = &p.name;
+            keywords.push(quote!((#key, &#name)));
+        } else {
+            positional.push(name);
+        }
+    }
+    let ret = result_type(spec, sig.returns.as_deref());
+    let kw_spec = keyword_spec(sig);
+    let plain_body = if keywords.is_empty() && positional.len() <= 8 {
+        positional_call(spec, &kw_spec, quote!((#(#positional,)*)))
+    } else {
+        bound_call(spec, &kw_spec, quote!(&[#(&#positional),*]), quote!(&[#(#keywords),*]), quote!(::core::option::Option::None))
+    };
+    let plain = quote! {
+        #[doc = #doc]
+        pub fn #ident(#receiver #(#params),*) -> __sb::Result<#ret> {
+            #plain_body
+        }
+    };
+    let Some(with_ident) = spec.with_ident.as_ref().filter(|_| spec.has_optional()) else {
+        return plain;
+    };
+    let link = if matches!(spec.target, Target::Function { .. }) { format!("{ident}") } else { format!("Self::{ident}") };
+    let shown: Vec<String> = kw_spec.split(' ').filter(|k| !k.is_empty() && *k != "**").map(|k| format!("`{k}`")).collect();
+    let with_doc = format!(
+        " [`{ident}`]({link}) plus the optional arguments: `rest` adds positional arguments after the required ones, then keywords (`snakebridge::args!({})`).\n\n Keyword parameters: {}.{}",
+        example_keyword(sig),
+        if shown.is_empty() { "none".to_owned() } else { shown.join(", ") },
+        if kw_spec.ends_with("**") { " Any other keyword is accepted too (`**kwargs`)." } else { "" }
+    );
+    let rest_name = scope.claim_exact("rest");
+    let call = bound_call(spec, &kw_spec, quote!(&[#(&#positional),*]), quote!(&[#(#keywords),*]), quote!(::core::option::Option::Some(&#rest_name)));
+    quote! {
+        #plain
+        #[doc = #with_doc]
+        pub fn #with_ident(#receiver #(#params,)* #rest_name: __sb::Args<'_>) -> __sb::Result<#ret> {
+            #call
+        }
+    }
+}
+
+fn example_keyword(sig: &Signature) -> String {
+    sig.params
+        .iter()
+        .find(|p| !p.is_required() && matches!(p.kind, ParamKind::PositionalOrKeyword | ParamKind::KeywordOnly))
+        .map(|p| format!("{} = ...", p.name))
+        .unwrap_or_default()
+}
+
+fn result_type(spec: &Spec<'_>, returns: Option<&str>) -> TokenStream {
+    match spec.target {
+        Target::Constructor => quote!(Self),
+        _ => RustType::from_annotation(returns, spec.classes).result_tokens(),
+    }
+}
+
+fn plain_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream {
+    match &spec.target {
+        Target::Function { owner, name } => quote! {
+            static F: __sb::Function = __sb::Function::new(#owner, #name, #kw_spec);
+            F.call(#args)
+        },
+        Target::Constructor => quote!(Self::__sb_class().call(#args)),
+        Target::Method { name } => quote!(__sb::method_as(self.__sb_ref(), #name, #args)),
+    }
+}
+
+/// Only required positional arguments: the vectorcall fast path for module functions.
+fn positional_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream {
+    match &spec.target {
+        Target::Function { owner, name } => quote! {
+            static F: __sb::Function = __sb::Function::new(#owner, #name, #kw_spec);
+            F.call_positional(#args)
+        },
+        _ => plain_call(spec, kw_spec, args),
+    }
+}
+
+fn bound_call(spec: &Spec<'_>, kw_spec: &str, positional: TokenStream, keywords: TokenStream, rest: TokenStream) -> TokenStream {
+    match &spec.target {
+        Target::Function { owner, name } => quote! {
+            static F: __sb::Function = __sb::Function::new(#owner, #name, #kw_spec);
+            F.call_with(#positional, #keywords, #rest)
+        },
+        Target::Constructor => {
+            let qualified = &spec.qualified;
+            quote!(__sb::call_class(Self::__sb_class(), #qualified, #kw_spec, #positional, #keywords, #rest))
+        }
+        Target::Method { name } => quote!(__sb::call_method(self.__sb_ref(), #name, #kw_spec, #positional, #keywords, #rest)),
+    }
+}

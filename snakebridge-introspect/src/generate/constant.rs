@@ -1,0 +1,41 @@
+//! Module constants as getter functions that read the live value (so a value that depends on
+//! the platform is never frozen at compile time), typed by the type seen when introspecting.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::names::{rust_name, Scope};
+use super::types::RustType;
+use crate::model::ConstantInfo;
+
+/// The Rust type of a constant's value: scalars typed, everything else (`None` included) `Value`.
+pub fn value_type(constant: &ConstantInfo) -> RustType {
+    match constant.type_name.as_str() {
+        "float" => RustType::F64,
+        "int" if constant.repr.parse::<i64>().is_ok() => RustType::I64,
+        "str" => RustType::Str,
+        "bool" => RustType::Bool,
+        _ => RustType::Dynamic,
+    }
+}
+
+/// Renders `pub fn NAME() -> Result<T>`.
+pub fn render(scope: &mut Scope, constant: &ConstantInfo, module: &str) -> TokenStream {
+    let ident = scope.claim(&constant.name);
+    let ty = value_type(constant).result_tokens();
+    let name = &constant.name;
+    let mut doc = format!(
+        " Python: `{module}.{name}`, a `{}` (`{}` when the bindings were generated).",
+        constant.type_name,
+        constant.repr.replace('`', "'")
+    );
+    if rust_name(name) != *name {
+        doc.push_str(&format!("\n\n The Python name is `{name}`; it is renamed because it is not a valid Rust identifier here."));
+    }
+    quote! {
+        #[doc = #doc]
+        pub fn #ident() -> __sb::Result<#ty> {
+            __sb::get_as(#module, #name)
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Python annotations as Rust types.
+//!
+//! Only annotations that say exactly one thing are typed; anything else (unions of several
+//! types, type variables, numpy's `ArrayLike`) stays dynamic: `impl ToPython` for
+//! parameters, `Value` for results. A result annotation that lies gives a conversion error at
+//! run time, never a panic.
+
+use std::collections::HashSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// A Rust type the generator knows how to convert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RustType {
+    /// `float` → `f64`.
+    F64,
+    /// `int` → `i64`.
+    I64,
+    /// `str` → `String` (`&str` as a parameter).
+    Str,
+    /// `bool` → `bool`.
+    Bool,
+    /// `bytes` → `Bytes`.
+    Bytes,
+    /// `None` → `()`.
+    Unit,
+    /// `list[T]` → `Vec<T>`.
+    List(Box<RustType>),
+    /// `dict[K, V]` → `HashMap<K, V>`.
+    Dict(Box<RustType>, Box<RustType>),
+    /// `T | None` → `Option<T>`.
+    Optional(Box<RustType>),
+    /// `tuple[A, B]` → `(A, B)`.
+    Tuple(Vec<RustType>),
+    /// A class generated in the same module.
+    Class(String),
+    /// Anything else: `Value`.
+    Dynamic,
+}
+
+impl RustType {
+    /// Parses an annotation; `classes` are the class names generated in the same module.
+    pub fn from_annotation(text: Option<&str>, classes: &HashSet<String>) -> RustType {
+        text.map(|t| parse(t.trim(), classes)).unwrap_or(RustType::Dynamic)
+    }
+
+    fn is_hashable_key(&self) -> bool {
+        matches!(self, RustType::I64 | RustType::Str | RustType::Bool)
+    }
+
+    /// The type of a result.
+    pub fn result_tokens(&self) -> TokenStream {
+        match self {
+            RustType::F64 => quote!(f64),
+            RustType::I64 => quote!(i64),
+            RustType::Str => quote!(::std::string::String),
+            RustType::Bool => quote!(bool),
+            RustType::Bytes => quote!(__sb::Bytes),
+            RustType::Unit => quote!(()),
+            RustType::List(t) => {
+                let t = t.result_tokens();
+                quote!(::std::vec::Vec<#t>)
+            }
+            RustType::Dict(k, v) => {
+                let (k, v) = (k.result_tokens(), v.result_tokens());
+                quote!(::std::collections::HashMap<#k, #v>)
+            }
+            RustType::Optional(t) => {
+                let t = t.result_tokens();
+                quote!(::core::option::Option<#t>)
+            }
+            RustType::Tuple(items) => {
+                let items = items.iter().map(RustType::result_tokens);
+                quote!((#(#items,)*))
+            }
+            RustType::Class(name) => {
+                let ident = super::names::ident(name);
+                quote!(#ident)
+            }
+            RustType::Dynamic => quote!(__sb::Value),
+        }
+    }
+
+    /// The type of a required parameter: concrete for plain scalars and lists of them,
+    /// `impl ToPython` otherwise.
+    pub fn param_tokens(&self) -> TokenStream {
+        match self {
+            RustType::F64 => quote!(f64),
+            RustType::I64 => quote!(i64),
+            RustType::Str => quote!(&str),
+            RustType::Bool => quote!(bool),
+            RustType::List(t) if t.is_scalar() => {
+                let t = t.param_tokens();
+                quote!(&[#t])
+            }
+            RustType::Class(name) => {
+                let ident = super::names::ident(name);
+                quote!(&#ident)
+            }
+            _ => quote!(impl __sb::ToPython),
+        }
+    }
+
+    fn is_scalar(&self) -> bool {
+        matches!(self, RustType::F64 | RustType::I64 | RustType::Bool)
+    }
+}
+
+fn parse(text: &str, classes: &HashSet<String>) -> RustType {
+    let text = text.trim_matches(|c| c == '\'' || c == '"').trim();
+    let parts = split_top(text, '|');
+    if parts.len() > 1 {
+        let rest: Vec<&str> = parts.iter().copied().filter(|p| *p != "None").collect();
+        if rest.len() == 1 && parts.len() == 2 {
+            return optional(parse(rest[0], classes));
+        }
+        return RustType::Dynamic;
+    }
+    if let Some((head, args)) = generic(text) {
+        let args: Vec<RustType> = split_top(args, ',').into_iter().map(|a| parse(a, classes)).collect();
+        return match (head, args.as_slice()) {
+            ("list" | "List", [t]) if *t != RustType::Dynamic => RustType::List(Box::new(t.clone())),
+            ("dict" | "Dict", [k, v]) if k.is_hashable_key() && *v != RustType::Dynamic => RustType::Dict(Box::new(k.clone()), Box::new(v.clone())),
+            ("Optional", [t]) => optional(t.clone()),
+            ("tuple" | "Tuple", items) if !items.is_empty() && items.len() <= 8 && items.iter().all(|t| *t != RustType::Dynamic) => {
+                RustType::Tuple(items.to_vec())
+            }
+            _ => RustType::Dynamic,
+        };
+    }
+    match text {
+        "float" | "builtins.float" => RustType::F64,
+        "int" | "builtins.int" => RustType::I64,
+        "str" | "builtins.str" => RustType::Str,
+        "bool" | "builtins.bool" => RustType::Bool,
+        "bytes" | "builtins.bytes" => RustType::Bytes,
+        "None" | "NoneType" => RustType::Unit,
+        name if classes.contains(name) => RustType::Class(name.to_owned()),
+        _ => RustType::Dynamic,
+    }
+}
+
+fn optional(t: RustType) -> RustType {
+    match t {
+        RustType::Dynamic | RustType::Unit => RustType::Dynamic,
+        t => RustType::Optional(Box::new(t)),
+    }
+}
+
+/// `head[args]` → `(head, args)`.
+fn generic(text: &str) -> Option<(&str, &str)> {
+    let open = text.find('[')?;
+    let inner = text.strip_suffix(']')?;
+    Some((text[..open].trim().trim_start_matches("typing.").trim_start_matches("builtins."), &inner[open + 1..]))
+}
+
+/// Splits at `sep` outside brackets.
+fn split_top(text: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth -= 1,
+            c if c == sep && depth == 0 => {
+                parts.push(text[start..i].trim());
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(text: &str) -> RustType {
+        RustType::from_annotation(Some(text), &["Path".to_owned()].into_iter().collect())
+    }
+
+    #[test]
+    fn maps_plain_annotations() {
+        assert_eq!(ty("float"), RustType::F64);
+        assert_eq!(ty("list[int]"), RustType::List(Box::new(RustType::I64)));
+        assert_eq!(ty("str | None"), RustType::Optional(Box::new(RustType::Str)));
+        assert_eq!(ty("Optional[str]"), RustType::Optional(Box::new(RustType::Str)));
+        assert_eq!(ty("dict[str, float]"), RustType::Dict(Box::new(RustType::Str), Box::new(RustType::F64)));
+        assert_eq!(ty("tuple[int, str]"), RustType::Tuple(vec![RustType::I64, RustType::Str]));
+        assert_eq!(ty("Path"), RustType::Class("Path".into()));
+        assert_eq!(ty("'Path'"), RustType::Class("Path".into()));
+    }
+
+    #[test]
+    fn anything_ambiguous_stays_dynamic() {
+        assert_eq!(ty("int | float"), RustType::Dynamic);
+        assert_eq!(ty("ArrayLike"), RustType::Dynamic);
+        assert_eq!(ty("list[Any]"), RustType::Dynamic);
+        assert_eq!(ty("dict[float, int]"), RustType::Dynamic);
+        assert_eq!(RustType::from_annotation(None, &HashSet::new()), RustType::Dynamic);
+    }
+}

@@ -1,0 +1,12 @@
+//! Running `python/introspect.py` in a subprocess of the project's Python.
+
+mod error;
+mod python;
+mod runner;
+
+pub use self::error::{IntrospectError, IntrospectErrorKind};
+pub use self::python::{find_python, PythonEnv, PythonSource};
+pub use self::runner::{introspect, timeout_from_env, DEFAULT_TIMEOUT};
+
+/// The introspection script, shipped inside this crate.
+pub const SCRIPT: &str = include_str!("../../../python/introspect.py");

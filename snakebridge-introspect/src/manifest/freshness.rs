@@ -1,0 +1,112 @@
+//! Whether a manifest still describes what is installed, decided from files alone: the venv's
+//! `*.dist-info` directories and `pyvenv.cfg`, without starting Python.
+
+use std::path::Path;
+
+use super::Manifest;
+use crate::config::LibraryConfig;
+use crate::model::{PackageInfo, SCHEMA_VERSION};
+
+/// Why a manifest has to be regenerated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Staleness {
+    /// There is no manifest file.
+    Missing,
+    /// It was written by another introspection schema.
+    Schema {
+        /// The schema in the file.
+        found: u32,
+    },
+    /// It holds another configuration (a fingerprint collision or a hand edit).
+    Config,
+    /// The installed package has another version.
+    PackageVersion {
+        /// The distribution (`None` for the standard library, whose version is Python's).
+        distribution: Option<String>,
+        /// The version in the manifest.
+        recorded: String,
+        /// The version installed now.
+        installed: String,
+    },
+}
+
+impl Staleness {
+    /// The reason, to finish a sentence that starts with the manifest's path.
+    pub fn describe(&self) -> String {
+        match self {
+            Staleness::Missing => "does not exist".into(),
+            Staleness::Schema { found } => format!("was written with introspection schema {found} but this snakebridge reads schema {SCHEMA_VERSION}"),
+            Staleness::Config => "holds another `#[python_module]` configuration".into(),
+            Staleness::PackageVersion { distribution, recorded, installed } => format!(
+                "describes {} {recorded} but {installed} is installed",
+                distribution.as_deref().unwrap_or("Python")
+            ),
+        }
+    }
+}
+
+/// Why `manifest` does not fit `config` and the venv, or `None` when it is fresh. With
+/// `check_installed` false (offline builds) installed versions are not looked at.
+pub fn staleness(manifest: &Manifest, config: &LibraryConfig, venv: Option<&Path>, check_installed: bool) -> Option<Staleness> {
+    if manifest.schema_version != SCHEMA_VERSION {
+        return Some(Staleness::Schema { found: manifest.schema_version });
+    }
+    if manifest.config != *config || manifest.module != config.module {
+        return Some(Staleness::Config);
+    }
+    if !check_installed {
+        return None;
+    }
+    let installed = installed_version(venv?, &manifest.package)?;
+    (installed != manifest.package.version).then(|| Staleness::PackageVersion {
+        distribution: manifest.package.distribution.clone(),
+        recorded: manifest.package.version.clone(),
+        installed,
+    })
+}
+
+/// The version of `package` installed in `venv`, read from its files; `None` when it cannot
+/// be told that way (then the manifest is trusted).
+pub fn installed_version(venv: &Path, package: &PackageInfo) -> Option<String> {
+    match &package.distribution {
+        None => python_version(venv),
+        Some(dist) => dist_info_version(venv, dist),
+    }
+}
+
+fn python_version(venv: &Path) -> Option<String> {
+    let cfg = std::fs::read_to_string(venv.join("pyvenv.cfg")).ok()?;
+    cfg.lines().find_map(|line| {
+        let (key, value) = line.split_once('=')?;
+        matches!(key.trim(), "version" | "version_info").then(|| value.trim().to_owned())
+    })
+}
+
+fn normalize(name: &str) -> String {
+    name.chars().map(|c| if c == '-' || c == '.' { '_' } else { c.to_ascii_lowercase() }).collect()
+}
+
+fn dist_info_version(venv: &Path, dist: &str) -> Option<String> {
+    let wanted = normalize(dist);
+    for site in site_packages_dirs(venv) {
+        let Ok(entries) = std::fs::read_dir(&site) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".dist-info") else { continue };
+            let Some((pkg, version)) = stem.rsplit_once('-') else { continue };
+            if normalize(pkg) == wanted {
+                return Some(version.to_owned());
+            }
+        }
+    }
+    None
+}
+
+fn site_packages_dirs(venv: &Path) -> Vec<std::path::PathBuf> {
+    let mut dirs = vec![venv.join("Lib").join("site-packages")];
+    if let Ok(entries) = std::fs::read_dir(venv.join("lib")) {
+        dirs.extend(entries.flatten().map(|e| e.path().join("site-packages")));
+    }
+    dirs.retain(|d| d.is_dir());
+    dirs
+}

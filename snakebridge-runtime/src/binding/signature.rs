@@ -1,0 +1,149 @@
+//! Typed required arguments plus the optional rest ([`Args`]) of one generated call, with
+//! keyword names checked against the Python signature.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::call::{method_as, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
+use super::Positional;
+use crate::error::{py_err, Error, Result};
+use crate::interpreter::with_gil;
+use crate::refs::Ref;
+use crate::suggest::closest;
+use crate::value::{FromPython, ToPython};
+
+/// The keyword parameters of a Python signature, as one space-separated string (`"axis dtype
+/// out"`, compact in generated code); the entry `**` means the function takes `**kwargs`.
+#[derive(Debug, Clone, Copy)]
+pub struct Keywords(pub &'static str);
+
+impl Keywords {
+    fn check(&self, owner: &dyn Fn() -> String, keyword: &str) -> Result<()> {
+        let mut names = self.0.split_ascii_whitespace();
+        if names.any(|k| k == keyword || k == "**") {
+            return Ok(());
+        }
+        let valid: Vec<String> = self.0.split_ascii_whitespace().filter(|k| *k != "**").map(str::to_owned).collect();
+        Err(Error::UnknownKeyword {
+            function: owner(),
+            keyword: keyword.into(),
+            suggestion: closest(keyword, valid.iter().map(String::as_str)).map(str::to_owned),
+            valid,
+        })
+    }
+}
+
+/// A generated module function: its cached callable and its keyword parameters.
+pub struct Function {
+    cached: CachedFunction,
+    module: &'static str,
+    name: &'static str,
+    keywords: Keywords,
+}
+
+impl Function {
+    /// `module.name`, looked up on first call.
+    pub const fn new(module: &'static str, name: &'static str, keywords: &'static str) -> Self {
+        Function { cached: CachedFunction::new(module, name), module, name, keywords: Keywords(keywords) }
+    }
+
+    /// Calls it with any arguments (a function whose signature is unknown).
+    #[inline]
+    pub fn call<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {
+        self.cached.call(args)
+    }
+
+    /// Calls it with required positional arguments only: the common, fastest path.
+    #[inline]
+    pub fn call_positional<R: FromPython>(&self, args: impl Positional) -> Result<R> {
+        with_gil(|py| {
+            let f = self.cached.bind(py)?;
+            R::from_python(&args.call_on(f)?)
+        })
+    }
+
+    /// Calls it with required arguments plus the caller's optional `rest`.
+    pub fn call_with<R: FromPython>(
+        &self,
+        positional: &[&dyn ToPython],
+        keywords: &[(&'static str, &dyn ToPython)],
+        rest: Option<&Args<'_>>,
+    ) -> Result<R> {
+        let owner = || format!("{}.{}", self.module, self.name);
+        self.cached.call(BoundArgs { positional, keywords, rest, signature: self.keywords, owner: &owner })
+    }
+
+    /// The cached callable (a class, for constructors).
+    pub fn cached(&self) -> &CachedFunction {
+        &self.cached
+    }
+}
+
+/// Calls the class `class` (a constructor) with required arguments plus the caller's optional `rest`.
+pub fn call_class<R: FromPython>(
+    class: &CachedFunction,
+    qualname: &'static str,
+    signature: &'static str,
+    positional: &[&dyn ToPython],
+    keywords: &[(&'static str, &dyn ToPython)],
+    rest: Option<&Args<'_>>,
+) -> Result<R> {
+    let owner = || qualname.to_owned();
+    class.call(BoundArgs { positional, keywords, rest, signature: Keywords(signature), owner: &owner })
+}
+
+/// Calls the method `name` on `target` with required arguments plus the caller's optional `rest`.
+pub fn call_method<R: FromPython>(
+    target: &Ref,
+    name: &'static str,
+    signature: &'static str,
+    positional: &[&dyn ToPython],
+    keywords: &[(&'static str, &dyn ToPython)],
+    rest: Option<&Args<'_>>,
+) -> Result<R> {
+    let owner = || format!("{}.{name}", target.type_name());
+    method_as(target, name, BoundArgs { positional, keywords, rest, signature: Keywords(signature), owner: &owner })
+}
+
+/// The arguments of a generated call: required positional and keyword-only values, then
+/// whatever the caller added with [`Args`] (optional positionals, `*args`, keywords, options).
+struct BoundArgs<'a, 'r> {
+    positional: &'a [&'a dyn ToPython],
+    keywords: &'a [(&'static str, &'a dyn ToPython)],
+    rest: Option<&'a Args<'r>>,
+    signature: Keywords,
+    owner: &'a dyn Fn() -> String,
+}
+
+impl IntoArgs for BoundArgs<'_, '_> {
+    fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
+        let (rest_positional, rest_keywords) = match self.rest {
+            Some(rest) => (rest.positional_values(), rest.keyword_values()),
+            None => (&[][..], &[][..]),
+        };
+        let mut items = Vec::with_capacity(self.positional.len() + rest_positional.len());
+        for value in self.positional {
+            items.push(value.to_python(py)?);
+        }
+        for value in rest_positional {
+            items.push(value.to_python(py)?);
+        }
+        let args = PyTuple::new(py, items).map_err(|e| py_err(py, e))?;
+        if self.keywords.is_empty() && rest_keywords.is_empty() {
+            return Ok(PyArgs { args, kwargs: None });
+        }
+        let kwargs = PyDict::new(py);
+        for (name, value) in self.keywords {
+            kwargs.set_item(*name, value.to_python(py)?).map_err(|e| py_err(py, e))?;
+        }
+        for (name, value) in rest_keywords {
+            self.signature.check(self.owner, name)?;
+            kwargs.set_item(name.as_ref(), value.to_python(py)?).map_err(|e| py_err(py, e))?;
+        }
+        Ok(PyArgs { args, kwargs: Some(kwargs) })
+    }
+
+    fn options(&self) -> Option<&CallOptions> {
+        self.rest.and_then(IntoArgs::options)
+    }
+}

@@ -1,0 +1,23 @@
+//! numpy's whole top-level namespace generates and compiles, and a few calls through it work.
+
+use snakebridge::{args, python_module, Value};
+
+
+#[python_module("numpy")]
+mod np {}
+
+fn as_f64(v: &Value) -> f64 {
+    snakebridge::call_as("builtins", "float", (v,)).unwrap()
+}
+
+#[test]
+fn whole_top_level_binds() {
+    let a = np::arange(6).unwrap();
+    let m = np::reshape(&a, (2, 3)).unwrap();
+    let arr = np::ndarray::try_from(m).unwrap();
+    assert_eq!(arr.shape().unwrap().extract::<Vec<i64>>().unwrap(), vec![2, 3]);
+    assert_eq!(as_f64(&np::sum(&arr).unwrap()), 15.0);
+    assert!(np::e().unwrap() > 2.7);
+    let z = np::ndarray::try_from(np::zeros_with((2, 2), args!(dtype = "int32")).unwrap()).unwrap();
+    assert_eq!(z.dtype().unwrap().extract::<snakebridge::Ref>().is_ok(), true);
+}
