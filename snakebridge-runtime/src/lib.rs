@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod call;
+pub mod docs;
 mod error;
 mod interpreter;
 mod refs;

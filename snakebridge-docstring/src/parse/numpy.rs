@@ -21,7 +21,13 @@ pub(super) fn parse(lines: &[&str], doc: &mut Docstring) {
 }
 
 fn section(doc: &mut Docstring, title: &str, body: &[&str]) {
-    match classify(title) {
+    // numpydoc has no "Exceptions" section: module docstrings (numpy.exceptions,
+    // numpy.linalg, statistics) use that title to list the exception classes they define.
+    let heading = match title.to_ascii_lowercase().as_str() {
+        "exceptions" | "except" => None,
+        _ => classify(title),
+    };
+    match heading {
         Some(Heading::Params) => doc.params.extend(params(body)),
         Some(Heading::Attributes) => doc.attributes.extend(params(body)),
         Some(Heading::Returns) => doc.returns.extend(returns(body)),
