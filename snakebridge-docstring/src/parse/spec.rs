@@ -89,7 +89,16 @@ pub(crate) fn default_in_description(text: &str) -> Option<String> {
             .trim_end_matches('.')
             .to_string(),
     };
-    (!value.is_empty()).then_some(value)
+    literal_like(&value).then_some(value)
+}
+
+/// A default is a literal or a name, not an English word: "The default is to compute the
+/// mean of the flattened array" states no default value.
+fn literal_like(value: &str) -> bool {
+    let Some(first) = value.chars().next() else { return false };
+    first == '\'' || first == '"' || first.is_ascii_digit() || first == '-' || first == '+' || first == '.'
+        || matches!(value, "True" | "False" | "None" | "inf" | "nan")
+        || value.contains(['_', '.'])
 }
 
 #[cfg(test)]
@@ -112,6 +121,8 @@ mod tests {
         assert_eq!(default_in_description("The axis. Default is 0."), Some("0".into()));
         assert_eq!(default_in_description("Order. Defaults to 'C'."), Some("'C'".into()));
         assert_eq!(default_in_description("No default here"), None);
+        assert_eq!(default_in_description("The default is to compute the mean"), None);
+        assert_eq!(default_in_description("default: None."), Some("None".into()));
         assert_eq!(default_in_description("Default is 'unclosed"), None);
     }
 }

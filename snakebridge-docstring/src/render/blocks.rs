@@ -400,8 +400,8 @@ mod tests {
 
     #[test]
     fn math_directive_is_display_math() {
-        assert_eq!(blocks(".. math:: a_i = b\n"), "$$a\\_i \\= b$$");
-        assert_eq!(blocks(".. math::\n\n    x^2\n\nText"), "$$x\\^2$$\n\nText");
+        assert_eq!(blocks(".. math:: a_i = b\n"), "$$a\\_i = b$$");
+        assert_eq!(blocks(".. math::\n\n    x^2\n\nText"), "$$x^2$$\n\nText");
     }
 
     #[test]

@@ -152,13 +152,14 @@ fn xref_target(content: &str) -> String {
     }
 }
 
-/// Text that must show as written: every Markdown-active character escaped.
+/// Text that must show as written: every character that Markdown or rustdoc could read as
+/// markup in the middle of a line is escaped (line starts are guarded by the block renderer).
 pub(crate) fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '\n' => out.push(' '),
-            c if c.is_ascii_punctuation() => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '$' | '|' | '~' | '&' | '#' | '!' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -246,7 +247,8 @@ fn backticks(text: &str, i: usize) -> (String, usize) {
     if content.trim().is_empty() {
         return ("\\`".to_string(), i + 1);
     }
-    (code_span(content), end)
+    // The default role is a cross reference in Sphinx projects (numpy): `~a.b` shows `b`.
+    (code_span(&xref_target(content)), end)
 }
 
 #[cfg(test)]
@@ -257,7 +259,8 @@ mod tests {
     fn roles_become_code_or_math() {
         assert_eq!(inline("See :func:`numpy.mean`."), "See `numpy.mean`.");
         assert_eq!(inline(":py:class:`~numpy.ndarray`"), "`ndarray`");
-        assert_eq!(inline(":math:`E = mc^2`"), "$E \\= mc\\^2$");
+        assert_eq!(inline(":math:`E = mc^2`"), "$E = mc^2$");
+        assert_eq!(inline(":math:`\\sum_i x[i]`"), "$\\\\sum\\_i x\\[i\\]$");
         assert_eq!(inline(":ref:`the guide <guide>`"), "the guide");
     }
 
