@@ -84,3 +84,29 @@ def differential_json():
     for item in items:
         item["reference"] = _reference(item["doc"])
     return json.dumps(items)
+
+
+def _resolve(path):
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attr in parts[i:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(path)
+
+
+def object_json(path):
+    """The raw __doc__ of the object at a dotted path and its signature's parameter names."""
+    obj = _resolve(path)
+    try:
+        params = [
+            p.name for p in inspect.signature(obj).parameters.values()
+            if p.name != "self"
+        ]
+    except (TypeError, ValueError):
+        params = None
+    return json.dumps({"doc": obj.__doc__, "params": params})

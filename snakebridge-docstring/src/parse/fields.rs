@@ -11,6 +11,11 @@ use crate::text::{dedent_lines, indent, is_blank, non_empty};
 fn field(line: &str, marker: char) -> Option<(Vec<&str>, &str)> {
     let t = line.trim_start();
     let rest = t.strip_prefix(marker)?;
+    if marker == '@' {
+        if let Some(found) = colonless_tag(rest) {
+            return Some(found);
+        }
+    }
     let close = rest.find(':')?;
     let spec = &rest[..close];
     let after = &rest[close + 1..];
@@ -24,6 +29,30 @@ fn field(line: &str, marker: char) -> Option<(Vec<&str>, &str)> {
         return None;
     }
     Some((words, after.trim()))
+}
+
+/// Old Epytext without the colon, as in the standard library's `trace.Trace`:
+/// `@param count true iff it should count`.
+fn colonless_tag(rest: &str) -> Option<(Vec<&str>, &str)> {
+    let mut words = rest.splitn(3, char::is_whitespace);
+    let key = words.next()?;
+    let named = matches!(key, "param" | "keyword" | "type" | "ivar" | "cvar" | "var" | "raise" | "raises");
+    let unnamed = matches!(key, "return" | "returns" | "rtype");
+    if named {
+        let name = words.next()?;
+        if name.is_empty() || name.contains(':') || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '*') {
+            return None;
+        }
+        let desc = words.next().unwrap_or("").trim();
+        if desc.starts_with(':') {
+            return None;
+        }
+        return Some((vec![key, name], desc));
+    }
+    if unnamed && !rest[key.len()..].trim_start().starts_with(':') {
+        return Some((vec![key], rest[key.len()..].trim()));
+    }
+    None
 }
 
 pub(super) fn parse(lines: &[&str], doc: &mut Docstring, marker: char) {
@@ -172,6 +201,15 @@ mod tests {
         assert_eq!(d.returns[0].description.as_deref(), Some("the sum"));
         assert_eq!(d.returns[0].type_name.as_deref(), Some("int"));
         assert_eq!(d.raises[0].type_name, "TypeError");
+    }
+
+    #[test]
+    fn epytext_without_colons() {
+        let d = parse("\n        @param count true iff it should count\n                     each line\n        @param trace print lines\n        ");
+        assert_eq!(d.style, Style::Epytext);
+        let names: Vec<_> = d.params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["count", "trace"]);
+        assert_eq!(d.params[0].description.as_deref(), Some("true iff it should count\neach line"));
     }
 
     #[test]
