@@ -188,6 +188,9 @@ pub(crate) fn code_span(content: &str) -> String {
     if content.is_empty() {
         return String::new();
     }
+    // A fence of three backticks at a line start could read as a code fence; content with
+    // backtick runs is garbled markup anyway, so show those backticks as quotes.
+    let content = if longest_run(&content, '`') >= 2 { content.replace('`', "'") } else { content };
     let longest = longest_run(&content, '`');
     let fence = "`".repeat(longest + 1);
     if content.starts_with('`') || content.ends_with('`') {
@@ -268,6 +271,7 @@ mod tests {
     fn literals_and_interpreted_text() {
         assert_eq!(inline("``a[0]`` and `x`"), "`a[0]` and `x`");
         assert_eq!(inline("``a `b` c``"), "``a `b` c``");
+        assert_eq!(code_span("a``b"), "`a''b`");
         assert_eq!(inline("`Python <https://python.org>`_"), "[Python](<https://python.org>)");
     }
 
