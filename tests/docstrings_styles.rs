@@ -4,19 +4,10 @@
 
 use serde_json::Value as Json;
 use snakebridge::docs::{parse, render, to_rustdoc, Docstring, RenderOptions, Style};
-use snakebridge::pyo3::prelude::*;
 
 /// The raw docstring of the object at `path` and the parameter names of its signature.
 fn object(path: &str) -> (String, Option<Vec<String>>) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support");
-    snakebridge::with_gil(|py| {
-        let inserted = py
-            .import("sys")
-            .and_then(|sys| sys.getattr("path"))
-            .and_then(|p| p.call_method1("insert", (0, dir.to_string_lossy().as_ref())));
-        inserted.map(drop).map_err(|e| snakebridge::Error::Interpreter { message: e.to_string() })
-    })
-    .unwrap();
+    corpus::setup();
     let json: String = snakebridge::call_as("docstring_corpus", "object_json", (path,)).unwrap();
     let v: Json = serde_json::from_str(&json).unwrap();
     let params = v["params"].as_array().map(|a| a.iter().map(|n| n.as_str().unwrap().to_string()).collect());
@@ -122,4 +113,22 @@ fn plain_style_builtins_and_json() {
     let (raw, _) = object("json.dumps");
     let md = to_rustdoc(&raw);
     assert!(md.starts_with("Serialize `obj` to a JSON formatted `str`."), "{md}");
+}
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+/// The "must reach" figure: every docstring of numpy's top level parsed and rendered in well
+/// under a second. Measured here in whatever profile the tests build with (the criterion
+/// bench `docstrings` gives the release figure).
+#[test]
+fn converts_all_numpy_top_level_docstrings_well_under_a_second() {
+    let docs = corpus::docstrings(&corpus::corpus("numpy_json"));
+    assert!(docs.len() > 400, "{} numpy docstrings", docs.len());
+    let bytes: usize = docs.iter().map(|(_, d)| d.len()).sum();
+    let start = std::time::Instant::now();
+    let total: usize = docs.iter().map(|(_, raw)| to_rustdoc(raw).len()).sum();
+    let elapsed = start.elapsed();
+    println!("{} numpy docstrings ({} KiB) -> {} KiB of Markdown in {:?}", docs.len(), bytes / 1024, total / 1024, elapsed);
+    assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?}");
 }

@@ -37,6 +37,9 @@ pub fn cleandoc(raw: &str) -> String {
 /// Expands tabs to the next multiple of 8 columns, as Python's `str.expandtabs` does; other
 /// control characters except newlines are dropped because they mean nothing in docs.
 pub fn expand_tabs(line: &str) -> String {
+    if !line.chars().any(char::is_control) {
+        return line.to_string();
+    }
     let mut out = String::with_capacity(line.len());
     let mut column = 0usize;
     for c in line.chars() {

@@ -2,3 +2,5 @@
 //! in `.snakebridge/`, converts docstrings and renders the tokens of `#[python_module]`.
 //!
 //! Empty until the `#[python_module]` issue lands; it never depends on the runtime.
+
+pub mod docs;

@@ -154,7 +154,7 @@ fn lookup(module: &str, name: &str) -> Result<Found> {
 fn own_doc(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<String> {
     let is_plain_value = !(obj.is_callable() || obj.is_instance_of::<pyo3::types::PyModule>())
         && !obj.hasattr("fget").unwrap_or(false)
-        && obj.getattr("__doc__").ok().zip(obj.get_type().getattr("__doc__").ok()).is_some_and(|(a, b)| a.is(&b));
+        && obj.getattr("__doc__").ok().zip(obj.get_type().getattr("__doc__").ok()).is_some_and(|(a, b)| a.eq(&b).unwrap_or(false));
     if is_plain_value {
         return None;
     }

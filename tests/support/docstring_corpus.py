@@ -110,3 +110,22 @@ def object_json(path):
     except (TypeError, ValueError):
         params = None
     return json.dumps({"doc": obj.__doc__, "params": params})
+
+
+_NUMPY_DOCS = None
+
+
+def reference_parse_numpy():
+    """docstring_parser.parse over numpy's top-level docstrings: the bench's comparison."""
+    global _NUMPY_DOCS
+    import docstring_parser as dp
+
+    if _NUMPY_DOCS is None:
+        _NUMPY_DOCS = [item["doc"] for item in docstrings(["numpy"])]
+    count = 0
+    for doc in _NUMPY_DOCS:
+        try:
+            count += len(dp.parse(doc).params)
+        except Exception:
+            pass
+    return count

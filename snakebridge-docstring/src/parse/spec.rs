@@ -74,6 +74,9 @@ pub(crate) fn split_top_level(s: &str, sep: char) -> Vec<&str> {
 pub(crate) fn default_in_description(text: &str) -> Option<String> {
     const CUES: [&str; 8] =
         ["Default is ", "default is ", "Defaults to ", "defaults to ", "Default: ", "default: ", "Default = ", "default="];
+    if !text.contains("efault") {
+        return None;
+    }
     let (pos, cue) = CUES.iter().filter_map(|c| text.find(c).map(|p| (p, *c))).min_by_key(|(p, _)| *p)?;
     let rest = &text[pos + cue.len()..];
     let rest = rest.trim_start_matches('`');

@@ -143,7 +143,7 @@ fn render_lines(lines: &[&str], out: &mut Vec<String>, depth: usize) {
             i += 1;
         } else if let Some((marker, len)) = list_marker(t) {
             let end = body_end(lines, i, base);
-            let mut content = vec![t[len..].to_string()];
+            let mut content = vec![t[len..].trim_start().to_string()];
             let rest = dedent_lines(&lines[i + 1..end]);
             if !rest.is_empty() {
                 // A blank line keeps an indented continuation a separate paragraph.
@@ -266,9 +266,24 @@ fn guard_line_start(line: &str) -> String {
     } else if t.starts_with('=') || (t.starts_with('-') && t.trim_end_matches('-').trim().is_empty()) {
         // A line of `=` or `-` would underline the line above into a heading.
         format!("\\{t}")
+    } else if let Some(marker) = marker_len(t) {
+        // `1.     x` would open a list item whose content is an indented code block.
+        format!("{} {}", &t[..marker], t[marker..].trim_start())
     } else {
         t.to_string()
     }
+}
+
+/// The length of a Markdown list marker (`-`, `*`, `+`, `1.`, `1)`) that starts `t` and is
+/// followed by whitespace.
+fn marker_len(t: &str) -> Option<usize> {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let len = match t.as_bytes().first()? {
+        b'-' | b'*' | b'+' => 1,
+        _ if digits > 0 && digits <= 9 && matches!(t.as_bytes().get(digits), Some(b'.' | b')')) => digits + 1,
+        _ => return None,
+    };
+    t[len..].starts_with(char::is_whitespace).then_some(len)
 }
 
 /// `.. name:: args` with its body, or a comment, a footnote or a link target.

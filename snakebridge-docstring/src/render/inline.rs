@@ -9,24 +9,21 @@ pub(crate) fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let bytes = text.as_bytes();
     let mut i = 0;
-    let mut word_before = false;
     while i < bytes.len() {
         let b = bytes[i];
         match b {
             b':' => {
                 if let Some((role, content, end)) = role_at(text, i) {
-                    out.push_str(&render_role(role, content));
+                    push_markup(&mut out, &render_role(role, content));
                     i = end;
-                    word_before = true;
                     continue;
                 }
                 out.push(':');
             }
             b'`' => {
                 let (rendered, end) = backticks(text, i);
-                out.push_str(&rendered);
+                push_markup(&mut out, &rendered);
                 i = end;
-                word_before = true;
                 continue;
             }
             b'[' => out.push_str("\\["),
@@ -49,27 +46,34 @@ pub(crate) fn inline(text: &str) -> String {
                 }
                 _ => out.push_str("\\\\"),
             },
-            b'h' if !word_before && (text[i..].starts_with("https://") || text[i..].starts_with("http://")) => {
+            // rustdoc's bare-URL lint matches inside words too (`xhttp://...`).
+            b'h' if text[i..].starts_with("https://") || text[i..].starts_with("http://") => {
                 let end = url_end(text, i);
                 out.push('<');
                 out.push_str(&text[i..end]);
                 out.push('>');
                 i = end;
-                word_before = true;
                 continue;
             }
             _ => {
                 let c = text[i..].chars().next().unwrap_or(' ');
                 out.push(c);
-                word_before = c.is_alphanumeric() || c == '_' || c == '/';
                 i += c.len_utf8();
                 continue;
             }
         }
-        word_before = false;
         i += 1;
     }
     out
+}
+
+/// Appends a code span (or escaped backticks): a space keeps two spans from touching, where
+/// their backtick fences would merge into one longer fence.
+fn push_markup(out: &mut String, s: &str) {
+    if out.ends_with('`') && s.starts_with(['`', '\\']) {
+        out.push(' ');
+    }
+    out.push_str(s);
 }
 
 /// The end of a bare URL: it stops at whitespace, quotes or angle brackets, and leaves
@@ -156,7 +160,17 @@ fn xref_target(content: &str) -> String {
 /// markup in the middle of a line is escaped (line starts are guarded by the block renderer).
 pub(crate) fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    let mut i = 0;
+    while let Some(c) = text[i..].chars().next() {
+        if c == 'h' && (text[i..].starts_with("https://") || text[i..].starts_with("http://")) {
+            // rustdoc warns on a bare URL wherever it appears in text.
+            let end = url_end(text, i);
+            out.push('<');
+            out.push_str(&text[i..end]);
+            out.push('>');
+            i = end;
+            continue;
+        }
         match c {
             '\n' => out.push(' '),
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '$' | '|' | '~' | '&' | '#' | '!' => {
@@ -165,6 +179,7 @@ pub(crate) fn plain(text: &str) -> String {
             }
             c => out.push(c),
         }
+        i += c.len_utf8();
     }
     out
 }
