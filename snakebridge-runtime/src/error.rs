@@ -24,6 +24,19 @@ pub enum RefGone {
     Unknown,
 }
 
+impl RefGone {
+    /// What to do about it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            RefGone::Released => "create the object again, and keep a handle for as long as you use it",
+            RefGone::Expired => "use it more often than the TTL, or raise SNAKEBRIDGE_REF_TTL_SECONDS (0 turns expiry off)",
+            RefGone::Evicted => "release refs you no longer need, or raise SNAKEBRIDGE_REF_MAX / `Session::builder().max_refs(..)`",
+            RefGone::SessionReleased => "keep the `Session` (or the thread of an auto-session) alive while its refs are used",
+            RefGone::Unknown => "create the object again; refs cannot be made by hand or carried between processes",
+        }
+    }
+}
+
 impl fmt::Display for RefGone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -107,7 +120,7 @@ pub enum Error {
     },
 
     /// The ref's Python object is gone.
-    #[error("ref {ref_id} (session {session_id}) is no longer available: {reason}; create the object again, or hold it in an explicit `Session` and raise SNAKEBRIDGE_REF_MAX / SNAKEBRIDGE_REF_TTL_SECONDS if it must live longer")]
+    #[error("ref {ref_id} (session {session_id}) is no longer available: {reason}; {}", reason.hint())]
     RefNotFound {
         /// The ref id.
         ref_id: String,
@@ -118,7 +131,7 @@ pub enum Error {
     },
 
     /// A ref was used in a session other than the one that owns it.
-    #[error("ref {ref_id} belongs to session {expected_session} but was used in session {actual_session}; run the call inside `with_session` for that session (`Session::join(\"{expected_session}\")`) to share refs between threads")]
+    #[error("ref {ref_id} belongs to session {expected_session} but was used in session {actual_session}; {}", share_hint(expected_session))]
     SessionMismatch {
         /// The ref id.
         ref_id: String,
@@ -142,12 +155,45 @@ pub enum Error {
         session_id: String,
     },
 
+    /// An array or buffer cannot be accessed the way it was asked: already borrowed, read-only,
+    /// or not contiguous where a slice was asked for.
+    #[error("cannot {action}: {reason}; {hint}")]
+    ArrayAccess {
+        /// What was attempted (`"borrow the numpy array for writing"`).
+        action: String,
+        /// Why it failed.
+        reason: String,
+        /// What to do instead.
+        hint: String,
+    },
+
     /// The embedded interpreter could not be set up.
     #[error("Python interpreter: {message}")]
     Interpreter {
         /// What went wrong and how to fix it.
         message: String,
     },
+
+    /// The Python environment lacks declared packages or cannot be provisioned.
+    #[error("{0}")]
+    Environment(Box<crate::env::EnvironmentError>),
+
+    /// A configuration file (Cargo.toml metadata, `snakebridge.lock`, `wheel_variants.json`) is malformed.
+    #[error("{}: {message}", path.display())]
+    InvalidConfig {
+        /// The file that holds the mistake.
+        path: std::path::PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+}
+
+fn share_hint(owner: &str) -> String {
+    if owner.starts_with("auto_") {
+        "refs of a thread's auto-session stay on that thread: create the object inside an explicit `Session` and `Session::join` it on the other thread".into()
+    } else {
+        format!("run the call inside `with_session` for that session (`Session::join(\"{owner}\")`) to share its refs")
+    }
 }
 
 fn did_you_mean(suggestion: &Option<String>) -> String {

@@ -6,8 +6,10 @@
 
 #![warn(missing_docs)]
 
+pub mod array;
 mod call;
 pub mod docs;
+pub mod env;
 mod error;
 mod interpreter;
 mod refs;

@@ -11,10 +11,12 @@ use pyo3::types::PyList;
 use crate::error::{py_err, Error, Result};
 use crate::suggest::closest;
 
-type Cache = LazyLock<RwLock<HashMap<Box<str>, Py<PyAny>>>>;
+/// Objects by name; keyed by `Box<str>` so lookups take a `&str` without allocating.
+type ByName = HashMap<Box<str>, Py<PyAny>>;
 
-static MODULES: Cache = LazyLock::new(Default::default);
-static CALLABLES: LazyLock<RwLock<HashMap<Box<str>, HashMap<Box<str>, Py<PyAny>>>>> = LazyLock::new(Default::default);
+static MODULES: LazyLock<RwLock<ByName>> = LazyLock::new(Default::default);
+/// Callables by module path, then by function name.
+static CALLABLES: LazyLock<RwLock<HashMap<Box<str>, ByName>>> = LazyLock::new(Default::default);
 
 /// The cached callable `module.function`.
 #[inline]

@@ -12,6 +12,10 @@ use crate::refs::Ref;
 /// Numbers convert only when exact: an `int` to any integer type it fits, a `float` or an
 /// `int` of at most 53 bits to `f64`. `list`, `tuple`, `set` and `frozenset` all convert to
 /// `Vec`; `dict` to the map types.
+///
+/// A [`Value::Ref`] converts to `bool`, the integer types, `f64`/`f32` and `String` when its
+/// Python object supports the conversion (`__index__`, `__float__`, a `str` subclass): a numpy
+/// scalar such as `numpy.float64` is a ref (it is not exactly a `float`) but extracts to `f64`.
 pub trait FromValue: Sized {
     /// Converts `value`.
     fn from_value(value: Value) -> Result<Self>;
@@ -29,6 +33,11 @@ fn preview(v: &Value) -> String {
         text.push_str("...");
     }
     text
+}
+
+/// Converts the object behind a ref with Python's own protocols.
+fn via_python<T: super::FromPython>(r: &Ref) -> Result<T> {
+    crate::interpreter::with_gil(|py| T::from_python(&r.bind(py)?))
 }
 
 impl FromValue for Value {
@@ -50,6 +59,7 @@ impl FromValue for bool {
     fn from_value(value: Value) -> Result<Self> {
         match value {
             Value::Bool(b) => Ok(b),
+            Value::Ref(r) => via_python(&r),
             other => Err(mismatch("bool", &other)),
         }
     }
@@ -78,6 +88,7 @@ macro_rules! ints {
                             found: i.to_string(),
                             hint: Some("extract a wider integer type, or `Int` for any size".into()),
                         }),
+                    Value::Ref(r) => via_python(r),
                     other => Err(mismatch(stringify!($t), other)),
                 }
             }
@@ -88,7 +99,10 @@ ints!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 
 impl FromValue for f64 {
     fn from_value(value: Value) -> Result<Self> {
-        value.as_f64().ok_or_else(|| mismatch("float", &value))
+        match &value {
+            Value::Ref(r) => via_python(r),
+            _ => value.as_f64().ok_or_else(|| mismatch("float", &value)),
+        }
     }
 }
 
@@ -102,6 +116,7 @@ impl FromValue for String {
     fn from_value(value: Value) -> Result<Self> {
         match value {
             Value::Str(s) => Ok(s),
+            Value::Ref(r) => via_python(&r),
             other => Err(mismatch("str", &other)),
         }
     }

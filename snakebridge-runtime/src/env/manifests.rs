@@ -1,0 +1,88 @@
+//! The generated libraries of a project, read from the manifest cache in `.snakebridge/`
+//! (the seed's `Registry`): which Python libraries have bindings, from which manifest, and
+//! how much each holds.
+//!
+//! Only the outline of a manifest is read here (a name, a version, and the `functions`,
+//! `classes` and `submodules` entries), so this listing keeps working as the manifest
+//! format grows.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// One generated library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratedLibrary {
+    /// The Python module (`numpy`).
+    pub library: String,
+    /// The manifest file, relative to the project root (`.snakebridge/numpy.json`).
+    pub manifest: String,
+    /// `sha256:` of the manifest's bytes.
+    pub hash: String,
+    /// The library version the manifest was made from, when it says.
+    pub version: Option<String>,
+    /// Number of functions.
+    pub functions: usize,
+    /// Number of classes.
+    pub classes: usize,
+    /// Number of submodules.
+    pub submodules: usize,
+    /// Why the manifest could not be read, when it could not.
+    pub problem: Option<String>,
+}
+
+/// The manifests in `<root>/.snakebridge/`, sorted by file name; empty when there is none.
+pub fn generated_libraries(root: &Path) -> Vec<GeneratedLibrary> {
+    let dir = root.join(".snakebridge");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let mut files: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    files.sort();
+    files.iter().map(|path| read_one(path)).collect()
+}
+
+fn read_one(path: &Path) -> GeneratedLibrary {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let manifest = format!(".snakebridge/{}", path.file_name().map(|s| s.to_string_lossy()).unwrap_or_default());
+    let mut lib = GeneratedLibrary { library: stem, manifest, hash: String::new(), version: None, functions: 0, classes: 0, submodules: 0, problem: None };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            lib.problem = Some(format!("cannot read it: {e}"));
+            return lib;
+        }
+    };
+    lib.hash = sha256_hex(&bytes);
+    let json: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(j) => j,
+        Err(e) => {
+            lib.problem = Some(format!("not valid JSON ({e}); run `cargo snakebridge prepare` to regenerate it"));
+            return lib;
+        }
+    };
+    if let Some(name) = ["library", "module", "python_module", "name"].iter().find_map(|k| json.get(*k).and_then(|v| v.as_str())) {
+        lib.library = name.to_string();
+    }
+    lib.version = ["version", "package_version", "python_version"].iter().find_map(|k| json.get(*k).and_then(|v| v.as_str()).map(str::to_string));
+    let count = |key: &str| match json.get(key) {
+        Some(serde_json::Value::Array(a)) => a.len(),
+        Some(serde_json::Value::Object(o)) => o.len(),
+        Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or(0) as usize,
+        _ => 0,
+    };
+    lib.functions = count("functions");
+    lib.classes = count("classes");
+    lib.submodules = count("submodules");
+    lib
+}
+
+/// `sha256:<hex>` of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(7 + 64);
+    s.push_str("sha256:");
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}

@@ -1,0 +1,41 @@
+//! The Python environment around the embedded interpreter: what the project declares, what
+//! the machine has, and how to make the two agree.
+//!
+//! - [`ProjectConfig`] reads `[package.metadata.snakebridge]` from a `Cargo.toml`: the
+//!   Python dependencies (the seed's `python_deps`) and the environment settings.
+//! - [`HardwareInfo::probe`] reports platform, accelerator (cuda / rocm / mps / cpu), CUDA
+//!   version, GPUs and CPU features from the system's own files and tools; it never needs
+//!   Python or a GPU library and never fails.
+//! - [`WheelSelector`] picks the PyTorch wheel variant and index URL for that hardware.
+//! - [`PythonEnv`] finds or creates the venv, lists what is installed and installs what is
+//!   missing (uv when available, pip otherwise); [`ensure`] applies the [`AutoInstall`] policy.
+//! - [`Lock`] is `snakebridge.lock`; [`verify`] compares it with the machine.
+//!
+//! The `cargo snakebridge` command (`setup`, `verify`, `doctor`) is built on this module.
+
+mod deps;
+mod environment_error;
+mod hardware;
+mod lock;
+mod manifests;
+mod pep440;
+mod policy;
+mod python;
+mod setup;
+mod sources;
+mod verify;
+mod wheel;
+
+pub use deps::{DepVersion, ProjectConfig, PythonDep};
+pub use environment_error::EnvironmentError;
+pub use hardware::{Accelerator, Gpu, HardwareInfo, Platform};
+pub use lock::{generator_hash, packages_hash, Compatibility, HardwareSection, InterpreterSection, Lock, LockEnvironment, LockedLibrary, LOCK_FILE_NAME, LOCK_VERSION};
+pub use manifests::{generated_libraries, GeneratedLibrary};
+pub use pep440::{normalize_name, Requirement};
+pub use policy::{AutoInstall, BuildProfile};
+pub use python::{embedded_python_version, find_python, InterpreterDetails, PythonEnv};
+pub use setup::{ensure, missing_packages, setup, Installer, Progress, SetupOptions, SetupReport};
+pub use sources::{CommandOutput, SystemSources, SystemView};
+
+pub use verify::{verify, Finding, Severity, Verification};
+pub use wheel::{CudaThreshold, WheelConfig, WheelInfo, WheelSelector, DEFAULT_PYTORCH_INDEX_BASE_URL};

@@ -1,0 +1,334 @@
+//! Provisioning: create or reuse the project venv and install what `Cargo.toml` declares,
+//! with uv when it is on `PATH` and pip otherwise. The seed's `PythonEnv.ensure!` and
+//! `mix snakebridge.setup`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::error::Result;
+
+use super::deps::ProjectConfig;
+use super::environment_error::EnvironmentError;
+use super::hardware::HardwareInfo;
+use super::lock::Lock;
+use super::pep440::{normalize_name, Requirement};
+use super::policy::BuildProfile;
+use super::python::{embedded_python_version, find_python, InterpreterDetails, PythonEnv};
+use super::sources::{find_on_path, run_with_timeout};
+use super::wheel::WheelSelector;
+
+/// The program that installs packages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Installer {
+    /// `uv pip install --python <venv python>`, at this path.
+    Uv(PathBuf),
+    /// `<venv python> -m pip install`.
+    Pip,
+}
+
+impl Installer {
+    /// uv when it is on `PATH`, pip otherwise; `SNAKEBRIDGE_INSTALLER=pip` or `=uv` chooses.
+    pub fn detect() -> Installer {
+        let wanted = std::env::var("SNAKEBRIDGE_INSTALLER").unwrap_or_default().to_ascii_lowercase();
+        if wanted == "pip" {
+            return Installer::Pip;
+        }
+        find_on_path("uv").map(Installer::Uv).unwrap_or(Installer::Pip)
+    }
+
+    /// `uv` or `pip`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Installer::Uv(_) => "uv",
+            Installer::Pip => "pip",
+        }
+    }
+
+    /// The command that installs `requirements` into `env`.
+    pub fn command(&self, env: &PythonEnv, requirements: &[String], index_url: Option<&str>, upgrade: bool) -> Command {
+        let mut cmd = match self {
+            Installer::Uv(uv) => {
+                let mut c = Command::new(uv);
+                c.args(["pip", "install", "--python"]).arg(env.python());
+                c
+            }
+            Installer::Pip => {
+                let mut c = Command::new(env.python());
+                c.args(["-m", "pip", "install", "--disable-pip-version-check"]);
+                c
+            }
+        };
+        if upgrade {
+            cmd.arg("--upgrade");
+        }
+        cmd.args(requirements);
+        if let Some(url) = index_url {
+            cmd.args(["--index-url", url]);
+        }
+        cmd
+    }
+}
+
+/// Progress lines on standard error; long steps print a line every few seconds so that a
+/// slow download is visibly alive.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    /// Show installer output and details.
+    pub verbose: bool,
+    /// Print nothing.
+    pub quiet: bool,
+}
+
+impl Progress {
+    /// A top-level step (`==> creating the venv`).
+    pub fn step(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("==> {message}");
+        }
+    }
+
+    /// A detail shown with `--verbose`.
+    pub fn detail(&self, message: &str) {
+        if self.verbose && !self.quiet {
+            eprintln!("    {message}");
+        }
+    }
+
+    fn long<R>(&self, what: &str, f: impl FnOnce() -> R) -> R {
+        self.step(what);
+        let start = Instant::now();
+        let done = Arc::new(AtomicBool::new(false));
+        let ticker = (!self.quiet && !self.verbose).then(|| {
+            let done = done.clone();
+            let what = what.to_string();
+            std::thread::spawn(move || {
+                let mut next = Duration::from_secs(5);
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if start.elapsed() >= next {
+                        eprintln!("    ... still {what} ({} s)", next.as_secs());
+                        let _ = std::io::stderr().flush();
+                        next += Duration::from_secs(5);
+                    }
+                }
+            })
+        });
+        let r = f();
+        done.store(true, Ordering::Relaxed);
+        if let Some(t) = ticker {
+            let _ = t.join();
+        }
+        self.detail(&format!("done in {:.1} s", start.elapsed().as_secs_f64()));
+        r
+    }
+}
+
+/// What `setup` should do.
+#[derive(Debug, Clone, Default)]
+pub struct SetupOptions {
+    /// Only check; install nothing and create nothing.
+    pub check: bool,
+    /// Upgrade every declared package to the newest version its specifier allows.
+    pub upgrade: bool,
+    /// Write `snakebridge.lock` afterwards.
+    pub write_lock: bool,
+    /// The Python to create the venv with, instead of [`find_python`].
+    pub python: Option<PathBuf>,
+    /// The installer, instead of [`Installer::detect`].
+    pub installer: Option<Installer>,
+    /// Where progress goes.
+    pub progress: Progress,
+}
+
+/// What `setup` found and did.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct SetupReport {
+    /// The venv.
+    pub venv: PathBuf,
+    /// Whether it was created by this run.
+    pub created: bool,
+    /// Whether it does not exist (only with `check`).
+    pub venv_missing: bool,
+    /// Requirements that were not satisfied before this run.
+    pub missing: Vec<String>,
+    /// Requirements handed to the installer.
+    pub installed: Vec<String>,
+    /// The installer used, if one ran.
+    pub installer: Option<&'static str>,
+    /// The interpreter, after installing.
+    pub interpreter: Option<InterpreterDetails>,
+    /// The lock file written, if any.
+    pub lock_path: Option<PathBuf>,
+}
+
+/// The declared requirements that `details` does not satisfy.
+pub fn missing_packages(project: &ProjectConfig, details: &InterpreterDetails) -> Vec<String> {
+    project
+        .requirements()
+        .into_iter()
+        .filter(|req| match Requirement::parse(req) {
+            Some(r) => !details.packages.get(&normalize_name(&r.name)).is_some_and(|v| r.is_satisfied_by(v)),
+            None => true,
+        })
+        .collect()
+}
+
+/// Creates or reuses the venv and installs what is missing (`cargo snakebridge setup`).
+pub fn setup(project: &ProjectConfig, options: &SetupOptions) -> Result<SetupReport> {
+    let progress = options.progress;
+    let env = PythonEnv::new(project.venv_path());
+    let mut report = SetupReport { venv: env.venv.clone(), ..SetupReport::default() };
+    if !env.exists() {
+        if options.check {
+            report.venv_missing = true;
+            report.missing = project.requirements();
+            return Ok(report);
+        }
+        let python = match &options.python {
+            Some(p) => p.clone(),
+            None => find_python()?,
+        };
+        check_python_version(&python)?;
+        progress.long(&format!("creating the venv {} with {}", env.venv.display(), python.display()), || env.create(&python))?;
+        report.created = true;
+    }
+    let details = env.inspect()?;
+    let embedded = embedded_python_version();
+    if details.major_minor().is_some_and(|v| v != embedded) {
+        return Err(EnvironmentError::new(
+            format!("the venv {} has Python {} but snakebridge embeds Python {}.{}, so the runtime cannot load its packages", env.venv.display(), details.version, embedded.0, embedded.1),
+            format!("remove {} and run `cargo snakebridge setup` with python{}.{} on PATH (or SNAKEBRIDGE_PYTHON)", env.venv.display(), embedded.0, embedded.1),
+        )
+        .into());
+    }
+    report.missing = missing_packages(project, &details);
+    if options.check {
+        report.interpreter = Some(details);
+        return Ok(report);
+    }
+    let to_install = if options.upgrade { project.requirements() } else { report.missing.clone() };
+    if !to_install.is_empty() {
+        let installer = options.installer.clone().unwrap_or_else(Installer::detect);
+        let selector = WheelSelector::new(project.wheels.clone(), HardwareInfo::probe());
+        // Packages with hardware variants come from their own index, so each is installed apart.
+        let (special, plain): (Vec<String>, Vec<String>) =
+            to_install.iter().cloned().partition(|r| Requirement::parse(r).is_some_and(|p| selector.is_variant_package(&p.name)));
+        let mut batches: Vec<(Vec<String>, Option<String>)> = Vec::new();
+        if !plain.is_empty() {
+            batches.push((plain, None));
+        }
+        for req in special {
+            let name = Requirement::parse(&req).map(|r| r.name).unwrap_or_default();
+            let wheel = selector.select_wheel(&name, "");
+            progress.detail(&format!("{name}: variant {} from {}", wheel.variant.as_deref().unwrap_or("-"), wheel.index_url.as_deref().unwrap_or("PyPI")));
+            batches.push((vec![req], wheel.index_url));
+        }
+        for (reqs, index) in &batches {
+            install(&installer, &env, reqs, index.as_deref(), options.upgrade, progress)?;
+        }
+        report.installed = to_install;
+        report.installer = Some(installer.name());
+    } else {
+        progress.step(&format!("all {} declared package(s) are installed in {}", project.requirements().len(), env.venv.display()));
+    }
+    let details = env.inspect()?;
+    let still = missing_packages(project, &details);
+    if !still.is_empty() {
+        return Err(EnvironmentError::missing(
+            still,
+            "the installer finished but the versions installed do not satisfy them",
+            "check the version specifiers in [package.metadata.snakebridge.python_deps]",
+        )
+        .into());
+    }
+    if options.write_lock {
+        let lock = Lock::build(project, Some(&details), &HardwareInfo::probe());
+        let path = project.lock_path();
+        lock.write(&path)?;
+        progress.step(&format!("wrote {}", path.display()));
+        report.lock_path = Some(path);
+    }
+    report.interpreter = Some(details);
+    Ok(report)
+}
+
+fn check_python_version(python: &std::path::Path) -> Result<()> {
+    let (major, minor) = embedded_python_version();
+    let out = run_with_timeout(Command::new(python).args(["-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]), Duration::from_secs(60))
+        .filter(|o| o.success)
+        .ok_or_else(|| EnvironmentError::new(format!("{} does not run", python.display()), "install Python 3 or set SNAKEBRIDGE_PYTHON to a working interpreter"))?;
+    let found = out.stdout.trim();
+    if found != format!("{major}.{minor}") {
+        return Err(EnvironmentError::new(
+            format!("{} is Python {found} but snakebridge embeds Python {major}.{minor}; a venv made with it would not load", python.display()),
+            format!("install python{major}.{minor} or set SNAKEBRIDGE_PYTHON to a Python {major}.{minor} interpreter"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn install(installer: &Installer, env: &PythonEnv, reqs: &[String], index: Option<&str>, upgrade: bool, progress: Progress) -> Result<()> {
+    let mut cmd = installer.command(env, reqs, index, upgrade);
+    progress.detail(&format!("running {cmd:?}"));
+    let what = format!("installing {} with {}", reqs.join(" "), installer.name());
+    let (ok, output) = progress.long(&what, || {
+        if progress.verbose {
+            let status = cmd.stdin(Stdio::null()).status();
+            (status.as_ref().is_ok_and(|s| s.success()), status.err().map(|e| e.to_string()).unwrap_or_default())
+        } else {
+            match run_with_timeout(&mut cmd, Duration::from_secs(3600)) {
+                Some(o) => (o.success, format!("{}\n{}", o.stdout, o.stderr)),
+                None => (false, format!("cannot start {}", installer.name())),
+            }
+        }
+    });
+    if ok {
+        return Ok(());
+    }
+    let tail: Vec<&str> = output.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tail = tail[tail.len().saturating_sub(12)..].join("\n    ");
+    Err(EnvironmentError {
+        message: format!("{} could not install them:\n    {tail}\n", installer.name()),
+        missing_packages: reqs.to_vec(),
+        suggestion: "check the package names and versions in [package.metadata.snakebridge.python_deps] and the network, then run `cargo snakebridge setup --verbose`".into(),
+    }
+    .into())
+}
+
+/// Makes sure the declared packages are installed before a build or test uses them, the
+/// seed's `PythonEnv.ensure!`.
+///
+/// In strict mode nothing is installed and anything missing is an error. Otherwise the
+/// [`AutoInstall`](super::AutoInstall) policy decides whether `profile` may install; when it
+/// may not, the error lists what is missing and the command that installs it.
+pub fn ensure(project: &ProjectConfig, profile: BuildProfile) -> Result<()> {
+    let requirements = project.requirements();
+    if requirements.is_empty() {
+        return Ok(());
+    }
+    let env = PythonEnv::new(project.venv_path());
+    let missing = if env.exists() { missing_packages(project, &env.inspect()?) } else { requirements };
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let fix = "run `cargo snakebridge setup`";
+    if project.effective_strict() {
+        return Err(EnvironmentError::missing(missing, "strict mode installs nothing", format!("{fix} before building in strict mode")).into());
+    }
+    let policy = project.effective_auto_install()?;
+    if !policy.allows(profile) {
+        return Err(EnvironmentError::missing(
+            missing,
+            &format!("auto_install is `{policy}`, which does not install in {profile:?} builds"),
+            format!("{fix}, or set SNAKEBRIDGE_AUTO_INSTALL=always"),
+        )
+        .into());
+    }
+    setup(project, &SetupOptions { progress: Progress { verbose: false, quiet: false }, ..SetupOptions::default() }).map(|_| ())
+}

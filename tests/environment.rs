@@ -1,0 +1,169 @@
+//! `cargo snakebridge` end to end: a temporary project whose setup really creates a venv and
+//! installs a small package from PyPI (`six`), the lock it writes, verify and doctor, and the
+//! exit codes for bad input. Needs Python 3 with the venv module and access to PyPI.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use snakebridge::env::{ensure, AutoInstall, BuildProfile, Lock, ProjectConfig, PythonEnv};
+use snakebridge::Error;
+
+fn cli(project: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-snakebridge"))
+        .arg("snakebridge")
+        .args(args)
+        .current_dir(project)
+        // The project's own .venv, not the one the test suite runs with.
+        .env_remove("SNAKEBRIDGE_VENV")
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("SNAKEBRIDGE_STRICT")
+        .env_remove("SNAKEBRIDGE_AUTO_INSTALL")
+        .output()
+        .expect("cargo-snakebridge runs")
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn project(deps: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), format!("[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[package.metadata.snakebridge.python_deps]\n{deps}")).unwrap();
+    dir
+}
+
+#[test]
+fn setup_creates_a_venv_installs_six_and_writes_a_lock_that_verifies() {
+    let dir = project("six = \">=1.16\"\njson = \"stdlib\"\n");
+    let root = dir.path();
+    // A manifest as #[python_module] leaves in .snakebridge/: doctor lists it, the lock records it.
+    std::fs::create_dir(root.join(".snakebridge")).unwrap();
+    std::fs::write(root.join(".snakebridge/six.json"), "{\"module\": \"six\", \"functions\": [\"ensure_str\", \"ensure_text\", \"iteritems\"], \"classes\": [], \"submodules\": [\"moves\"]}\n").unwrap();
+
+    let out = cli(root, &["setup", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("no venv") && text(&out).contains("six>=1.16"), "{}", text(&out));
+
+    let out = cli(root, &["setup"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("creating the venv") && text(&out).contains("installing six>=1.16"), "progress shown: {}", text(&out));
+    let venv = PythonEnv::new(root.join(".venv"));
+    let import = Command::new(venv.python()).args(["-c", "import six; print(six.__version__)"]).output().unwrap();
+    assert!(import.status.success(), "six imports in the new venv");
+    let six_version = String::from_utf8(import.stdout).unwrap().trim().to_string();
+
+    let lock = Lock::load(&root.join("snakebridge.lock")).unwrap();
+    assert_eq!(lock.python_packages.get("six"), Some(&six_version));
+    assert!(lock.libraries["json"].stdlib);
+
+    let out = cli(root, &["setup", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = cli(root, &["setup", "--upgrade"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("installing six>=1.16"), "--upgrade hands every package to the installer: {}", text(&out));
+    let out = cli(root, &["verify", "--strict"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("compatible"), "{}", text(&out));
+
+    let out = cli(root, &["doctor"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains(&format!("six>=1.16 (installed {six_version}) ✓")), "{}", text(&out));
+    assert!(text(&out).contains("six: 3 functions, 0 classes, 1 submodules (.snakebridge/six.json)"), "{}", text(&out));
+    assert_eq!(lock.libraries["six"].manifest.as_deref(), Some(".snakebridge/six.json"));
+
+    // A package that does not exist: exit 1, the name and the fix, and the lock untouched.
+    let before = std::fs::read_to_string(root.join("snakebridge.lock")).unwrap();
+    std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"demo\"\n[package.metadata.snakebridge.python_deps]\nsix = \">=1.16\"\nsnakebridge-no-such-package-zz = \"1.0\"\n").unwrap();
+    let out = cli(root, &["setup"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("snakebridge-no-such-package-zz==1.0") && text(&out).contains("could not install"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(root.join("snakebridge.lock")).unwrap(), before);
+
+    // Drift: a warning passes, --strict fails (the seed's exit codes).
+    let mut drifted = lock.clone();
+    drifted.python_packages.insert("six".into(), "1.0.0".into());
+    drifted.write(&root.join("drifted.lock")).unwrap();
+    let out = cli(root, &["verify", "--file", "drifted.lock"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("warning: package six: lock has 1.0.0"), "{}", text(&out));
+    let out = cli(root, &["verify", "--strict", "--file", "drifted.lock"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+
+    std::fs::write(root.join("snakebridge.lock"), "not json").unwrap();
+    let out = cli(root, &["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("corrupt"), "{}", text(&out));
+}
+
+#[test]
+fn strict_mode_and_the_never_policy_install_nothing_and_say_what_is_missing() {
+    let dir = project("six = \">=999\"\n");
+    let venv = std::env::var_os("SNAKEBRIDGE_VENV").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv"));
+    let mut config = ProjectConfig::load(dir.path().join("Cargo.toml")).unwrap();
+    config.venv = Some(venv);
+    config.strict = true;
+    let err = ensure(&config, BuildProfile::Dev).unwrap_err();
+    let Error::Environment(e) = &err else { panic!("{err:?}") };
+    assert_eq!(e.missing_packages, vec!["six>=999"]);
+    assert!(e.to_string().contains("strict mode installs nothing") && e.suggestion.contains("cargo snakebridge setup"), "{e}");
+
+    if std::env::var_os("SNAKEBRIDGE_AUTO_INSTALL").is_none() && std::env::var_os("SNAKEBRIDGE_STRICT").is_none() {
+        config.strict = false;
+        config.auto_install = Some(AutoInstall::Never);
+        let err = ensure(&config, BuildProfile::Test).unwrap_err().to_string();
+        assert!(err.contains("auto_install is `never`") && err.contains("six>=999") && err.contains("SNAKEBRIDGE_AUTO_INSTALL=always"), "{err}");
+        config.auto_install = Some(AutoInstall::Dev);
+        let err = ensure(&config, BuildProfile::Release).unwrap_err().to_string();
+        assert!(err.contains("does not install in Release builds"), "{err}");
+    }
+}
+
+#[test]
+fn bad_input_gets_the_right_exit_code_and_a_message() {
+    let dir = project("six = \"*\"\n");
+    let root = dir.path();
+    let out = cli(root, &["stup"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("did you mean `setup`"), "{}", text(&out));
+    let out = cli(root, &["verify", "--upgrade"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = cli(root, &["doctor"]);
+    assert_eq!(out.status.code(), Some(1), "no venv is a problem: {}", text(&out));
+    assert!(text(&out).contains("does not exist") && text(&out).contains("fix: run `cargo snakebridge setup`"), "{}", text(&out));
+
+    let out = cli(root, &["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("no lock file") && text(&out).contains("cargo snakebridge setup"), "{}", text(&out));
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = cli(empty.path(), &["doctor", "--manifest-path", "nowhere/Cargo.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("cannot read"), "{}", text(&out));
+
+    // A venv whose interpreter is gone.
+    std::fs::create_dir_all(root.join(".venv")).unwrap();
+    std::fs::write(root.join(".venv/pyvenv.cfg"), "home = /nonexistent\n").unwrap();
+    let out = cli(root, &["setup"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("broken") && text(&out).contains("remove"), "{}", text(&out));
+
+    // No usable Python to create a venv with.
+    let fresh = project("six = \"*\"\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-snakebridge"))
+        .args(["snakebridge", "setup"])
+        .current_dir(fresh.path())
+        .env_remove("SNAKEBRIDGE_VENV")
+        .env("SNAKEBRIDGE_PYTHON", "/nonexistent/python3")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("SNAKEBRIDGE_PYTHON"), "{}", text(&out));
+    assert!(!fresh.path().join(".venv").exists(), "nothing half-made");
+
+    // A typo in the metadata is named with its key.
+    std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"x\"\n[package.metadata.snakebridge]\nauto_instal = \"dev\"\n").unwrap();
+    let out = cli(root, &["doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("did you mean `auto_install`"), "{}", text(&out));
+}
