@@ -26,10 +26,10 @@ pub use snakebridge_docstring::{
 /// itself. An object without a docstring gives an empty string; a plain value (a constant
 /// such as `math.pi`) is described by its type and value instead of its type's docstring.
 ///
-/// ```no_run
-/// let md = snakebridge::docs::get("math", "sqrt")?;
+/// ```
+/// let md = snakebridge_runtime::docs::get("math", "sqrt")?;
 /// assert!(md.starts_with("Return the square root of x."));
-/// # Ok::<(), snakebridge::Error>(())
+/// # Ok::<(), snakebridge_runtime::Error>(())
 /// ```
 pub fn get(module: &str, name: &str) -> Result<String> {
     let doc = lookup(module, name)?;
