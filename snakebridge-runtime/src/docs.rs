@@ -152,7 +152,8 @@ fn lookup(module: &str, name: &str) -> Result<Found> {
 
 /// `inspect.getdoc(obj)`, except that a plain value (whose doc is its type's) has none.
 fn own_doc(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<String> {
-    let is_plain_value = !(obj.is_callable() || obj.is_instance_of::<pyo3::types::PyModule>())
+    let is_plain_value = !obj.is_callable()
+        && !obj.is_instance_of::<pyo3::types::PyModule>()
         && !obj.hasattr("fget").unwrap_or(false)
         && obj.getattr("__doc__").ok().zip(obj.get_type().getattr("__doc__").ok()).is_some_and(|(a, b)| a.eq(&b).unwrap_or(false));
     if is_plain_value {

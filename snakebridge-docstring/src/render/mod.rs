@@ -174,7 +174,7 @@ fn item(head: &str, body_md: &str) -> String {
             s.push_str(first);
             lines.next();
         } else {
-            s.push_str("\n");
+            s.push('\n');
         }
     }
     for line in lines {
