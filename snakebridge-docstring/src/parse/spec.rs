@@ -8,7 +8,7 @@ pub(crate) fn type_spec(raw: &str) -> (Option<String>, bool, Option<String>) {
     let mut kept: Vec<&str> = Vec::new();
     for part in split_top_level(raw, ',') {
         let p = part.trim();
-        let lower = p.to_ascii_lowercase();
+        let lower = p.trim_end_matches('.').to_ascii_lowercase();
         if lower == "optional" || lower == "(optional)" {
             optional = true;
         } else if let Some(value) = default_clause(p) {
@@ -115,6 +115,7 @@ mod tests {
         assert_eq!(type_spec("{'C', 'F'}, optional"), (Some("{'C', 'F'}".into()), true, None));
         assert_eq!(type_spec("int or None, default=None"), (Some("int or None".into()), true, Some("None".into())));
         assert_eq!(type_spec("str?"), (Some("str".into()), true, None));
+        assert_eq!(type_spec("{None, int}, optional."), (Some("{None, int}".into()), true, None));
         assert_eq!(type_spec("array_like"), (Some("array_like".into()), false, None));
         assert_eq!(type_spec(""), (None, false, None));
     }

@@ -113,10 +113,18 @@ fn render_lines(lines: &[&str], out: &mut Vec<String>, depth: usize) {
 
         if expect_literal && base > 0 {
             let end = (i..lines.len()).find(|&j| !is_blank(lines[j]) && indent(lines[j]) < base).unwrap_or(lines.len());
-            push_fence(out, "text", &lines[i..end]);
+            let lang = if t.starts_with(">>>") { "python" } else { "text" };
+            push_fence(out, lang, &lines[i..end]);
             i = end;
         } else if t.starts_with(">>>") {
-            let end = (i..lines.len()).find(|&j| is_blank(lines[j])).unwrap_or(lines.len());
+            // Doctest blocks separated only by blank lines share one fence.
+            let mut end = (i..lines.len()).find(|&j| is_blank(lines[j])).unwrap_or(lines.len());
+            while let Some(next) = (end..lines.len()).find(|&j| !is_blank(lines[j])) {
+                if !lines[next].trim_start().starts_with(">>>") {
+                    break;
+                }
+                end = (next..lines.len()).find(|&j| is_blank(lines[j])).unwrap_or(lines.len());
+            }
             push_fence(out, "python", &lines[i..end]);
             i = end;
         } else if t == ".." || t.starts_with(".. ") {
@@ -172,7 +180,15 @@ fn render_lines(lines: &[&str], out: &mut Vec<String>, depth: usize) {
             let inner_lines: Vec<&str> = body.lines().collect();
             let mut inner = Vec::new();
             render_lines(&inner_lines, &mut inner, depth + 1);
-            let text = format!("{}\n\n{}", inline(t), inner.join("\n\n"));
+            let term = inline(t);
+            let single_paragraph = inner.len() == 1 && !inner[0].starts_with(['`', '-', '>', '$', '#', '|']) && list_marker(&inner[0]).is_none();
+            let text = if single_paragraph {
+                // `lib` / `    Basic functions.` reads best as one line: "lib: Basic functions."
+                let sep = if term.ends_with(':') { " " } else { ": " };
+                format!("{term}{sep}{}", inner[0])
+            } else {
+                format!("{term}\n\n{}", inner.join("\n\n"))
+            };
             out.push(list_item("- ", &text));
             i = end;
         } else {
@@ -406,6 +422,7 @@ mod tests {
     fn doctests_become_python_fences() {
         assert_eq!(blocks("Intro.\n\n>>> f(1)\n2"), "Intro.\n\n```python\n>>> f(1)\n2\n```");
         assert_eq!(blocks("Intro:\n>>> f(1)"), "Intro:\n\n```python\n>>> f(1)\n```");
+        assert_eq!(blocks(">>> a\n1\n\n>>> b\n\nText"), "```python\n>>> a\n1\n\n>>> b\n```\n\nText");
     }
 
     #[test]
@@ -444,6 +461,12 @@ mod tests {
     fn indented_text_never_becomes_a_code_block() {
         let md = blocks("Para.\n\n        deeply indented\n");
         assert!(md.lines().all(|l| !l.starts_with("    ")), "{md}");
+    }
+
+    #[test]
+    fn definition_lists() {
+        assert_eq!(blocks("lib\n    Basic functions."), "- lib: Basic functions.");
+        assert_eq!(blocks("term\n    - a\n    - b"), "- term\n\n  - a\n\n  - b");
     }
 
     #[test]
