@@ -180,7 +180,7 @@ fn render_lines(lines: &[&str], out: &mut Vec<String>, depth: usize) {
             let inner_lines: Vec<&str> = body.lines().collect();
             let mut inner = Vec::new();
             render_lines(&inner_lines, &mut inner, depth + 1);
-            let term = inline(t);
+            let term = guard_line_start(&inline(t));
             let single_paragraph = inner.len() == 1 && !inner[0].starts_with(['`', '-', '>', '$', '#', '|']) && list_marker(&inner[0]).is_none();
             let text = if single_paragraph {
                 // `lib` / `    Basic functions.` reads best as one line: "lib: Basic functions."
@@ -240,7 +240,8 @@ fn list_item(marker: &str, content: &str) -> String {
     for (n, line) in content.lines().enumerate() {
         if n == 0 {
             s.push_str(marker);
-            s.push_str(line);
+            // Spaces after the marker would push the item's text into an indented code block.
+            s.push_str(line.trim_start());
         } else {
             s.push('\n');
             if !line.is_empty() {
@@ -284,7 +285,8 @@ fn guard_line_start(line: &str) -> String {
         format!("\\{t}")
     } else if let Some(marker) = marker_len(t) {
         // `1.     x` would open a list item whose content is an indented code block.
-        format!("{} {}", &t[..marker], t[marker..].trim_start())
+        // What follows a marker starts a line inside the item: guard it the same way.
+        format!("{} {}", &t[..marker], guard_line_start(t[marker..].trim_start()))
     } else {
         t.to_string()
     }
