@@ -86,4 +86,8 @@ fn search_ranks_prefix_matches_first() {
     let hits = docs::search("math", "logarithm").unwrap();
     assert!(hits.iter().all(|h| h.kind == MatchKind::Summary) && hits.iter().any(|h| h.name == "log"), "{hits:?}");
     assert!(docs::search("math", "zzzz_nothing").unwrap().is_empty());
+    // Short queries match names only: "fu" is in too many summaries to mean anything.
+    let hits = docs::search("concurrent.futures", "fu").unwrap();
+    assert_eq!(hits[0].name, "Future");
+    assert!(hits.iter().all(|h| h.kind != MatchKind::Summary), "{hits:?}");
 }

@@ -83,8 +83,9 @@ pub struct SearchHit {
 }
 
 /// The public names of `module` that match `query` (case-insensitive), best first: exact,
-/// prefix, substring, then summary matches; shorter names first within a kind. Searching
-/// `"sq"` in `math` gives `sqrt` before `isqrt`. An empty query lists every public name.
+/// prefix, substring, then names whose summary has a word starting with the query (for
+/// queries of three letters or more); shorter names first within a kind. Searching `"sq"`
+/// in `math` gives `sqrt` before `isqrt`. An empty query lists every public name.
 pub fn search(module: &str, query: &str) -> Result<Vec<SearchHit>> {
     let q = query.trim().to_lowercase();
     let entries: Vec<(String, Option<String>)> = with_gil(|py| {
@@ -110,7 +111,7 @@ pub fn search(module: &str, query: &str) -> Result<Vec<SearchHit>> {
                 MatchKind::Prefix
             } else if lower.contains(&q) {
                 MatchKind::Substring
-            } else if summary.as_deref().is_some_and(|s| s.to_lowercase().contains(&q)) {
+            } else if q.chars().count() >= 3 && summary.as_deref().is_some_and(|s| mentions(s, &q)) {
                 MatchKind::Summary
             } else {
                 return None;
@@ -121,6 +122,13 @@ pub fn search(module: &str, query: &str) -> Result<Vec<SearchHit>> {
         .collect();
     hits.sort_by(|a, b| (a.kind, a.name.len(), &a.name).cmp(&(b.kind, b.name.len(), &b.name)));
     Ok(hits)
+}
+
+/// A word of `summary` starts with `query` (lowercase): "log" finds "logarithm", not
+/// "catalog"; queries under three letters match names only, since they would match
+/// nearly every summary.
+fn mentions(summary: &str, query: &str) -> bool {
+    summary.to_lowercase().split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w.starts_with(query))
 }
 
 enum Found {

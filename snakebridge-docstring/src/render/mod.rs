@@ -165,7 +165,8 @@ fn type_text(python: &str, opts: &RenderOptions) -> String {
 /// A list item whose description may span paragraphs: a plain first paragraph joins the
 /// head line, anything else (a fence, a list) starts below it.
 fn item(head: &str, body_md: &str) -> String {
-    let mut s = format!("- {}", head.trim_end());
+    let head = head.trim();
+    let mut s = if head.is_empty() { "-".to_string() } else { format!("- {head}") };
     let mut lines = body_md.lines().peekable();
     if let Some(first) = lines.peek() {
         let plain = !(first.starts_with("```") || first.starts_with("- ") || first.starts_with("> ") || first.starts_with("$$") || first.starts_with('#') || first.chars().next().is_some_and(|c| c.is_ascii_digit()));
