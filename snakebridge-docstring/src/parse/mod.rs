@@ -89,12 +89,15 @@ pub(crate) fn append_long(doc: &mut Docstring, text: String) {
 /// new dictionary` in builtins) off the docstring; returns the index of the first line left.
 fn signature(lines: &[&str], doc: &mut Docstring) -> usize {
     let Some(first) = lines.first() else { return 0 };
-    if !looks_like_signature(first) {
-        return 0;
-    }
     let end = lines.iter().position(|l| is_blank(l)).unwrap_or(lines.len());
     let para = &lines[..end];
-    if para.iter().skip(1).all(|l| looks_like_signature(l) || indent(l) > 0) {
+    // A long signature wraps: `einsum(subscripts, *operands, ...,\n       casting='safe')`.
+    let joined = para.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+    let wrapped = para.len() > 1 && !looks_like_signature(first) && looks_like_signature(&joined);
+    if !looks_like_signature(first) && !wrapped {
+        return 0;
+    }
+    if wrapped || para.iter().skip(1).all(|l| looks_like_signature(l) || indent(l) > 0) {
         doc.signature = Some(para.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n"));
         end
     } else {

@@ -120,6 +120,13 @@ fn see_also(body: &[&str]) -> Vec<SeeAlso> {
 mod tests {
     use crate::{parse, Style};
 
+    #[test]
+    fn wrapped_signature_line() {
+        let d = parse("einsum(subscripts, *operands, out=None,\n       casting='safe')\n\nEvaluates.\n");
+        assert_eq!(d.signature.as_deref(), Some("einsum(subscripts, *operands, out=None,\ncasting='safe')"));
+        assert_eq!(d.short_description.as_deref(), Some("Evaluates."));
+    }
+
     const DOC: &str = "Compute the mean.
 
     Longer text.
