@@ -90,7 +90,7 @@ fn huge_docstring_is_linear() {
     assert!(md.len() > raw.len() / 2);
     // Debug builds: about 0.1 s for 1.8 MB; anything quadratic would take minutes.
     assert!(elapsed.as_secs() < 20, "{elapsed:?} for {} bytes", raw.len());
-    let unbalanced = "`".repeat(100_000) + &"a :b:`".repeat(50_000);
+    let unbalanced = "`".repeat(100_000) + &"a :b:`".repeat(50_000) + &" *a".repeat(100_000);
     let _ = to_rustdoc(&unbalanced);
     let deep: String = (0..2_000).map(|i| format!("{}- item\n", " ".repeat(i % 200))).collect();
     check_markdown(&to_rustdoc(&deep));

@@ -138,7 +138,12 @@ fn render_lines(lines: &[&str], out: &mut Vec<String>, depth: usize) {
         } else if is_table_border(t) && i + 1 < lines.len() && !is_blank(lines[i + 1]) && !is_title_overline(lines, i) {
             // A simple table: `====  ====` borders around rows.
             let end = (i..lines.len()).find(|&j| is_blank(lines[j])).unwrap_or(lines.len());
-            push_fence(out, "text", &lines[i..end]);
+            let rows: Vec<String> = lines[i..end].iter().map(|l| l.get(base..).unwrap_or("").to_string()).collect();
+            let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+            match super::table::simple_table(&rows) {
+                Some(table) => out.push(table),
+                None => push_fence(out, "text", &lines[i..end]),
+            }
             i = end;
         } else if is_title_overline(lines, i) {
             out.push(format!("### {}", inline(lines[i + 1].trim())));
@@ -450,6 +455,7 @@ mod tests {
         assert_eq!(blocks(grid), format!("```text\n{grid}\n```"));
         let simple = "===  ===\na    b\n===  ===";
         assert_eq!(blocks(simple), format!("```text\n{simple}\n```"));
+        assert_eq!(blocks("===  ===\nh    i\n===  ===\na    b\n===  ==="), "| h | i |\n|---|---|\n| a | b |");
     }
 
     #[test]

@@ -9,9 +9,26 @@ pub(crate) fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let bytes = text.as_bytes();
     let mut i = 0;
+    // Where the `*`/`**` that close an emphasis found at its opening stand.
+    let mut closers: Vec<usize> = Vec::new();
     while i < bytes.len() {
         let b = bytes[i];
         match b {
+            b'*' => {
+                let run = bytes[i..].iter().take_while(|&&c| c == b'*').count();
+                if let Some(k) = closers.iter().position(|&c| c == i) {
+                    closers.remove(k);
+                    out.push_str(&text[i..i + run]);
+                } else if let Some(close) = emphasis_close(text, i, run) {
+                    closers.push(close);
+                    out.push_str(&text[i..i + run]);
+                } else {
+                    // Not reST emphasis (`x**2`, `*args`): show the stars as written.
+                    out.push_str(&"\\*".repeat(run));
+                }
+                i += run;
+                continue;
+            }
             b':' => {
                 if let Some((role, content, end)) = role_at(text, i) {
                     push_markup(&mut out, &render_role(role, content));
@@ -65,6 +82,45 @@ pub(crate) fn inline(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// The position of the `*` run that closes emphasis opened by the run of `run` stars at
+/// `i`, following reST's rules: the opener follows a space, a line start or an opening
+/// bracket or quote and is followed by a non-space; the closer follows a non-space and is
+/// followed by a space, the end or punctuation; both in the same paragraph.
+fn emphasis_close(text: &str, i: usize, run: usize) -> Option<usize> {
+    if run > 2 {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let before = text[..i].chars().next_back();
+    let opens_after = before.is_none_or(|c| c.is_whitespace() || "'\"([{<-/:".contains(c));
+    let after = text[i + run..].chars().next()?;
+    if !opens_after || after.is_whitespace() || after == '*' {
+        return None;
+    }
+    // Emphasis spans a phrase, not pages: the bound keeps hostile input linear.
+    let limit = bytes.len().min(i + 2_000);
+    let mut j = i + run + 1;
+    while j + run <= limit {
+        match bytes[j] {
+            b'`' => return None,
+            b'*' => {
+                let len = bytes[j..].iter().take_while(|&&c| c == b'*').count();
+                let prev = text[..j].chars().next_back().unwrap_or(' ');
+                let next = text[j + len..].chars().next();
+                let closes = !prev.is_whitespace() && next.is_none_or(|c| c.is_whitespace() || "'\")]}>-/:.,;!?\\".contains(c));
+                if len == run && closes {
+                    return Some(j);
+                }
+                j += len;
+                continue;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    None
 }
 
 /// Appends a code span (or escaped backticks): a space keeps two spans from touching, where
@@ -298,6 +354,7 @@ mod tests {
         assert_eq!(inline("see [1]_"), "see \\[1\\]");
         assert_eq!(inline("costs $5"), "costs \\$5");
         assert_eq!(inline("at https://numpy.org."), "at <https://numpy.org>.");
+        assert_eq!(inline("*x* and **y**, *args and x**2"), "*x* and **y**, \\*args and x\\*\\*2");
     }
 
     #[test]

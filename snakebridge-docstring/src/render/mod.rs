@@ -2,6 +2,7 @@
 
 mod blocks;
 mod inline;
+mod table;
 
 use std::fmt;
 use std::sync::Arc;
