@@ -186,7 +186,7 @@ fn render_lines(lines: &[&str], out: &mut Vec<String>, depth: usize) {
             let mut inner = Vec::new();
             render_lines(&inner_lines, &mut inner, depth + 1);
             let term = guard_line_start(&inline(t));
-            let single_paragraph = inner.len() == 1 && !inner[0].starts_with(['`', '-', '>', '$', '#', '|']) && list_marker(&inner[0]).is_none();
+            let single_paragraph = inner.len() == 1 && !starts_block(&inner[0]);
             let text = if single_paragraph {
                 // `lib` / `    Basic functions.` reads best as one line: "lib: Basic functions."
                 let sep = if term.ends_with(':') { " " } else { ": " };
@@ -394,6 +394,12 @@ fn directive(head: &str, body: &[&str], out: &mut Vec<String>, depth: usize) {
     }
 }
 
+/// True when a rendered line opens a block (fence, list, quote, table, heading, math) and so
+/// cannot be glued after a list marker or a title on the same line.
+pub(crate) fn starts_block(line: &str) -> bool {
+    line.starts_with(['`', '~', '>', '|', '#', '$', '-', '*', '+']) || marker_len(line).is_some()
+}
+
 /// A block quote that starts with a bold title.
 fn admonition(title: &str, body: &str) -> String {
     let title = inline(title.trim());
@@ -403,8 +409,7 @@ fn admonition(title: &str, body: &str) -> String {
     }
     let mut lines = body.lines();
     let first = lines.next().unwrap_or("");
-    let plain_start = !(first.starts_with("```") || first.starts_with("- ") || first.starts_with("$$") || first.starts_with('#') || first.starts_with("> "));
-    if plain_start {
+    if !starts_block(first) {
         s.push_str(": ");
         s.push_str(first);
     } else {

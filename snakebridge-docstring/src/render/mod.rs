@@ -170,8 +170,7 @@ fn item(head: &str, body_md: &str) -> String {
     let mut s = if head.is_empty() { "-".to_string() } else { format!("- {head}") };
     let mut lines = body_md.lines().peekable();
     if let Some(first) = lines.peek() {
-        let plain = !(first.starts_with("```") || first.starts_with("- ") || first.starts_with("> ") || first.starts_with("$$") || first.starts_with('#') || first.chars().next().is_some_and(|c| c.is_ascii_digit()));
-        if plain {
+        if !blocks::starts_block(first) {
             s.push(' ');
             s.push_str(first);
             lines.next();
