@@ -4,3 +4,5 @@
 //! Empty until the `#[python_module]` issue lands; it never depends on the runtime.
 
 pub mod docs;
+pub mod inline;
+pub mod telemetry;

@@ -155,6 +155,38 @@ pub enum Error {
         session_id: String,
     },
 
+    /// The call did not finish within its timeout and was interrupted inside Python; the
+    /// interpreter stays usable.
+    #[error("`{target}` did not finish within {} (timeout profile `{profile}`) and was interrupted; raise the limit for this call (`Args::timeout`, `Args::timeout_profile(\"ml_inference\")`, `Args::no_timeout()`) or for the library (SNAKEBRIDGE_LIBRARY_PROFILES=\"lib=ml_inference\")", crate::timeout::human(*timeout))]
+    Timeout {
+        /// `module.function` (or `Type.method`) that timed out.
+        target: String,
+        /// The limit that was exceeded.
+        timeout: std::time::Duration,
+        /// The profile the limit came from (`"custom"` for a per-call `timeout`).
+        profile: String,
+    },
+
+    /// The call was cancelled (its async future was dropped) and interrupted inside Python.
+    #[error("`{target}` was cancelled: its future was dropped before it finished, and the Python work was interrupted")]
+    Cancelled {
+        /// `module.function` (or `Type.method`) that was cancelled.
+        target: String,
+    },
+
+    /// A runtime option (a timeout, a profile, an environment variable) has a value that cannot work.
+    #[error("invalid {option}: {message}")]
+    InvalidOption {
+        /// The option or environment variable.
+        option: String,
+        /// What is wrong and what to use instead.
+        message: String,
+    },
+
+    /// An async API was used outside a tokio runtime.
+    #[error("the async API needs a tokio runtime: call it from inside `#[tokio::main]`/`Runtime::block_on`, or use the sync API (`snakebridge::call`), which needs none")]
+    NoAsyncRuntime,
+
     /// An array or buffer cannot be accessed the way it was asked: already borrowed, read-only,
     /// or not contiguous where a slice was asked for.
     #[error("cannot {action}: {reason}; {hint}")]
@@ -165,6 +197,31 @@ pub enum Error {
         reason: String,
         /// What to do instead.
         hint: String,
+    },
+
+    /// The object passed to the stream API cannot be iterated.
+    #[error("a Python `{type_name}` is not iterable; pass a generator, an iterator or an iterable (list, range, file, ...), or call the function that returns one")]
+    NotIterable {
+        /// The Python type of the object.
+        type_name: String,
+    },
+
+    /// No helper of that name is registered.
+    #[error("no helper named `{helper}`{}; list the registered ones with `snakebridge::helpers()`, and check that its file is in a helper path and the built-in pack is enabled if it is one of ours", did_you_mean(suggestion))]
+    HelperNotFound {
+        /// The name that was asked for.
+        helper: String,
+        /// A close registered name, if there is one.
+        suggestion: Option<String>,
+    },
+
+    /// A helper file could not be loaded.
+    #[error("helper file {path} failed to load: {message}; fix the file or remove it from the helper paths (SNAKEBRIDGE_HELPER_PATHS / `HelperConfig::paths`)")]
+    HelperLoad {
+        /// The file or directory that failed.
+        path: String,
+        /// The Python error it raised, or why it could not be read.
+        message: String,
     },
 
     /// The embedded interpreter could not be set up.
@@ -308,10 +365,15 @@ impl fmt::Debug for PythonError {
 impl fmt::Display for PythonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.module == "builtins" {
-            write!(f, "Python {}: {}", self.class, self.message)
+            write!(f, "Python {}: {}", self.class, self.message)?;
         } else {
-            write!(f, "Python {}.{}: {}", self.module, self.class, self.message)
+            write!(f, "Python {}.{}: {}", self.module, self.class, self.message)?;
         }
+        // A recognised ML failure says what it parsed and what to do about it.
+        if let Some(ml) = self.ml() {
+            write!(f, "\n{ml}")?;
+        }
+        Ok(())
     }
 }
 

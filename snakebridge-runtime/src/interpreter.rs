@@ -110,6 +110,7 @@ fn start(config: &RuntimeConfig) -> std::result::Result<InterpreterInfo, String>
                 .map_err(|e| format!("cannot add {} to sys.path: {e}", site.display()))?;
             tracing::debug!(venv = %path.display(), ?source, "snakebridge: using venv");
         }
+        crate::timeout::install(py).map_err(|e| format!("cannot install timeout support: {e}"))?;
         Ok(InterpreterInfo { version, version_info: vi, venv, prefix })
     })
 }

@@ -8,17 +8,46 @@
 
 pub mod array;
 mod call;
+mod callback;
+mod context;
+mod coroutine;
 pub mod docs;
 pub mod env;
 mod error;
+mod exception_class;
+mod helpers;
+#[doc(hidden)]
+pub mod inline;
 mod interpreter;
+mod protocols;
+mod raise;
 mod refs;
 mod session;
+mod stream;
 mod suggest;
+mod supervise;
+pub mod telemetry;
+pub mod timeout;
+pub mod translate;
 pub mod value;
 
+/// The async API on tokio: calls run on tokio's blocking pool, Python coroutines are awaited,
+/// and dropping a future interrupts its Python work. Enabled by the `tokio` feature.
+#[cfg(feature = "tokio")]
+#[path = "async_calls.rs"]
+pub mod r#async;
+
+pub use callback::{Callback, CallbackReturn, IntoCallback};
+pub use context::with_python;
+pub use helpers::{call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, HelperConfig, HelperInfo};
+pub use raise::RustPanic;
+pub use stream::{iterate, stream, StreamRef, DEFAULT_MAX_BATCH};
 pub use call::{attr, call, call_as, call_ref, get, is_ref, method, method_as, set_attr, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
+pub use coroutine::{await_coroutine, call_awaiting, call_awaiting_as};
 pub use error::{Error, PythonError, RefGone, Result};
+pub use exception_class::ExceptionClass;
+pub use timeout::{CallTimeout, TimeoutConfig, TimeoutProfile};
+pub use translate::MlError;
 pub use interpreter::{init, InterpreterInfo, RuntimeConfig, VenvSource};
 pub use refs::{live_ref_count, Ref, RegistryLimits};
 pub use session::{current_session, release_auto_session, release_ref, release_session, session_ref_count, with_session, Session, SessionBuilder};

@@ -21,9 +21,34 @@
 
 pub use snakebridge_runtime::*;
 
+/// Evaluates a Python expression, or runs a block of Python statements, with Rust values
+/// interpolated as `#x` or `#(expression)`; returns [`Result`]`<`[`Value`]`>`.
+///
+/// ```no_run
+/// use snakebridge::python;
+///
+/// # fn main() -> snakebridge::Result<()> {
+/// let x = 2.0;
+/// let root: f64 = python!(math.sqrt(#x))?.extract()?;
+/// let name = "data.txt";
+/// let path: String = python!(os.path.join("/tmp", #name))?.extract()?;
+/// let text: String = python!(json.dumps({"a": [1, 2]}, indent = 2, sort_keys = True))?.extract()?;
+/// let median: f64 = python! {
+///     import statistics
+///     values = sorted(#(vec![3, 1, 2]))
+///     statistics.median(values)
+/// }?
+/// .extract()?;
+/// # Ok(()) }
+/// ```
+///
+/// The grammar, the caching and the block form are described in `docs/python-macro.md`.
+pub use snakebridge_macros::python;
+
 /// Internals used by generated code. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use snakebridge_runtime::inline;
     pub use snakebridge_runtime::CachedFunction;
     pub use snakebridge_runtime::pyo3;
 }

@@ -28,12 +28,27 @@ pub trait IntoArgs {
     fn options(&self) -> Option<&CallOptions> {
         None
     }
+
+    /// Calls `callable` with these arguments.
+    ///
+    /// The default builds the argument tuple with [`IntoArgs::to_py_args`]; positional Rust
+    /// tuples override it to use CPython's vectorcall protocol, which needs no tuple at all.
+    fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
+        let py = callable.py();
+        let PyArgs { args, kwargs } = self.to_py_args(py)?;
+        callable.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))
+    }
 }
 
 impl IntoArgs for () {
     #[inline]
     fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
         Ok(PyArgs { args: PyTuple::empty(py), kwargs: None })
+    }
+
+    #[inline]
+    fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
+        callable.call0().map_err(|e| py_err(callable.py(), e))
     }
 }
 
@@ -44,6 +59,14 @@ macro_rules! tuple_args {
             fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
                 let items = [$(self.$i.to_python(py)?),+];
                 Ok(PyArgs { args: PyTuple::new(py, items).map_err(|e| py_err(py, e))?, kwargs: None })
+            }
+
+            #[inline]
+            fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
+                let py = callable.py();
+                // A Rust tuple of Python objects: pyo3 passes it by vectorcall.
+                let args = ($(self.$i.to_python(py)?,)+);
+                callable.call1(args).map_err(|e| py_err(py, e))
             }
         }
     };
@@ -71,6 +94,10 @@ impl<A: IntoArgs + ?Sized> IntoArgs for &A {
 
     fn options(&self) -> Option<&CallOptions> {
         (**self).options()
+    }
+
+    fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
+        (**self).call_with(callable)
     }
 }
 
@@ -106,6 +133,24 @@ impl<'a> Args<'a> {
     /// Runs the call in `session` instead of the current one.
     pub fn session(mut self, session: &Session) -> Self {
         self.options.session = Some(session.clone());
+        self
+    }
+
+    /// Interrupts the call if it runs longer than `timeout` (replaces the profile's limit).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(crate::CallTimeout::After(timeout));
+        self
+    }
+
+    /// Runs the call without a time limit.
+    pub fn no_timeout(mut self) -> Self {
+        self.options.timeout = Some(crate::CallTimeout::Never);
+        self
+    }
+
+    /// Runs the call under the timeout profile `name` (`"ml_inference"`, `"batch_job"`, …).
+    pub fn timeout_profile(mut self, name: impl Into<String>) -> Self {
+        self.options.timeout_profile = Some(name.into());
         self
     }
 

@@ -40,7 +40,7 @@ impl CachedFunction {
         CallOptions::scope(args.options(), || {
             with_gil(|py| {
                 let f = self.bind(py)?;
-                invoke(py, f, &args)
+                invoke(py, super::Target::new(self.module, self.name), f, &args)
             })
         })
     }

@@ -3,7 +3,8 @@
 mod args;
 mod cached;
 mod options;
-mod resolve;
+mod recent;
+pub(crate) mod resolve;
 
 use pyo3::prelude::*;
 
@@ -13,6 +14,7 @@ pub use self::options::CallOptions;
 use crate::error::{py_err, Result};
 use crate::interpreter::with_gil;
 use crate::refs::Ref;
+use crate::supervise::{supervise, Target};
 use crate::value::{FromPython, ToPython, Value};
 
 /// Calls `module.function(*args, **kwargs)`.
@@ -37,7 +39,7 @@ pub fn call_as<R: FromPython>(module: &str, function: &str, args: impl IntoArgs)
     CallOptions::scope(args.options(), || {
         with_gil(|py| {
             let callable = resolve::callable(py, module, function)?;
-            invoke(py, &callable, &args)
+            invoke(py, Target::new(module, function), &callable, &args)
         })
     })
 }
@@ -62,7 +64,7 @@ pub fn method_as<R: FromPython>(target: &Ref, name: &str, args: impl IntoArgs) -
         with_gil(|py| {
             let obj = target.bind(py)?;
             let callable = resolve::getattr(&obj, target.type_name(), name)?;
-            invoke(py, &callable, &args)
+            invoke(py, Target::new(target.python_module().unwrap_or_default(), name), &callable, &args)
         })
     })
 }
@@ -89,7 +91,7 @@ pub fn call_ref(target: &Ref, args: impl IntoArgs) -> Result<Value> {
     CallOptions::scope(args.options(), || {
         with_gil(|py| {
             let obj = target.bind(py)?;
-            invoke(py, &obj, &args)
+            invoke(py, Target::new(target.python_module().unwrap_or_default(), target.type_name()), &obj, &args)
         })
     })
 }
@@ -100,8 +102,6 @@ pub fn is_ref(value: &Value) -> bool {
 }
 
 #[inline]
-fn invoke<R: FromPython, A: IntoArgs + ?Sized>(py: Python<'_>, callable: &Bound<'_, PyAny>, args: &A) -> Result<R> {
-    let PyArgs { args, kwargs } = args.to_py_args(py)?;
-    let result = callable.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))?;
-    R::from_python(&result)
+fn invoke<R: FromPython, A: IntoArgs + ?Sized>(py: Python<'_>, target: Target<'_>, callable: &Bound<'_, PyAny>, args: &A) -> Result<R> {
+    supervise(py, target, args.options(), || R::from_python(&args.call_with(callable)?))
 }

@@ -9,6 +9,10 @@ pub struct CallOptions {
     /// Run the call in this session instead of the current one: refs passed in must belong
     /// to it, and refs returned are created in it.
     pub session: Option<Session>,
+    /// A time limit for this call that replaces its profile's (see [`TimeoutConfig`](crate::TimeoutConfig)).
+    pub timeout: Option<crate::CallTimeout>,
+    /// Run the call under this timeout profile (`"ml_inference"`, `"batch_job"`, …).
+    pub timeout_profile: Option<String>,
 }
 
 impl CallOptions {

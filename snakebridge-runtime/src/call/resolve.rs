@@ -1,32 +1,58 @@
 //! Finding modules and callables by dotted path, once: both are cached for the process.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
+
+use foldhash::HashMap;
 
 use parking_lot::RwLock;
 use pyo3::exceptions::{PyAttributeError, PyModuleNotFoundError};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
+use super::recent;
 use crate::error::{py_err, Error, Result};
 use crate::suggest::closest;
 
-/// Objects by name; keyed by `Box<str>` so lookups take a `&str` without allocating.
-type ByName = HashMap<Box<str>, Py<PyAny>>;
+// foldhash rather than std's SipHash: hashing the two names was an eighth of a dynamic call.
+type Cache = LazyLock<RwLock<HashMap<Box<str>, Py<PyAny>>>>;
+/// Names are `Arc`s so that each thread's [`recent`] slots can share them.
+type Callables = LazyLock<RwLock<HashMap<Arc<str>, HashMap<Arc<str>, Py<PyAny>>>>>;
 
-static MODULES: LazyLock<RwLock<ByName>> = LazyLock::new(Default::default);
-/// Callables by module path, then by function name.
-static CALLABLES: LazyLock<RwLock<HashMap<Box<str>, ByName>>> = LazyLock::new(Default::default);
+static MODULES: Cache = LazyLock::new(Default::default);
+static CALLABLES: Callables = LazyLock::new(Default::default);
 
 /// The cached callable `module.function`.
 #[inline]
 pub(crate) fn callable<'py>(py: Python<'py>, module: &str, function: &str) -> Result<Bound<'py, PyAny>> {
-    if let Some(f) = CALLABLES.read().get(module).and_then(|m| m.get(function)) {
-        return Ok(f.clone_ref(py).into_bound(py));
+    if let Some(f) = recent::get(py, module, function) {
+        return Ok(f);
     }
-    let m = self::module(py, module)?;
-    let f = lookup_callable(&m, module, function)?;
-    CALLABLES.write().entry(module.into()).or_default().insert(function.into(), f.clone().unbind());
+    callable_shared(py, module, function)
+}
+
+/// [`callable`] from the process-wide cache, resolving it on first use.
+#[cold]
+fn callable_shared<'py>(py: Python<'py>, module: &str, function: &str) -> Result<Bound<'py, PyAny>> {
+    let hit = {
+        let callables = CALLABLES.read();
+        callables.get_key_value(module).and_then(|(m, fs)| {
+            fs.get_key_value(function).map(|(name, f)| (m.clone(), name.clone(), f.bind(py).clone()))
+        })
+    };
+    if let Some((m, name, f)) = hit {
+        recent::remember(&m, &name, &f);
+        return Ok(f);
+    }
+    let owner = self::module(py, module)?;
+    let f = lookup_callable(&owner, module, function)?;
+    let (m, name) = {
+        let mut callables = CALLABLES.write();
+        let m = callables.get_key_value(module).map_or_else(|| Arc::from(module), |(m, _)| m.clone());
+        let name = Arc::<str>::from(function);
+        callables.entry(m.clone()).or_default().insert(name.clone(), f.clone().unbind());
+        (m, name)
+    };
+    recent::remember(&m, &name, &f);
     Ok(f)
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 
+use super::type_names::TypeNames;
 use super::{registry, RefId};
 use crate::error::{Error, Result, RefGone};
 use crate::session::{self, SessionId};
@@ -24,9 +25,7 @@ pub struct Ref(pub(crate) Arc<RefInner>);
 pub(crate) struct RefInner {
     pub(crate) id: RefId,
     pub(crate) session: SessionId,
-    pub(crate) type_name: Box<str>,
-    pub(crate) python_module: Option<Box<str>>,
-    pub(crate) library: Option<Box<str>>,
+    pub(crate) names: Arc<TypeNames>,
     owned: bool,
 }
 
@@ -41,12 +40,9 @@ impl Drop for RefInner {
 impl Ref {
     /// Registers `obj` in `session` and returns the owning handle.
     pub(crate) fn register(obj: &Bound<'_, PyAny>, session: SessionId) -> Ref {
-        let ty = obj.get_type();
-        let type_name = ty.qualname().map(|s| s.to_string()).unwrap_or_else(|_| "object".into());
-        let python_module = ty.module().ok().map(|s| s.to_string().into_boxed_str());
-        let library = python_module.as_deref().map(|m| m.split('.').next().unwrap_or(m).into());
+        let names = TypeNames::of(&obj.get_type());
         let id = registry().insert(&session, obj.clone().unbind());
-        Ref(Arc::new(RefInner { id, session, type_name: type_name.into(), python_module, library, owned: true }))
+        Ref(Arc::new(RefInner { id, session, names, owned: true }))
     }
 
     /// A handle that does not own the object (read back from the wire).
@@ -57,14 +53,12 @@ impl Ref {
         python_module: Option<String>,
         library: Option<String>,
     ) -> Ref {
-        Ref(Arc::new(RefInner {
-            id,
-            session,
+        let names = Arc::new(TypeNames {
             type_name: type_name.unwrap_or_else(|| "object".into()).into(),
             python_module: python_module.map(Into::into),
             library: library.map(Into::into),
-            owned: false,
-        }))
+        });
+        Ref(Arc::new(RefInner { id, session, names, owned: false }))
     }
 
     /// The ref id, `ref_` and 32 hex digits.
@@ -79,17 +73,17 @@ impl Ref {
 
     /// The Python type's qualified name (`"PosixPath"`).
     pub fn type_name(&self) -> &str {
-        &self.0.type_name
+        &self.0.names.type_name
     }
 
     /// The module that defines the object's type (`"pathlib"`).
     pub fn python_module(&self) -> Option<&str> {
-        self.0.python_module.as_deref()
+        self.0.names.python_module.as_deref()
     }
 
     /// The top-level package of [`Ref::python_module`] (`"numpy"` for `numpy.ndarray`).
     pub fn library(&self) -> Option<&str> {
-        self.0.library.as_deref()
+        self.0.names.library.as_deref()
     }
 
     /// Whether the object is still alive in the registry.
@@ -125,11 +119,32 @@ impl std::hash::Hash for Ref {
     }
 }
 
-impl fmt::Debug for Ref {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Ref {
+    /// The handle's own description, which never calls Python.
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.python_module() {
             Some(m) if m != "builtins" => write!(f, "<Ref {m}.{} {} in {}>", self.type_name(), self.0.id, self.0.session),
             _ => write!(f, "<Ref {} {} in {}>", self.type_name(), self.0.id, self.0.session),
+        }
+    }
+}
+
+/// `{:?}` is Python's `repr()` of the object, like Python shows it; `{:#?}` adds the handle
+/// (type, id, session). A ref whose object is gone prints the handle alone. Reading the repr
+/// does not count as a use for the LRU and TTL limits.
+impl fmt::Debug for Ref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let repr = crate::interpreter::with_gil(|py| {
+            let obj = registry().peek(py, &self.0.session, self.0.id).ok_or_else(|| registry().not_found(&self.0.session, self.0.id))?;
+            obj.repr().map(|r| r.to_string()).map_err(|e| crate::error::py_err(py, e))
+        });
+        match (repr, f.alternate()) {
+            (Ok(repr), false) => f.write_str(&repr),
+            (Ok(repr), true) => {
+                self.describe(f)?;
+                write!(f, " {repr}")
+            }
+            (Err(_), _) => self.describe(f),
         }
     }
 }

@@ -3,6 +3,8 @@
 mod handle;
 mod id;
 mod registry;
+mod tombstones;
+mod type_names;
 
 pub use self::handle::Ref;
 pub(crate) use self::id::RefId;

@@ -53,15 +53,15 @@ pub fn to_json(value: &Value) -> Json {
         Value::Complex { re, im } => tagged("complex", [("real", float(*re)), ("imag", float(*im))]),
         Value::Ref(r) => {
             let inner = &r.0;
-            let opt = |s: &Option<Box<str>>| s.as_deref().map_or(Json::Null, |s| Json::String(s.to_owned()));
+            let opt = |s: Option<&str>| s.map_or(Json::Null, |s| Json::String(s.to_owned()));
             tagged(
                 "ref",
                 [
                     ("id", Json::String(inner.id.to_string())),
                     ("session_id", Json::String(inner.session.to_string())),
-                    ("type_name", Json::String(inner.type_name.to_string())),
-                    ("python_module", opt(&inner.python_module)),
-                    ("library", opt(&inner.library)),
+                    ("type_name", Json::String(r.type_name().to_owned())),
+                    ("python_module", opt(r.python_module())),
+                    ("library", opt(r.library())),
                 ],
             )
         }

@@ -1,0 +1,1 @@
+//! Empty: the baseline is the bench in benches/.

@@ -1,0 +1,226 @@
+//! [`Callback`]: a Rust closure passed to Python as a callable.
+
+use std::any::type_name;
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Weak};
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::error::{py_err, Error, Result};
+use crate::raise::{error_to_pyerr, panic_to_pyerr};
+use crate::value::{FromPython, ToPython, Value};
+
+type Invoke = dyn for<'py> Fn(&Bound<'py, PyTuple>) -> Result<Bound<'py, PyAny>> + Send + Sync;
+
+struct Shared {
+    name: String,
+    /// `None` for a variadic callback.
+    arity: Option<usize>,
+    invoke: Box<Invoke>,
+}
+
+/// A Rust closure that Python can call: pass it as an argument like any other value.
+///
+/// Arguments convert from Python with [`FromPython`] and the return value goes back with
+/// [`ToPython`]; a closure may also return `Result<T>`, whose error Python sees as an
+/// exception (the original one for a Python error). Then, in Python:
+///
+/// - a wrong number of arguments, or any keyword argument, raises `TypeError`, as does an
+///   argument that does not convert;
+/// - a panic in the closure raises [`RustPanic`](crate::RustPanic) (a `RuntimeError`), so
+///   the Python code in between can clean up, and the Rust caller gets it back as an
+///   [`Error::Python`](crate::Error::Python) — never an abort;
+/// - a call after this `Callback` was dropped raises `RuntimeError` saying so: Python may
+///   keep the callable (in a list, in another thread) longer than Rust keeps the closure.
+///
+/// The closure must be `Send + Sync + 'static` because any Python thread may call it. It
+/// runs with the interpreter attached: snakebridge calls inside it work; long pure-Rust work
+/// holds up other Python threads for that time.
+///
+/// ```no_run
+/// use snakebridge_runtime::{args, call_as, Callback};
+/// # fn main() -> snakebridge_runtime::Result<()> {
+/// let by_length = Callback::new(|s: String| s.len());
+/// let sorted: Vec<String> = call_as("builtins", "sorted", args!(vec!["ccc", "a", "bb"], key = &by_length))?;
+/// assert_eq!(sorted, ["a", "bb", "ccc"]);
+/// # Ok(()) }
+/// ```
+pub struct Callback {
+    shared: Arc<Shared>,
+    object: PyOnceLock<Py<RustCallback>>,
+}
+
+impl Callback {
+    /// Wraps a closure taking 0 to 6 typed arguments.
+    pub fn new<F: IntoCallback<S>, S>(f: F) -> Self {
+        Self::named(short_type_name::<F>(), f)
+    }
+
+    /// [`Callback::new`] with the name Python shows in its `repr` and in error messages.
+    pub fn named<F: IntoCallback<S>, S>(name: impl Into<String>, f: F) -> Self {
+        Self::build(name.into(), Some(F::ARITY), Box::new(move |args| f.invoke(args)))
+    }
+
+    /// Wraps a closure that takes any number of positional arguments, as [`Value`]s.
+    pub fn variadic<R: CallbackReturn>(name: impl Into<String>, f: impl Fn(Vec<Value>) -> R + Send + Sync + 'static) -> Self {
+        Self::build(
+            name.into(),
+            None,
+            Box::new(move |args| {
+                let values = args.iter().map(|a| Value::from_python(&a)).collect::<Result<Vec<_>>>()?;
+                f(values).into_python(args.py())
+            }),
+        )
+    }
+
+    fn build(name: String, arity: Option<usize>, invoke: Box<Invoke>) -> Self {
+        Callback { shared: Arc::new(Shared { name, arity, invoke }), object: PyOnceLock::new() }
+    }
+
+    /// The name Python shows for it.
+    pub fn name(&self) -> &str {
+        &self.shared.name
+    }
+}
+
+impl fmt::Debug for Callback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Callback").field("name", &self.shared.name).field("arity", &self.shared.arity).finish()
+    }
+}
+
+impl ToPython for Callback {
+    /// The same Python callable each time.
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        let obj = self.object.get_or_try_init(py, || {
+            let shared = &self.shared;
+            Py::new(py, RustCallback { shared: Arc::downgrade(shared), name: shared.name.clone() }).map_err(|e| py_err(py, e))
+        })?;
+        Ok(obj.bind(py).clone().into_any())
+    }
+}
+
+/// The Python side of a [`Callback`]: holds the closure weakly, so that dropping the
+/// `Callback` in Rust frees it even while Python still holds the callable.
+#[pyclass(name = "RustCallback", module = "snakebridge", frozen)]
+struct RustCallback {
+    shared: Weak<Shared>,
+    name: String,
+}
+
+#[pymethods]
+impl RustCallback {
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__<'py>(&self, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+        let py = args.py();
+        let Some(shared) = self.shared.upgrade() else {
+            return Err(PyRuntimeError::new_err(format!(
+                "the Rust callback `{}` was called after its `snakebridge::Callback` was dropped; keep the Callback alive for as long as Python may call it",
+                self.name
+            )));
+        };
+        if kwargs.is_some_and(|k| !k.is_empty()) {
+            return Err(PyTypeError::new_err(format!("{}() takes no keyword arguments", self.name)));
+        }
+        if let Some(n) = shared.arity.filter(|&n| n != args.len()) {
+            return Err(PyTypeError::new_err(format!(
+                "{}() takes {n} positional argument{} but {} {} given",
+                self.name,
+                if n == 1 { "" } else { "s" },
+                args.len(),
+                if args.len() == 1 { "was" } else { "were" }
+            )));
+        }
+        match catch_unwind(AssertUnwindSafe(|| (shared.invoke)(args))) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(error_to_pyerr(py, &e)),
+            Err(payload) => Err(panic_to_pyerr(&format!("the Rust callback `{}`", self.name), payload.as_ref())),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        let state = if self.shared.strong_count() == 0 { " (dropped)" } else { "" };
+        format!("<RustCallback {}{state}>", self.name)
+    }
+}
+
+/// What a callback closure may return: any [`ToPython`] value, or `Result` of one.
+pub trait CallbackReturn {
+    /// Converts the return value for Python.
+    fn into_python(self, py: Python<'_>) -> Result<Bound<'_, PyAny>>;
+}
+
+impl<T: ToPython> CallbackReturn for T {
+    fn into_python(self, py: Python<'_>) -> Result<Bound<'_, PyAny>> {
+        self.to_python(py)
+    }
+}
+
+impl<T: ToPython> CallbackReturn for Result<T> {
+    fn into_python(self, py: Python<'_>) -> Result<Bound<'_, PyAny>> {
+        self?.to_python(py)
+    }
+}
+
+/// A closure that can become a [`Callback`]: `Fn(A, B, ..) -> R` with up to 6 arguments,
+/// each [`FromPython`], and `R:` [`CallbackReturn`]. `S` is the closure's signature, which
+/// only tells the arities apart.
+pub trait IntoCallback<S>: Send + Sync + 'static {
+    /// How many positional arguments it takes.
+    const ARITY: usize;
+
+    /// Converts the arguments, calls the closure, converts the result.
+    fn invoke<'py>(&self, args: &Bound<'py, PyTuple>) -> Result<Bound<'py, PyAny>>;
+}
+
+fn argument<'py, A: FromPython>(args: &Bound<'py, PyTuple>, index: usize) -> Result<A> {
+    let item = args.get_item(index).map_err(|e| py_err(args.py(), e))?;
+    A::from_python(&item).map_err(|e| match e {
+        Error::Conversion { expected, found, hint } => {
+            Error::Conversion { expected: format!("{expected} as argument {}", index + 1), found, hint }
+        }
+        other => other,
+    })
+}
+
+macro_rules! into_callback {
+    ($n:literal $(; $A:ident $a:ident $i:tt)*) => {
+        impl<F, R, $($A),*> IntoCallback<fn($($A),*) -> R> for F
+        where
+            F: Fn($($A),*) -> R + Send + Sync + 'static,
+            R: CallbackReturn,
+            $($A: FromPython,)*
+        {
+            const ARITY: usize = $n;
+
+            #[allow(unused_variables)]
+            fn invoke<'py>(&self, args: &Bound<'py, PyTuple>) -> Result<Bound<'py, PyAny>> {
+                $(let $a = argument::<$A>(args, $i)?;)*
+                (self)($($a),*).into_python(args.py())
+            }
+        }
+    };
+}
+into_callback!(0);
+into_callback!(1; A a 0);
+into_callback!(2; A a 0; B b 1);
+into_callback!(3; A a 0; B b 1; C c 2);
+into_callback!(4; A a 0; B b 1; C c 2; D d 3);
+into_callback!(5; A a 0; B b 1; C c 2; D d 3; E e 4);
+into_callback!(6; A a 0; B b 1; C c 2; D d 3; E e 4; G g 5);
+
+/// `module::function::{{closure}}` is all a closure's type name says; keep the readable end.
+fn short_type_name<F>() -> String {
+    let full = type_name::<F>();
+    let trimmed = full.trim_end_matches("::{{closure}}");
+    let tail = trimmed.rsplit("::").next().unwrap_or(trimmed);
+    if trimmed.len() < full.len() {
+        format!("<closure in {tail}>")
+    } else {
+        tail.to_owned()
+    }
+}

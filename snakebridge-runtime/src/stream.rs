@@ -1,0 +1,234 @@
+//! [`StreamRef`]: a Python iterator or generator as a lazy Rust [`Iterator`], and the
+//! callback form [`stream`].
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::marker::PhantomData;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyIterator;
+
+use crate::call::{call_as, IntoArgs};
+use crate::error::{py_err, Error, Result};
+use crate::interpreter::with_gil;
+use crate::refs::Ref;
+use crate::session::effective_session_id;
+use crate::value::{FromPython, Value};
+
+/// The largest number of items pulled from Python per interpreter attach, by default.
+pub const DEFAULT_MAX_BATCH: usize = 1024;
+
+/// A Python iterator held in the current session, read lazily as a Rust [`Iterator`].
+///
+/// Each item is `Ok(T)` or the error of that step: a Python exception raised by the iterator
+/// comes out once and ends the stream; an item that does not convert to `T` is an `Err` and
+/// the stream goes on. Not reaching the iterator at all (its ref was released, or the stream is
+/// read in another session) is also an error that ends the stream. An infinite iterator works
+/// with `.take(n)`.
+///
+/// Items are pulled in batches, so that one attach to the interpreter serves many items: the
+/// first refill pulls one item, each next one twice as many, up to [`DEFAULT_MAX_BATCH`]. A
+/// consumer that stops early may therefore leave up to that many items pulled but unseen; use
+/// [`StreamRef::batch_size`]`(1)` when the Python side must not run ahead (a generator with
+/// side effects that the Rust side waits for).
+///
+/// ```no_run
+/// use snakebridge_runtime::{call_as, StreamRef};
+/// # fn main() -> snakebridge_runtime::Result<()> {
+/// let counter: StreamRef<i64> = call_as("itertools", "count", (10,))?;
+/// let first: Vec<i64> = counter.take(3).collect::<Result<_, _>>()?;
+/// assert_eq!(first, [10, 11, 12]);
+/// # Ok(()) }
+/// ```
+pub struct StreamRef<T = Value> {
+    iter: Ref,
+    /// Boxed errors keep the slots small: moving items through the buffer is the hot path.
+    buffer: VecDeque<Result<T, Box<Error>>>,
+    done: bool,
+    next_batch: usize,
+    max_batch: usize,
+    /// The whole-stream limit (`stream_timeout`), for streams started with [`iterate`].
+    deadline: Option<crate::timeout::StreamDeadline>,
+    _item: PhantomData<fn() -> T>,
+}
+
+impl<T: FromPython> StreamRef<T> {
+    /// Iterates over the Python object behind `target`: `iter(target)`.
+    ///
+    /// A ref to an iterator or generator continues where it is; one to an iterable (a list,
+    /// a file) starts a fresh iteration. [`Error::NotIterable`] when Python cannot iterate it.
+    pub fn from_ref(target: &Ref) -> Result<Self> {
+        with_gil(|py| Self::from_python(&target.bind(py)?))
+    }
+
+    fn over(iter: Ref) -> Self {
+        StreamRef { iter, buffer: VecDeque::new(), done: false, next_batch: 1, max_batch: DEFAULT_MAX_BATCH, deadline: None, _item: PhantomData }
+    }
+
+    /// Sets the most items pulled from Python at a time (at least 1). `1` makes each
+    /// [`next`](Iterator::next) pull exactly one item, as a Python `for` loop does.
+    #[must_use]
+    pub fn batch_size(mut self, max: usize) -> Self {
+        self.max_batch = max.max(1);
+        self.next_batch = self.next_batch.min(self.max_batch);
+        self
+    }
+
+    /// How many items are left, where Python can tell (`operator.length_hint`): the items
+    /// already pulled plus the iterator's own hint. `None` for a generator or any iterator
+    /// that gives no hint.
+    pub fn len(&self) -> Result<Option<usize>> {
+        let buffered = self.buffer.iter().filter(|item| item.is_ok()).count();
+        if self.done {
+            return Ok(Some(buffered));
+        }
+        with_gil(|py| {
+            let it = self.iter.bind(py)?;
+            static LENGTH_HINT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+            let length_hint = LENGTH_HINT.import(py, "operator", "length_hint").map_err(|e| py_err(py, e))?;
+            let hint: isize = length_hint.call1((it, -1)).and_then(|h| h.extract()).map_err(|e| py_err(py, e))?;
+            Ok(usize::try_from(hint).ok().map(|h| h + buffered))
+        })
+    }
+
+    /// Whether no item is left, where Python can tell (see [`StreamRef::len`]).
+    pub fn is_empty(&self) -> Result<Option<bool>> {
+        self.len().map(|n| n.map(|n| n == 0))
+    }
+
+    /// The ref to the Python iterator itself, to pass it back to Python.
+    pub fn iterator(&self) -> &Ref {
+        &self.iter
+    }
+
+    /// Whether the Python iterator has ended (all pulled items may not have been read yet).
+    pub fn is_exhausted(&self) -> bool {
+        self.done
+    }
+
+    fn refill(&mut self) {
+        let want = self.next_batch;
+        self.next_batch = (want * 2).min(self.max_batch);
+        let buffer = &mut self.buffer;
+        let deadline = self.deadline.as_ref();
+        let outcome = with_gil(|py| {
+            let obj = self.iter.bind(py)?;
+            // Checked once at creation; an object whose type changed since is an error, not UB.
+            let mut it = match obj.cast::<PyIterator>() {
+                Ok(it) => it.clone(),
+                Err(_) => return Err(Error::NotIterable { type_name: type_name(&obj) }),
+            };
+            let mut pull = || {
+                for _ in 0..want {
+                    match it.next() {
+                        Some(Ok(item)) => buffer.push_back(T::from_python(&item).map_err(Box::new)),
+                        Some(Err(e)) => return Err(py_err(py, e)),
+                        None => return Ok(true),
+                    }
+                }
+                Ok(false)
+            };
+            match deadline {
+                Some(d) => d.run(py, pull),
+                None => pull(),
+            }
+        });
+        match outcome {
+            Ok(ended) => self.done = ended,
+            Err(e) => {
+                self.buffer.push_back(Err(Box::new(e)));
+                self.done = true;
+            }
+        }
+    }
+}
+
+impl<T: FromPython> Iterator for StreamRef<T> {
+    type Item = Result<T>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Result<T>> {
+        if self.buffer.is_empty() {
+            if self.done {
+                return None;
+            }
+            self.refill();
+        }
+        self.buffer.pop_front().map(|item| item.map_err(|e| *e))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let buffered = self.buffer.len();
+        (buffered, self.done.then_some(buffered))
+    }
+}
+
+impl<T: FromPython> std::iter::FusedIterator for StreamRef<T> {}
+
+impl<T: FromPython> FromPython for StreamRef<T> {
+    /// `iter(obj)`, registered in the current session; [`Error::NotIterable`] when Python
+    /// cannot iterate `obj`.
+    fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
+        let py = obj.py();
+        match obj.try_iter() {
+            Ok(it) => Ok(StreamRef::over(Ref::register(it.as_any(), effective_session_id()))),
+            Err(e) if e.is_instance_of::<PyTypeError>(py) && !obj.hasattr("__iter__").unwrap_or(false) => {
+                Err(Error::NotIterable { type_name: type_name(obj) })
+            }
+            Err(e) => Err(py_err(py, e)),
+        }
+    }
+}
+
+impl<T> fmt::Debug for StreamRef<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamRef")
+            .field("iter", &self.iter)
+            .field("buffered", &self.buffer.len())
+            .field("exhausted", &self.done)
+            .finish()
+    }
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().qualname().map(|s| s.to_string()).unwrap_or_else(|_| "object".into())
+}
+
+/// Calls `module.function(*args, **kwargs)` and iterates over what it returns, lazily.
+///
+/// The same as `call_as::<StreamRef<T>>(..)`; generated `*_stream` functions return this.
+///
+/// The whole stream runs under the stream limit of its profile (`streaming`: 30 minutes; a
+/// per-call `timeout`/`timeout_profile` applies to it too): past it, the generator is
+/// interrupted and the stream yields [`Error::Timeout`] and ends.
+pub fn iterate<T: FromPython>(module: &str, function: &str, args: impl IntoArgs) -> Result<StreamRef<T>> {
+    let deadline = crate::timeout::StreamDeadline::start(module, function, args.options())?;
+    let mut stream: StreamRef<T> = call_as(module, function, args)?;
+    stream.deadline = deadline;
+    Ok(stream)
+}
+
+/// Calls `module.function(*args, **kwargs)` and hands each item it yields to `each`, in
+/// order; the callback form of [`iterate`] (the seed's `stream/5`).
+///
+/// Returns how many items were handed over. Stops at the first error: a Python exception
+/// from the iterator, or an item that does not convert to `T`.
+///
+/// ```no_run
+/// use snakebridge_runtime::{args, stream};
+/// # fn main() -> snakebridge_runtime::Result<()> {
+/// let mut total = 0;
+/// stream("builtins", "range", args!(0, 10, 2), |n: i64| total += n)?;
+/// assert_eq!(total, 20);
+/// # Ok(()) }
+/// ```
+pub fn stream<T: FromPython>(module: &str, function: &str, args: impl IntoArgs, mut each: impl FnMut(T)) -> Result<usize> {
+    let mut count = 0;
+    for item in iterate::<T>(module, function, args)? {
+        each(item?);
+        count += 1;
+    }
+    Ok(count)
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = snakebridge::python!(sorted([3, 1], key = lambda v: -v));
+}

@@ -1,0 +1,6 @@
+fn main() {
+    let _ = snakebridge::python! {
+        x = 1 # the answer
+        x
+    };
+}

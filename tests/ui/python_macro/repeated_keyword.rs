@@ -1,0 +1,3 @@
+fn main() {
+    let _ = snakebridge::python!(dict(a = 1, a = 2));
+}

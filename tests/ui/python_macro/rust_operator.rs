@@ -1,0 +1,4 @@
+fn main() {
+    let (a, b) = (true, false);
+    let _ = snakebridge::python!(#a && #b);
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = snakebridge::python!(f(import));
+}
