@@ -11,6 +11,7 @@ pub mod attr;
 pub mod check;
 pub mod config;
 pub mod ctxt;
+pub mod docs;
 pub mod error;
 pub mod expand;
 pub mod generate;

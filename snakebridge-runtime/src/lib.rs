@@ -13,6 +13,7 @@ mod call;
 mod callback;
 mod context;
 mod coroutine;
+pub mod docs;
 pub mod env;
 mod error;
 mod exception_class;
