@@ -12,6 +12,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::doc_text;
+use crate::docs::ItemKind;
 use super::names::{rust_name, Scope};
 use super::types::RustType;
 use crate::model::{ParamKind, Signature};
@@ -79,7 +80,8 @@ fn keyword_spec(sig: &Signature) -> String {
 /// Renders the function(s).
 pub fn render(spec: &Spec<'_>) -> TokenStream {
     let renamed = (rust_name(spec.python_name) != spec.python_name).then_some(spec.python_name);
-    let doc = doc_text::render(&spec.qualified, spec.signature.and_then(|s| s.text.as_deref()), spec.doc, renamed);
+    let kind = if matches!(spec.target, Target::Method { .. }) { ItemKind::Method } else { ItemKind::Function };
+    let doc = doc_text::render(kind, &spec.qualified, spec.signature.and_then(|s| s.text.as_deref()), spec.doc, renamed);
     let ident = &spec.ident;
     let receiver = matches!(spec.target, Target::Method { .. }).then(|| quote!(&self,));
     let Some(sig) = spec.signature else {

@@ -9,6 +9,7 @@ use quote::quote;
 
 use super::callable::{self, Spec, Target};
 use super::doc_text;
+use crate::docs::ItemKind;
 use super::names::{ident, rust_name, Scope};
 use super::types::RustType;
 use crate::model::{ClassInfo, ConstantInfo};
@@ -25,7 +26,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
     let name = ident(&class.name);
     let qualified = format!("{module}.{}", class.name);
     let renamed = (rust_name(&class.name) != class.name).then_some(class.name.as_str());
-    let mut doc = doc_text::render(&qualified, class.init.as_ref().and_then(|s| s.text.as_deref()), class.doc.as_deref(), renamed);
+    let mut doc = doc_text::render(ItemKind::Class, &qualified, class.init.as_ref().and_then(|s| s.text.as_deref()), class.doc.as_deref(), renamed);
     if !class.bases.is_empty() {
         doc.push_str(&format!("\n Bases: {}.\n", class.bases.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")));
     }
@@ -76,7 +77,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
         let getter = scope.claim(&property.name);
         let ty = RustType::from_annotation(property.annotation.as_deref(), classes).result_tokens();
         let py_name = &property.name;
-        let doc = doc_text::render(&format!("{qualified}.{py_name}"), None, property.doc.as_deref(), None);
+        let doc = doc_text::render(ItemKind::Property, &format!("{qualified}.{py_name}"), None, property.doc.as_deref(), None);
         items.push(quote! {
             #[doc = #doc]
             pub fn #getter(&self) -> __sb::Result<#ty> {

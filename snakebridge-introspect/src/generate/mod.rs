@@ -91,7 +91,7 @@ pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
 
 /// The rustdoc of a generated module.
 pub fn module_doc(module: &ModuleInfo) -> String {
-    doc_text::render(&module.name, None, module.doc.as_deref(), None).replacen(" Python: ", " Bindings for the Python module ", 1)
+    doc_text::render(crate::docs::ItemKind::Module, &module.name, None, module.doc.as_deref(), None)
 }
 
 /// The identifier for a Python name (re-exported for the expansion).
