@@ -38,6 +38,10 @@ pub struct ModuleInfo {
     pub name: String,
     /// The raw docstring.
     pub doc: Option<String>,
+    /// The docstring already converted to rustdoc, stored when the manifest is written so that
+    /// an expansion from a warm cache only reads it (see [`crate::manifest::DOCS_VERSION`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rustdoc: Option<String>,
     /// Module-level functions (any callable that is not a class).
     #[serde(default)]
     pub functions: Vec<FunctionInfo>,
@@ -68,6 +72,10 @@ pub struct FunctionInfo {
     pub kind: Option<String>,
     /// The raw docstring.
     pub doc: Option<String>,
+    /// The docstring already converted to rustdoc, stored when the manifest is written so that
+    /// an expansion from a warm cache only reads it (see [`crate::manifest::DOCS_VERSION`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rustdoc: Option<String>,
     /// For methods, the qualified name of the class that defines it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
@@ -135,6 +143,10 @@ pub struct ClassInfo {
     pub qualname: String,
     /// The raw docstring.
     pub doc: Option<String>,
+    /// The docstring already converted to rustdoc, stored when the manifest is written so that
+    /// an expansion from a warm cache only reads it (see [`crate::manifest::DOCS_VERSION`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rustdoc: Option<String>,
     /// Qualified names of the direct base classes (`object` left out).
     #[serde(default)]
     pub bases: Vec<String>,
@@ -165,6 +177,10 @@ pub struct PropertyInfo {
     pub name: String,
     /// The raw docstring.
     pub doc: Option<String>,
+    /// The docstring already converted to rustdoc, stored when the manifest is written so that
+    /// an expansion from a warm cache only reads it (see [`crate::manifest::DOCS_VERSION`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rustdoc: Option<String>,
     /// Whether it has a setter.
     pub writable: bool,
     /// The getter's return annotation.

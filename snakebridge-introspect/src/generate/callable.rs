@@ -48,6 +48,8 @@ pub struct Spec<'a> {
     pub with_ident: Option<Ident>,
     /// The raw docstring.
     pub doc: Option<&'a str>,
+    /// The page already converted when the manifest was written, if any.
+    pub rustdoc: Option<&'a str>,
     /// The signature, when known.
     pub signature: Option<&'a Signature>,
     /// How to reach the callable.
@@ -81,7 +83,10 @@ fn keyword_spec(sig: &Signature) -> String {
 pub fn render(spec: &Spec<'_>) -> TokenStream {
     let renamed = (rust_name(spec.python_name) != spec.python_name).then_some(spec.python_name);
     let kind = if matches!(spec.target, Target::Method { .. }) { ItemKind::Method } else { ItemKind::Function };
-    let doc = doc_text::render(kind, &spec.qualified, spec.signature.and_then(|s| s.text.as_deref()), spec.doc, renamed);
+    let doc = match spec.rustdoc {
+        Some(page) => page.to_owned(),
+        None => doc_text::render(kind, &spec.qualified, spec.signature.and_then(|s| s.text.as_deref()), spec.doc, renamed),
+    };
     let ident = &spec.ident;
     let receiver = matches!(spec.target, Target::Method { .. }).then(|| quote!(&self,));
     let Some(sig) = spec.signature else {

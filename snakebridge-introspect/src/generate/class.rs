@@ -9,7 +9,6 @@ use quote::quote;
 
 use super::callable::{self, Spec, Target};
 use super::doc_text;
-use crate::docs::ItemKind;
 use super::names::{ident, rust_name, Scope};
 use super::types::RustType;
 use crate::model::{ClassInfo, ConstantInfo};
@@ -25,8 +24,7 @@ pub fn parent<'a>(class: &ClassInfo, siblings: &'a [ClassInfo]) -> Option<&'a Cl
 pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblings: &[ClassInfo]) -> TokenStream {
     let name = ident(&class.name);
     let qualified = format!("{module}.{}", class.name);
-    let renamed = (rust_name(&class.name) != class.name).then_some(class.name.as_str());
-    let mut doc = doc_text::render(ItemKind::Class, &qualified, class.init.as_ref().and_then(|s| s.text.as_deref()), class.doc.as_deref(), renamed);
+    let mut doc = class.rustdoc.clone().unwrap_or_else(|| doc_text::class(module, class));
     if !class.bases.is_empty() {
         doc.push_str(&format!("\n Bases: {}.\n", class.bases.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")));
     }
@@ -49,6 +47,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
         ident: new_ident,
         with_ident: new_with,
         doc: None,
+        rustdoc: None,
         signature: class.init.as_ref(),
         target: Target::Constructor,
         classes,
@@ -64,6 +63,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
             ident: method_ident,
             with_ident: None,
             doc: method.doc.as_deref(),
+            rustdoc: method.rustdoc.as_deref(),
             signature: method.signature.as_ref(),
             target,
             classes,
@@ -77,7 +77,7 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
         let getter = scope.claim(&property.name);
         let ty = RustType::from_annotation(property.annotation.as_deref(), classes).result_tokens();
         let py_name = &property.name;
-        let doc = doc_text::render(ItemKind::Property, &format!("{qualified}.{py_name}"), None, property.doc.as_deref(), None);
+        let doc = property.rustdoc.clone().unwrap_or_else(|| doc_text::property(&qualified, property));
         items.push(quote! {
             #[doc = #doc]
             pub fn #getter(&self) -> __sb::Result<#ty> {

@@ -4,6 +4,7 @@
 //! `python`, so no docstring can produce a failing doctest.
 
 use crate::docs::{item_doc, ItemDoc, ItemKind, RenderOptions};
+use crate::model::{ClassInfo, FunctionInfo, ModuleInfo, PropertyInfo};
 
 /// The doc text of an item.
 ///
@@ -21,6 +22,82 @@ pub fn render(kind: ItemKind, qualified: &str, signature: Option<&str>, doc: Opt
         out.push('\n');
     }
     out
+}
+
+// One function per item kind, used both when the manifest is written (`render_all`) and,
+// for items without a stored page, when expanding: the two can never disagree.
+
+/// The page of a module.
+pub fn module(module: &ModuleInfo) -> String {
+    render(ItemKind::Module, &module.name, None, module.doc.as_deref(), None)
+}
+
+/// The page of a module-level function of the module named `module`.
+pub fn function(module: &str, function: &FunctionInfo) -> String {
+    callable(ItemKind::Function, &format!("{module}.{}", function.name), function)
+}
+
+/// The page of a method of the class `class_qualified` (`numpy.ndarray`): static and class
+/// methods read as functions.
+pub fn method(class_qualified: &str, method: &FunctionInfo) -> String {
+    let static_like = matches!(method.kind.as_deref(), Some("static" | "class"));
+    let kind = if static_like { ItemKind::Function } else { ItemKind::Method };
+    callable(kind, &format!("{class_qualified}.{}", method.name), method)
+}
+
+fn callable(kind: ItemKind, qualified: &str, f: &FunctionInfo) -> String {
+    let renamed = (super::names::rust_name(&f.name) != f.name).then_some(f.name.as_str());
+    render(kind, qualified, f.signature.as_ref().and_then(|s| s.text.as_deref()), f.doc.as_deref(), renamed)
+}
+
+/// The page of a class of the module named `module` (without the bases, which the generator adds).
+pub fn class(module: &str, class: &ClassInfo) -> String {
+    let renamed = (super::names::rust_name(&class.name) != class.name).then_some(class.name.as_str());
+    let qualified = format!("{module}.{}", class.name);
+    render(ItemKind::Class, &qualified, class.init.as_ref().and_then(|s| s.text.as_deref()), class.doc.as_deref(), renamed)
+}
+
+/// The page of a property of the class `class_qualified`.
+pub fn property(class_qualified: &str, property: &PropertyInfo) -> String {
+    render(ItemKind::Property, &format!("{class_qualified}.{}", property.name), None, property.doc.as_deref(), None)
+}
+
+/// Stores the page of every item that has a docstring in its `rustdoc` field (items without
+/// one get a one-line page that costs nothing to build when expanding). Converting
+/// docstrings is most of an expansion's work, so it is done once, when the manifest is written.
+pub fn render_all(module: &mut ModuleInfo) {
+    let here = module.name.clone();
+    module.rustdoc = module.doc.is_some().then(|| self::module(module));
+    for f in &mut module.functions {
+        f.rustdoc = f.doc.is_some().then(|| function(&here, f));
+    }
+    for c in &mut module.classes {
+        c.rustdoc = c.doc.is_some().then(|| class(&here, c));
+        let qualified = format!("{here}.{}", c.name);
+        for m in &mut c.methods {
+            m.rustdoc = m.doc.is_some().then(|| method(&qualified, m));
+        }
+        for p in &mut c.properties {
+            p.rustdoc = p.doc.is_some().then(|| property(&qualified, p));
+        }
+    }
+    for sub in &mut module.submodules {
+        render_all(sub);
+    }
+}
+
+/// Clears every stored page (the expansion then converts the docstrings itself).
+pub fn clear_all(module: &mut ModuleInfo) {
+    module.rustdoc = None;
+    for f in &mut module.functions {
+        f.rustdoc = None;
+    }
+    for c in &mut module.classes {
+        c.rustdoc = None;
+        c.methods.iter_mut().for_each(|m| m.rustdoc = None);
+        c.properties.iter_mut().for_each(|p| p.rustdoc = None);
+    }
+    module.submodules.iter_mut().for_each(clear_all);
 }
 
 #[cfg(test)]

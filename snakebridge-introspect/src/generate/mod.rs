@@ -36,6 +36,7 @@ pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
             ident,
             with_ident: None,
             doc: function.doc.as_deref(),
+            rustdoc: function.rustdoc.as_deref(),
             signature: function.signature.as_ref(),
             target: Target::Function { owner: here, name: &function.name },
             classes: &classes,
@@ -91,7 +92,7 @@ pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
 
 /// The rustdoc of a generated module.
 pub fn module_doc(module: &ModuleInfo) -> String {
-    doc_text::render(crate::docs::ItemKind::Module, &module.name, None, module.doc.as_deref(), None)
+    module.rustdoc.clone().unwrap_or_else(|| doc_text::module(module))
 }
 
 /// The identifier for a Python name (re-exported for the expansion).

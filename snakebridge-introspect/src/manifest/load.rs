@@ -57,7 +57,7 @@ pub fn load(crate_dir: &Path, config: &LibraryConfig, mode: &Mode) -> Result<Loa
     let path = crate_dir.join(DIR_NAME).join(config.manifest_file_name());
     let reason = match read(&path)? {
         Some(manifest) => match staleness(&manifest, config, mode.python.venv.as_deref(), !mode.offline) {
-            None => return Ok(Loaded { manifest, path, origin: Origin::Cache }),
+            None => return Ok(Loaded { manifest: with_current_docs(manifest, &path, mode), path, origin: Origin::Cache }),
             Some(reason) => reason,
         },
         None => Staleness::Missing,
@@ -72,4 +72,21 @@ pub fn load(crate_dir: &Path, config: &LibraryConfig, mode: &Mode) -> Result<Loa
     let manifest = Manifest::new(config, result);
     write_if_changed(&path, &manifest)?;
     Ok(Loaded { manifest, path, origin: Origin::Introspected })
+}
+
+/// `manifest` with rustdoc pages from this converter: older pages are converted again from the
+/// stored docstrings (no Python needed) and the file rewritten, except in offline and strict
+/// builds, which never write the committed manifests (`cargo snakebridge prepare` does).
+fn with_current_docs(mut manifest: Manifest, path: &Path, mode: &Mode) -> Manifest {
+    if manifest.docs_are_current() {
+        return manifest;
+    }
+    manifest.render_docs();
+    if !mode.offline && !mode.strict {
+        // A read-only checkout still builds: the pages are in memory either way.
+        if let Err(e) = write_if_changed(path, &manifest) {
+            tracing::debug!("could not rewrite {}: {e}", path.display());
+        }
+    }
+    manifest
 }
