@@ -84,9 +84,10 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     let renamed = (rust_name(spec.python_name) != spec.python_name).then_some(spec.python_name);
     let kind = if matches!(spec.target, Target::Method { .. }) { ItemKind::Method } else { ItemKind::Function };
     let doc = match spec.rustdoc {
-        Some(page) => page.to_owned(),
-        None => doc_text::render(kind, &spec.qualified, spec.signature.and_then(|s| s.text.as_deref()), spec.doc, renamed),
+        Some(page) => std::borrow::Cow::Borrowed(page),
+        None => std::borrow::Cow::Owned(doc_text::render(kind, &spec.qualified, spec.signature.and_then(|s| s.text.as_deref()), spec.doc, renamed)),
     };
+    let doc = doc.as_ref();
     let ident = &spec.ident;
     let receiver = matches!(spec.target, Target::Method { .. }).then(|| quote!(&self,));
     let Some(sig) = spec.signature else {
