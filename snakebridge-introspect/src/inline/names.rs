@@ -60,31 +60,24 @@ impl ModuleNames {
     }
 }
 
-/// What a module's manifests say, and the files that said it (named in the error).
-#[derive(Debug)]
-struct Known {
-    names: ModuleNames,
-    files: Vec<String>,
-}
-
 fn check_path(path: &[&Ident], crate_dir: &Path) -> syn::Result<()> {
     let dir = crate_dir.join(DIR_NAME);
     // The longest prefix with a manifest is the module: `os.path.join` prefers `os.path`.
     for split in (1..path.len()).rev() {
         let module = path[..split].iter().map(|i| i.to_string()).collect::<Vec<_>>().join(".");
         if let Some(known) = known_names(&dir, &module) {
-            return check_in(&known.names, &module, &path[split..], &known.files);
+            return check_in(&known, &module, &path[split..]);
         }
     }
     Ok(())
 }
 
-fn check_in(names: &ModuleNames, module: &str, rest: &[&Ident], files: &[String]) -> syn::Result<()> {
+fn check_in(names: &ModuleNames, module: &str, rest: &[&Ident]) -> syn::Result<()> {
     let Some((first, more)) = rest.split_first() else { return Ok(()) };
     let name = first.to_string();
     if names.names.contains(&name) {
         return match names.submodules.get(&name) {
-            Some(sub) => check_in(sub, &format!("{module}.{name}"), more, files),
+            Some(sub) => check_in(sub, &format!("{module}.{name}"), more),
             None => Ok(()),
         };
     }
@@ -95,10 +88,9 @@ fn check_in(names: &ModuleNames, module: &str, rest: &[&Ident], files: &[String]
     match closest(&name, names.names.iter().map(String::as_str)) {
         Some(suggestion) => Err(syn::Error::new(
             first.span(),
-            format!(
-                "`{module}` has no `{name}` according to its manifest {}; did you mean `{suggestion}`?",
-                files.iter().map(|f| format!("`{DIR_NAME}/{f}`")).collect::<Vec<_>>().join(", ")
-            ),
+            // The files are not named: which configurations of a module a crate has is not the
+            // point, and the message stays the same when one is added.
+            format!("`{module}` has no `{name}` according to its manifest in `{DIR_NAME}/`; did you mean `{suggestion}`?"),
         )),
         None => Ok(()),
     }
@@ -212,7 +204,7 @@ struct Named {
 struct Entry {
     dir_modified: Option<SystemTime>,
     files: Vec<(PathBuf, Option<SystemTime>)>,
-    known: Option<Arc<Known>>,
+    known: Option<Arc<ModuleNames>>,
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {
@@ -221,7 +213,7 @@ fn modified(path: &Path) -> Option<SystemTime> {
 
 /// The merged names of `module`'s manifests in `dir`, or `None` when it has none (or none
 /// that can be read: a corrupt file is `#[python_module]`'s to report, not `python!`'s).
-fn known_names(dir: &Path, module: &str) -> Option<Arc<Known>> {
+fn known_names(dir: &Path, module: &str) -> Option<Arc<ModuleNames>> {
     static CACHE: OnceLock<Mutex<HashMap<(PathBuf, String), Entry>>> = OnceLock::new();
     let dir_modified = modified(dir);
     dir_modified?;
@@ -260,15 +252,16 @@ fn module_files(dir: &Path, module: &str) -> Vec<PathBuf> {
     files
 }
 
-fn read_known(files: &[PathBuf]) -> Option<Known> {
-    let mut known = Known { names: ModuleNames::default(), files: Vec::new() };
+fn read_known(files: &[PathBuf]) -> Option<ModuleNames> {
+    let mut names = ModuleNames::default();
+    let mut read = 0;
     for file in files {
         let Ok(bytes) = std::fs::read(file) else { continue };
         let Ok(manifest) = serde_json::from_slice::<LeanManifest>(&bytes) else { continue };
-        known.names.add(&manifest.introspection, &manifest.config.exclude);
-        known.files.push(file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        names.add(&manifest.introspection, &manifest.config.exclude);
+        read += 1;
     }
-    (!known.files.is_empty()).then_some(known)
+    (read > 0).then_some(names)
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ fn misspelt_function_is_reported_with_the_closest_name_and_the_manifest() {
     let err = check("math.sqtr(#x)", c.path()).unwrap_err();
     assert!(err.contains("`math` has no `sqtr`"), "{err}");
     assert!(err.contains("did you mean `sqrt`?"), "{err}");
-    assert!(err.contains(".snakebridge/math.0000aaaa.json"), "{err}");
+    assert!(err.contains("according to its manifest in `.snakebridge/`"), "{err}");
 }
 
 #[test]
@@ -166,8 +166,8 @@ fn several_configurations_of_a_module_are_merged() {
         serde_json::json!({ "config": { "module": "math", "include": ["tau"] }, "introspection": { "name": "math", "constants": [{ "name": "tau" }] } }),
     );
     check("math.tau", c.path()).unwrap();
-    let err = check("math.taux", c.path()).unwrap_err();
-    assert!(err.contains("math.0000aaaa.json") && err.contains("math.0000ffff.json"), "{err}");
+    let err = check("math.florr", c.path()).unwrap_err();
+    assert!(err.contains("did you mean `floor`?"), "{err}");
 }
 
 #[test]
