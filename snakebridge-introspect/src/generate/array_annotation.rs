@@ -3,7 +3,7 @@
 //!
 //! The generator does not depend on the runtime, so the dtype table is a copy of
 //! `snakebridge::array::rust_element_for_dtype`'s (the runtime's `ArrayElement::DTYPE` names
-//! the same dtypes); a test in `tests/python_module_arrays.rs` compiles every element type.
+//! the same dtypes). Element names other than `Complex32`/`Complex64` are Rust primitives.
 
 /// `Some(element)` when `text` (one annotation, no union) names a numpy array: the Rust
 /// element type when the dtype has one, `None` when it is unknown (`NDArray[Any]`, a type
