@@ -129,9 +129,10 @@ fn element_tokens(element: &str) -> TokenStream {
     match element {
         "Complex32" => quote!(__sb::Complex32),
         "Complex64" => quote!(__sb::Complex64),
+        // By its full path: numpy's bindings generate structs named `bool`, `float64`, ….
         primitive => {
             let ident = proc_macro2::Ident::new(primitive, proc_macro2::Span::call_site());
-            quote!(#ident)
+            quote!(::core::primitive::#ident)
         }
     }
 }
@@ -244,7 +245,7 @@ mod tests {
         assert_eq!(ty("NDArray[np.float64] | None"), RustType::Optional(Box::new(RustType::Array(Some("f64")))));
         assert_eq!(ty("tuple[NDArray[Any], NDArray[np.intp]]"), RustType::Tuple(vec![RustType::Array(None), RustType::Array(None)]));
         assert_eq!(ty("ndarray | generic"), RustType::Dynamic);
-        assert_eq!(ty("NDArray[np.int64]").result_tokens().to_string(), quote!(__sb::NdArray<i64, __sb::IxDyn>).to_string());
+        assert_eq!(ty("NDArray[np.int64]").result_tokens().to_string(), quote!(__sb::NdArray<::core::primitive::i64, __sb::IxDyn>).to_string());
         assert_eq!(ty("NDArray[np.complex64]").param_tokens().to_string(), quote!(impl __sb::ArrayArg<__sb::Complex32>).to_string());
         assert_eq!(ty("ndarray").param_tokens().to_string(), quote!(impl __sb::ToPython).to_string());
     }
