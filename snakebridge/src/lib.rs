@@ -69,4 +69,9 @@ pub mod __private {
     // Array annotations (`NDArray[np.float64]`); see docs/arrays.md.
     #[cfg(feature = "numpy")]
     pub use snakebridge_runtime::array::{AnyArray, ArrayArg, Complex32, Complex64, IxDyn, NdArray};
+    #[cfg(not(feature = "numpy"))]
+    pub use crate::untyped_arrays::*;
 }
+
+#[cfg(not(feature = "numpy"))]
+mod untyped_arrays;
