@@ -23,7 +23,7 @@ pub enum RustType {
     I64,
     /// `str` → `String` (`&str` as a parameter).
     Str,
-    /// `bool` → `bool`.
+    /// `bool` → `bool`, by its full path: numpy's bindings generate a struct named `bool`.
     Bool,
     /// `bytes` → `Bytes`.
     Bytes,
@@ -62,7 +62,7 @@ impl RustType {
             RustType::F64 => quote!(f64),
             RustType::I64 => quote!(i64),
             RustType::Str => quote!(::std::string::String),
-            RustType::Bool => quote!(bool),
+            RustType::Bool => quote!(::core::primitive::bool),
             RustType::Bytes => quote!(__sb::Bytes),
             RustType::Unit => quote!(()),
             RustType::List(t) => {
@@ -101,7 +101,7 @@ impl RustType {
             RustType::F64 => quote!(f64),
             RustType::I64 => quote!(i64),
             RustType::Str => quote!(&str),
-            RustType::Bool => quote!(bool),
+            RustType::Bool => quote!(::core::primitive::bool),
             RustType::List(t) if t.is_scalar() => {
                 let t = t.param_tokens();
                 quote!(&[#t])
