@@ -19,7 +19,7 @@ fn whole_top_level_binds() {
     assert_eq!(as_f64(&np::sum(&arr).unwrap()), 15.0);
     assert!(np::e().unwrap() > 2.7);
     let z = np::ndarray::try_from(np::zeros_with((2, 2), args!(dtype = "int32")).unwrap()).unwrap();
-    assert_eq!(z.dtype().unwrap().extract::<snakebridge::Ref>().is_ok(), true);
+    assert!(z.dtype().unwrap().extract::<snakebridge::Ref>().is_ok());
 }
 
 #[test]
