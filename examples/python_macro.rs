@@ -45,7 +45,9 @@ fn main() -> snakebridge::Result<()> {
     let err = python!(int("not a number")).unwrap_err();
     println!("error: {err}");
     assert!(err.is_python("ValueError"));
-    let missing = python!(math.sqrtt(#x)).unwrap_err();
+    // A misspelt name is a compile error where a manifest in `.snakebridge/` knows the module
+    // (`math.sqrtt` would not compile here); elsewhere it is a typed error at run time.
+    let missing = python!(statistics.meen(#(vec![1.0, x]))).unwrap_err();
     println!("error: {missing}");
     assert!(matches!(python!(None)?, Value::None));
     Ok(())

@@ -94,24 +94,46 @@ fn this_machine_is_probed_from_its_own_files() {
     assert_eq!(HardwareInfo::probe(), hw, "the probe is deterministic");
 }
 
+/// The probe's own query, answered on the B300 machine whose banner, `compute_cap` query
+/// and `version.json` are recorded verbatim (see the fixtures' README).
 #[test]
-fn two_h100s_through_nvidia_smi() {
+fn seven_b300s_on_driver_610_which_renamed_the_cuda_label() {
     let m = Machine::linux()
-        .file("/proc/cpuinfo", "cpuinfo-xeon-avx512.txt")
-        .command(QUERY, 0, "nvidia-smi-query-h100-550.csv")
-        .command("nvidia-smi", 0, "nvidia-smi-banner-h100-550.txt");
+        .file("/proc/cpuinfo", "cpuinfo-skylake-x-avx512.txt")
+        .command(QUERY, 0, "nvidia-smi-query-b300-610.csv")
+        .command("nvidia-smi", 0, "nvidia-smi-banner-b300-610.txt");
+    let hw = HardwareInfo::probe_with(&m);
+    assert_eq!(hw.accelerator, Accelerator::Cuda);
+    // 610 prints "KMD Version: … CUDA UMD Version: 13.3" instead of "Driver Version: … CUDA Version:".
+    assert_eq!(hw.cuda_version.as_deref(), Some("13.3"), "{:?}", hw.notes);
+    assert_eq!(hw.driver_version.as_deref(), Some("610.57.04"));
+    assert_eq!(hw.gpu_count, 7);
+    assert_eq!(hw.gpus[0].memory_mib, Some(275040));
+    // The query fixture is assembled in the probe's field order; each row must agree with the
+    // same machine's real `--query-gpu=driver_version,name,compute_cap --format=csv` output.
+    let real = fixture("nvidia-smi-query-driver-name-cc-b300-610.csv");
+    let rows: Vec<Vec<&str>> = real.lines().skip(1).map(|l| l.split(", ").collect()).collect();
+    assert_eq!(rows.len(), hw.gpus.len());
+    for (row, gpu) in rows.iter().zip(&hw.gpus) {
+        assert_eq!((row[0], row[1], row[2]), (hw.driver_version.as_deref().unwrap(), gpu.name.as_str(), gpu.compute_capability.as_deref().unwrap()));
+    }
+    assert_eq!(hw.max_compute_capability().as_deref(), Some("10.3"));
+    for f in ["avx", "avx2", "avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl", "fma", "sse4_2"] {
+        assert!(hw.cpu_features.iter().any(|x| x == f), "{f} in {:?}", hw.cpu_features);
+    }
+    assert!(!hw.cpu_features.iter().any(|x| x == "fpu" || x == "sse" || x.starts_with("amx")), "only wheel-relevant flags: {:?}", hw.cpu_features);
+    // CUDA 13.3 is above every default threshold: the newest default variant.
+    assert_eq!(WheelSelector::new(WheelConfig::default(), hw).pytorch_variant(), "cu124");
+}
+
+#[test]
+fn a_tesla_p4_on_driver_550() {
+    let m = Machine::linux().command(QUERY, 0, "nvidia-smi-query-p4-550.csv").command("nvidia-smi", 0, "nvidia-smi-banner-p4-550.txt");
     let hw = HardwareInfo::probe_with(&m);
     assert_eq!(hw.accelerator, Accelerator::Cuda);
     assert_eq!(hw.cuda_version.as_deref(), Some("12.4"));
-    assert_eq!(hw.driver_version.as_deref(), Some("550.54.15"));
-    assert_eq!(hw.gpu_count, 2);
-    assert_eq!(hw.gpus[0].name, "NVIDIA H100 80GB HBM3");
-    assert_eq!(hw.gpus[0].memory_mib, Some(81559));
-    assert_eq!(hw.max_compute_capability().as_deref(), Some("9.0"));
-    for f in ["avx", "avx2", "avx512f", "avx512_bf16", "amx_tile", "fma"] {
-        assert!(hw.cpu_features.iter().any(|x| x == f), "{f} in {:?}", hw.cpu_features);
-    }
-    assert!(!hw.cpu_features.iter().any(|x| x == "fpu" || x == "sse"), "only wheel-relevant flags: {:?}", hw.cpu_features);
+    assert_eq!(hw.driver_version.as_deref(), Some("550.135"));
+    assert_eq!((hw.gpu_count, hw.gpus[0].name.as_str(), hw.gpus[0].memory_mib), (1, "Tesla P4", Some(8192)));
     let s = WheelSelector::new(WheelConfig::default(), hw);
     assert_eq!(s.pytorch_variant(), "cu124");
     assert_eq!(s.pytorch_index_url(), "https://download.pytorch.org/whl/cu124");
@@ -120,20 +142,34 @@ fn two_h100s_through_nvidia_smi() {
 #[test]
 fn an_old_driver_without_compute_cap_is_asked_again() {
     let m = Machine::linux()
-        .command(QUERY, 2, "nvidia-smi-query-t4-470-compute-cap-error.txt")
-        .command("nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader,nounits", 0, "nvidia-smi-query-t4-470.csv")
-        .command("nvidia-smi", 0, "nvidia-smi-banner-t4-470.txt");
+        .command(QUERY, 2, "nvidia-smi-query-compute-cap-error.txt")
+        .command("nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader,nounits", 0, "nvidia-smi-query-p4000-470.csv")
+        .command("nvidia-smi", 0, "nvidia-smi-banner-p4000-470.txt");
     let hw = HardwareInfo::probe_with(&m);
     assert_eq!(hw.accelerator, Accelerator::Cuda);
-    assert_eq!((hw.gpu_count, hw.gpus[0].name.as_str()), (1, "Tesla T4"));
+    assert_eq!((hw.gpu_count, hw.gpus[0].name.as_str()), (1, "Quadro P4000"));
     assert_eq!(hw.gpus[0].compute_capability, None);
+    assert_eq!(hw.driver_version.as_deref(), Some("470.256.02"));
     assert_eq!(hw.cuda_version.as_deref(), Some("11.4"));
     // CUDA 11.4 is below every threshold of the seed (cu118 from 11.7): CPU wheels.
     assert_eq!(WheelSelector::new(WheelConfig::default(), hw).pytorch_variant(), "cpu");
 }
 
 #[test]
+fn a_banner_saying_cuda_version_n_a_is_noted_not_believed() {
+    let m = Machine::linux()
+        .command(QUERY, 0, "nvidia-smi-query-rtx5070-575.csv")
+        .command("nvidia-smi", 0, "nvidia-smi-banner-rtx5070-575-cuda-na.txt");
+    let hw = HardwareInfo::probe_with(&m);
+    assert_eq!(hw.accelerator, Accelerator::Cuda);
+    assert_eq!(hw.cuda_version, None);
+    assert!(hw.notes.iter().any(|n| n.contains("`N/A`")), "{:?}", hw.notes);
+    assert_eq!(WheelSelector::new(WheelConfig::default(), hw).pytorch_variant(), "cpu");
+}
+
+#[test]
 fn a_failing_nvidia_smi_means_cpu_with_a_note() {
+    // Exit 9 is nvidia-smi's documented "NVIDIA driver is not loaded".
     let m = Machine::linux().command(QUERY, 9, "nvidia-smi-driver-failed.txt");
     let hw = HardwareInfo::probe_with(&m);
     assert_eq!(hw.accelerator, Accelerator::Cpu);
@@ -144,41 +180,55 @@ fn a_failing_nvidia_smi_means_cpu_with_a_note() {
 #[test]
 fn without_nvidia_smi_the_driver_files_and_nvcc_are_read() {
     let m = Machine::linux()
-        .file("/proc/driver/nvidia/version", "proc-driver-nvidia-version-535.txt")
+        .file("/proc/driver/nvidia/version", "proc-driver-nvidia-version-384.txt")
         .dir("/proc/driver/nvidia/gpus", &["0000:3b:00.0"])
         .file("/proc/driver/nvidia/gpus/0000:3b:00.0/information", "proc-driver-nvidia-gpu-information-a100.txt")
-        .command("nvcc --version", 0, "nvcc-version-12.3.txt");
+        .command("nvcc --version", 0, "nvcc-version-12.5.txt");
     let hw = HardwareInfo::probe_with(&m);
     assert_eq!(hw.accelerator, Accelerator::Cuda);
-    assert_eq!(hw.driver_version.as_deref(), Some("535.129.03"));
+    assert_eq!(hw.driver_version.as_deref(), Some("384.98"));
     assert_eq!(hw.gpus[0].name, "NVIDIA A100-SXM4-40GB");
-    assert_eq!(hw.cuda_version.as_deref(), Some("12.3"));
-    // The seed's example: CUDA 12.3 gets cu124.
+    assert_eq!(hw.cuda_version.as_deref(), Some("12.5"));
     assert_eq!(WheelSelector::new(WheelConfig::default(), hw).pytorch_variant(), "cu124");
+
+    // nvcc of CUDA 10.1 has no "Build" line; the release is still read.
+    let old = Machine::linux().file("/proc/driver/nvidia/version", "proc-driver-nvidia-version-384.txt").dir("/proc/driver/nvidia/gpus", &["0000:3b:00.0"]).command("nvcc --version", 0, "nvcc-version-10.1.txt");
+    assert_eq!(HardwareInfo::probe_with(&old).cuda_version.as_deref(), Some("10.1"));
+}
+
+#[test]
+fn the_open_kernel_module_names_its_architecture_before_the_version() {
+    for (fixture_name, version) in [("proc-driver-nvidia-version-565-open.txt", "565.57.01"), ("proc-driver-nvidia-version-jetson-open.txt", "35.3.1")] {
+        let m = Machine::linux().file("/proc/driver/nvidia/version", fixture_name).dir("/proc/driver/nvidia/gpus", &["0000:01:00.0"]);
+        let hw = HardwareInfo::probe_with(&m);
+        assert_eq!(hw.driver_version.as_deref(), Some(version), "{fixture_name}");
+        assert_eq!(hw.accelerator, Accelerator::Cuda);
+    }
 }
 
 #[test]
 fn the_toolkit_version_file_is_the_last_resort() {
     let m = Machine::linux()
-        .file("/proc/driver/nvidia/version", "proc-driver-nvidia-version-535.txt")
+        .file("/proc/driver/nvidia/version", "proc-driver-nvidia-version-565-open.txt")
         .dir("/proc/driver/nvidia/gpus", &["0000:3b:00.0"])
-        .file("/usr/local/cuda/version.json", "cuda-version-12.1.json");
+        .file("/usr/local/cuda/version.json", "cuda-version-13.3.json");
     let hw = HardwareInfo::probe_with(&m);
-    assert_eq!(hw.cuda_version.as_deref(), Some("12.1"));
+    assert_eq!(hw.cuda_version.as_deref(), Some("13.3"));
     assert_eq!(hw.gpus[0].name, "NVIDIA GPU", "no information file: a generic name");
-    assert_eq!(WheelSelector::new(WheelConfig::default(), hw).pytorch_variant(), "cu121");
+    assert_eq!(WheelSelector::new(WheelConfig::default(), hw).pytorch_variant(), "cu124");
 }
 
 #[test]
 fn rocm_through_rocm_smi() {
     let m = Machine::linux()
         .file("/opt/rocm/.info/version", "rocm-info-version-6.0.2.txt")
-        .command("rocm-smi --showproductname --json", 0, "rocm-smi-productname-mi250x.json");
+        .command("rocm-smi --showproductname --json", 0, "rocm-smi-productname-mi200.json");
     let hw = HardwareInfo::probe_with(&m);
     assert_eq!(hw.accelerator, Accelerator::Rocm);
     assert_eq!(hw.rocm_version.as_deref(), Some("6.0.2"));
-    assert_eq!(hw.gpu_count, 2);
-    assert_eq!(hw.gpus[0].name, "AMD Instinct MI250X");
+    assert_eq!(hw.gpu_count, 1);
+    assert_eq!(hw.gpus[0].name, "AMD INSTINCT MI200 (MCM) OAM LC MBA HPE C2");
+    // rocm-smi prints "gfx9010" for this card; the target wheels and LLVM know is gfx90a.
     assert_eq!(hw.gpus[0].compute_capability.as_deref(), Some("gfx90a"));
     // rocm6.0 is not among the default torch variants: the configured ROCm variant is used.
     let s = WheelSelector::new(WheelConfig::default(), hw.clone());

@@ -255,21 +255,28 @@ fn an_expression_may_span_several_lines() {
 
 #[test]
 fn names_that_do_not_exist_are_typed_errors() {
-    let x = 1.0;
-    match python!(math.sqrtt(#x)).unwrap_err() {
+    // Modules without a manifest in snakebridge/.snakebridge: with one, `math.sqrtt` would be
+    // a compile error (tests/ui/python_macro/unknown_name.rs).
+    let xs = vec![1.0, 2.0];
+    match python!(statistics.meen(#xs)).unwrap_err() {
         Error::AttributeNotFound { owner, name, suggestion } => {
-            assert_eq!((owner.as_str(), name.as_str(), suggestion.as_deref()), ("math", "sqrtt", Some("sqrt")));
+            assert_eq!((owner.as_str(), name.as_str(), suggestion.as_deref()), ("statistics", "meen", Some("mean")));
         }
+        other => panic!("expected AttributeNotFound, got {other}"),
+    }
+    // A name far from every name of `math`'s manifest is left to the runtime.
+    match python!(math.no_such_function_anywhere(1)).unwrap_err() {
+        Error::AttributeNotFound { owner, name, .. } => assert_eq!((owner.as_str(), name.as_str()), ("math", "no_such_function_anywhere")),
         other => panic!("expected AttributeNotFound, got {other}"),
     }
     match python!(no_such_module_xyz.run()).unwrap_err() {
         Error::ModuleNotFound { module, .. } => assert_eq!(module, "no_such_module_xyz"),
         other => panic!("expected ModuleNotFound, got {other}"),
     }
-    match python!(os.path.joinn("a")).unwrap_err() {
+    match python!(urllib.parse.quotee("a")).unwrap_err() {
         Error::AttributeNotFound { owner, suggestion, .. } => {
-            assert!(owner.ends_with("path"), "{owner}");
-            assert_eq!(suggestion.as_deref(), Some("join"));
+            assert!(owner.ends_with("parse"), "{owner}");
+            assert_eq!(suggestion.as_deref(), Some("quote"));
         }
         other => panic!("expected AttributeNotFound, got {other}"),
     }

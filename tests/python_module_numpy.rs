@@ -19,5 +19,14 @@ fn whole_top_level_binds() {
     assert_eq!(as_f64(&np::sum(&arr).unwrap()), 15.0);
     assert!(np::e().unwrap() > 2.7);
     let z = np::ndarray::try_from(np::zeros_with((2, 2), args!(dtype = "int32")).unwrap()).unwrap();
-    assert_eq!(z.dtype().unwrap().extract::<snakebridge::Ref>().is_ok(), true);
+    assert!(z.dtype().unwrap().extract::<snakebridge::Ref>().is_ok());
+}
+
+#[test]
+fn bool_annotations_are_rusts_bool_next_to_the_numpy_bool_class() {
+    // numpy's `bool` class is generated as `np::bool`; `-> bool` must still be Rust's.
+    let real: bool = np::isrealobj(vec![1.0, 2.0]).unwrap();
+    assert!(real);
+    let complex: bool = np::iscomplexobj(vec![1.0, 2.0]).unwrap();
+    assert!(!complex);
 }

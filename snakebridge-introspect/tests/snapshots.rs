@@ -70,6 +70,33 @@ fn classes_and_submodules() {
 }
 
 #[test]
+fn numpy_array_annotations() {
+    let sig = |text: &str, params: Vec<serde_json::Value>, returns: &str| serde_json::json!({"text": text, "source": "pyi", "returns": returns, "params": params});
+    let pk = "positional_or_keyword";
+    let m = module(serde_json::json!({
+        "name": "arrays",
+        "doc": null,
+        "functions": [
+            {"name": "scale", "doc": "Typed element both ways.", "signature": sig("(a: NDArray[np.float64], k: float) -> NDArray[np.float64]",
+                vec![param("a", pk, None, Some("NDArray[np.float64]")), param("k", pk, None, Some("float"))], "NDArray[np.float64]")},
+            {"name": "mask", "doc": null, "signature": sig("(a: npt.NDArray[numpy.int32], out: ndarray | None = None) -> ndarray[tuple[int], np.dtype[np.bool]]",
+                vec![param("a", pk, None, Some("npt.NDArray[numpy.int32]")), param("out", pk, Some("None"), Some("ndarray | None"))], "ndarray[tuple[int], np.dtype[np.bool]]")},
+            {"name": "fft", "doc": null, "signature": sig("(a: NDArray[np.complex128]) -> NDArray[np.complex64]",
+                vec![param("a", pk, None, Some("NDArray[np.complex128]"))], "NDArray[np.complex64]")},
+            {"name": "nonzero", "doc": "Unknown dtypes: AnyArray.", "signature": sig("(a: numpy.ndarray) -> tuple[NDArray[Any], NDArray[np.intp]]",
+                vec![param("a", pk, None, Some("numpy.ndarray"))], "tuple[NDArray[Any], NDArray[np.intp]]")},
+            {"name": "half", "doc": null, "signature": sig("(a: ArrayLike) -> NDArray[np.float16] | None",
+                vec![param("a", pk, None, Some("ArrayLike"))], "NDArray[np.float16] | None")}
+        ],
+        "classes": [{"name": "ndarray", "qualname": "arrays.ndarray", "doc": "A class named like numpy's: annotations still mean arrays.", "bases": [], "mro": ["arrays.ndarray"], "init": null,
+            "methods": [{"name": "copy", "kind": "instance", "doc": null, "owner": "arrays.ndarray", "signature": sig("() -> ndarray", vec![], "ndarray")}],
+            "properties": [{"name": "T", "doc": null, "writable": false, "annotation": "NDArray[np.uint8]", "owner": "arrays.ndarray"}],
+            "attributes": [], "dunders": []}]
+    }));
+    insta::assert_snapshot!(pretty(snakebridge_introspect::generate::module_items(&m, &[])));
+}
+
+#[test]
 fn expansion_of_a_committed_manifest() {
     let facade = Path::new(env!("CARGO_MANIFEST_DIR")).join("../snakebridge");
     let env = |name: &str| (name == "SNAKEBRIDGE_OFFLINE").then(|| "1".to_owned());

@@ -7,13 +7,12 @@
 //! name, then names that start with the query, then names that contain it, then names whose
 //! summary mentions it.
 
-use pyo3::exceptions::{PyAttributeError, PyModuleNotFoundError};
+use pyo3::exceptions::PyModuleNotFoundError;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
 
+use crate::call::resolve::getattr;
 use crate::error::{py_err, Error, Result};
 use crate::interpreter::with_gil;
-use crate::suggest::closest;
 
 pub use snakebridge_docstring::{
     cleandoc, detect_style, parse, parse_as, render, to_rustdoc, Docstring, Param, Raises, RenderOptions, Returns,
@@ -186,18 +185,3 @@ fn import<'py>(py: Python<'py>, module: &str) -> Result<Bound<'py, PyAny>> {
     })
 }
 
-fn getattr<'py>(obj: &Bound<'py, PyAny>, owner: &str, name: &str) -> Result<Bound<'py, PyAny>> {
-    let py = obj.py();
-    obj.getattr(name).map_err(|e| {
-        if !e.is_instance_of::<PyAttributeError>(py) {
-            return py_err(py, e);
-        }
-        let names: Vec<String> = obj
-            .dir()
-            .ok()
-            .map(|d: Bound<'_, PyList>| d.iter().filter_map(|n| n.extract().ok()).collect())
-            .unwrap_or_default();
-        let suggestion = closest(name, names.iter().map(String::as_str)).map(str::to_owned);
-        Error::AttributeNotFound { owner: owner.into(), name: name.into(), suggestion }
-    })
-}

@@ -66,4 +66,12 @@ pub mod __private {
     pub use snakebridge_runtime::binding::*;
     pub use snakebridge_runtime::CachedFunction;
     pub use snakebridge_runtime::pyo3;
+    // Array annotations (`NDArray[np.float64]`); see docs/arrays.md.
+    #[cfg(feature = "numpy")]
+    pub use snakebridge_runtime::array::{AnyArray, ArrayArg, Complex32, Complex64, IxDyn, NdArray};
+    #[cfg(not(feature = "numpy"))]
+    pub use crate::untyped_arrays::*;
 }
+
+#[cfg(not(feature = "numpy"))]
+mod untyped_arrays;

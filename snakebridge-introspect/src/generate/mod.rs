@@ -1,5 +1,6 @@
 //! Rendering a manifest's module as Rust items.
 
+mod array_annotation;
 mod callable;
 mod class;
 mod constant;

@@ -4,6 +4,10 @@
 //! types, type variables, numpy's `ArrayLike`) stays dynamic: `impl ToPython` for
 //! parameters, `Value` for results. A result annotation that lies gives a conversion error at
 //! run time, never a panic.
+//!
+//! numpy arrays (`numpy.ndarray`, `NDArray[np.float64]`) map to the runtime's zero-copy array
+//! types, also inside numpy's own bindings where `ndarray` is a generated class: a typed,
+//! uncopied result is worth more than the class's method list (`Ref` still reaches them).
 
 use std::collections::HashSet;
 
@@ -19,7 +23,7 @@ pub enum RustType {
     I64,
     /// `str` → `String` (`&str` as a parameter).
     Str,
-    /// `bool` → `bool`.
+    /// `bool` → `bool`, by its full path: numpy's bindings generate a struct named `bool`.
     Bool,
     /// `bytes` → `Bytes`.
     Bytes,
@@ -33,6 +37,9 @@ pub enum RustType {
     Optional(Box<RustType>),
     /// `tuple[A, B]` → `(A, B)`.
     Tuple(Vec<RustType>),
+    /// A numpy array: `NDArray[np.float64]` → `Array(Some("f64"))` (`NdArray<f64, IxDyn>`,
+    /// `impl ArrayArg<f64>` as a parameter); an unknown dtype → `Array(None)` (`AnyArray`).
+    Array(Option<&'static str>),
     /// A class generated in the same module.
     Class(String),
     /// Anything else: `Value`.
@@ -55,7 +62,7 @@ impl RustType {
             RustType::F64 => quote!(f64),
             RustType::I64 => quote!(i64),
             RustType::Str => quote!(::std::string::String),
-            RustType::Bool => quote!(bool),
+            RustType::Bool => quote!(::core::primitive::bool),
             RustType::Bytes => quote!(__sb::Bytes),
             RustType::Unit => quote!(()),
             RustType::List(t) => {
@@ -74,6 +81,11 @@ impl RustType {
                 let items = items.iter().map(RustType::result_tokens);
                 quote!((#(#items,)*))
             }
+            RustType::Array(Some(element)) => {
+                let element = element_tokens(element);
+                quote!(__sb::NdArray<#element, __sb::IxDyn>)
+            }
+            RustType::Array(None) => quote!(__sb::AnyArray),
             RustType::Class(name) => {
                 let ident = super::names::ident(name);
                 quote!(#ident)
@@ -89,10 +101,15 @@ impl RustType {
             RustType::F64 => quote!(f64),
             RustType::I64 => quote!(i64),
             RustType::Str => quote!(&str),
-            RustType::Bool => quote!(bool),
+            RustType::Bool => quote!(::core::primitive::bool),
             RustType::List(t) if t.is_scalar() => {
                 let t = t.param_tokens();
                 quote!(&[#t])
+            }
+            // Any `NdArray<T, D>` (passed as it is) or an `ndarray` array (copied).
+            RustType::Array(Some(element)) => {
+                let element = element_tokens(element);
+                quote!(impl __sb::ArrayArg<#element>)
             }
             RustType::Class(name) => {
                 let ident = super::names::ident(name);
@@ -107,9 +124,27 @@ impl RustType {
     }
 }
 
+/// A Rust element type as `array_element` names it.
+fn element_tokens(element: &str) -> TokenStream {
+    match element {
+        "Complex32" => quote!(__sb::Complex32),
+        "Complex64" => quote!(__sb::Complex64),
+        // By its full path: numpy's bindings generate structs named `bool`, `float64`, ….
+        primitive => {
+            let ident = proc_macro2::Ident::new(primitive, proc_macro2::Span::call_site());
+            quote!(::core::primitive::#ident)
+        }
+    }
+}
+
 fn parse(text: &str, classes: &HashSet<String>) -> RustType {
     let text = text.trim_matches(|c| c == '\'' || c == '"').trim();
     let parts = split_top(text, '|');
+    if parts.len() == 1 {
+        if let Some(element) = super::array_annotation::array_element(text) {
+            return RustType::Array(element);
+        }
+    }
     if parts.len() > 1 {
         let rest: Vec<&str> = parts.iter().copied().filter(|p| *p != "None").collect();
         if rest.len() == 1 && parts.len() == 2 {
@@ -156,7 +191,7 @@ fn generic(text: &str) -> Option<(&str, &str)> {
 }
 
 /// Splits at `sep` outside brackets.
-fn split_top(text: &str, sep: char) -> Vec<&str> {
+pub(super) fn split_top(text: &str, sep: char) -> Vec<&str> {
     let mut parts = Vec::new();
     let (mut depth, mut start) = (0i32, 0);
     for (i, c) in text.char_indices() {
@@ -201,5 +236,17 @@ mod tests {
         assert_eq!(ty("list[Any]"), RustType::Dynamic);
         assert_eq!(ty("dict[float, int]"), RustType::Dynamic);
         assert_eq!(RustType::from_annotation(None, &HashSet::new()), RustType::Dynamic);
+    }
+
+    #[test]
+    fn numpy_arrays_win_over_a_class_named_ndarray() {
+        let classes = ["ndarray".to_owned()].into_iter().collect();
+        assert_eq!(RustType::from_annotation(Some("ndarray"), &classes), RustType::Array(None));
+        assert_eq!(ty("NDArray[np.float64] | None"), RustType::Optional(Box::new(RustType::Array(Some("f64")))));
+        assert_eq!(ty("tuple[NDArray[Any], NDArray[np.intp]]"), RustType::Tuple(vec![RustType::Array(None), RustType::Array(None)]));
+        assert_eq!(ty("ndarray | generic"), RustType::Dynamic);
+        assert_eq!(ty("NDArray[np.int64]").result_tokens().to_string(), quote!(__sb::NdArray<::core::primitive::i64, __sb::IxDyn>).to_string());
+        assert_eq!(ty("NDArray[np.complex64]").param_tokens().to_string(), quote!(impl __sb::ArrayArg<__sb::Complex32>).to_string());
+        assert_eq!(ty("ndarray").param_tokens().to_string(), quote!(impl __sb::ToPython).to_string());
     }
 }

@@ -2,11 +2,13 @@
 //!
 //! `python!(expr)` takes one Python expression over Rust tokens ([`parse`]), expanded to
 //! runtime calls ([`expand`]); an input of several statements is a block ([`block`]) whose
-//! source Python compiles once per call site. [`expand_python`] decides which.
+//! source Python compiles once per call site. [`expand_python`] decides which, and checks
+//! module attribute names against the crate's manifests ([`names`]).
 
 pub mod ast;
 pub mod block;
 pub mod expand;
+pub mod names;
 pub mod parse;
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
@@ -23,7 +25,13 @@ pub fn expand_python(input: TokenStream) -> syn::Result<TokenStream> {
         return Ok(expand::expand_block(&block::block_source(input)?));
     }
     match parse::parse_expression(input.clone()) {
-        Ok(expr) => Ok(expand::expand_expression(&expr)),
+        Ok(expr) => {
+            // The crate being compiled, found as `#[python_module]` finds it.
+            if let Some(crate_dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+                names::check_expression(&expr, std::path::Path::new(&crate_dir))?;
+            }
+            Ok(expand::expand_expression(&expr))
+        }
         // Several lines of statements without `;`: Python's own line structure says block.
         Err(_) if logical_lines(&input) > 1 => Ok(expand::expand_block(&block::block_source(input)?)),
         Err(e) => Err(e),

@@ -212,7 +212,9 @@ fn probe_nvidia(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
             }
             smi_ok = true;
             if let Some(banner) = view.run("nvidia-smi", &[]).filter(|o| o.success) {
-                match after_label(&banner.stdout, "CUDA Version:") {
+                // Drivers from 610 on print "CUDA UMD Version:" where older ones said "CUDA Version:".
+                let label = after_label(&banner.stdout, "CUDA UMD Version:").or_else(|| after_label(&banner.stdout, "CUDA Version:"));
+                match label {
                     Some(v) if parse_capability(&v).is_some() => info.cuda_version = Some(v),
                     Some(v) => info.notes.push(format!("nvidia-smi reports CUDA Version `{v}`, which is not a version")),
                     None => {}
@@ -225,12 +227,15 @@ fn probe_nvidia(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
     }
     if !smi_ok {
         if let Some(version) = view.read_file("/proc/driver/nvidia/version") {
-            // "NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.15  Tue Mar  5 ..."
+            // "NVRM version: NVIDIA UNIX x86_64 Kernel Module  384.98  Thu Oct 26 ..." from the
+            // proprietary module, "... Open Kernel Module for x86_64  565.57.01  Release Build ..."
+            // from the open one: the version is the first word after "Kernel Module" that
+            // starts with a digit.
             info.driver_version = version
                 .lines()
                 .next()
                 .and_then(|l| l.split("Kernel Module").nth(1))
-                .and_then(|r| r.split_whitespace().next())
+                .and_then(|r| r.split_whitespace().find(|w| w.starts_with(|c: char| c.is_ascii_digit())))
                 .map(str::to_string);
             for dir in view.list_dir("/proc/driver/nvidia/gpus").unwrap_or_default() {
                 let model = view
@@ -283,7 +288,7 @@ fn probe_rocm(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
                         .find_map(|f| card.get(*f).and_then(|v| v.as_str()))
                         .unwrap_or(key)
                         .to_string();
-                    let gfx = card.get("GFX Version").and_then(|v| v.as_str()).map(str::to_string);
+                    let gfx = card.get("GFX Version").and_then(|v| v.as_str()).map(llvm_gfx_target);
                     gpus.push(Gpu { name, memory_mib: None, compute_capability: gfx });
                 }
             }
@@ -312,6 +317,20 @@ fn probe_rocm(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
     true
 }
 
+/// rocm-smi builds "GFX Version" by printing major, minor and stepping in decimal, so an
+/// MI200 (gfx90a, stepping 10) reads `gfx9010`; LLVM and the wheels name the stepping by
+/// one hex digit. Only the single-digit majors (gfx8, gfx9) can be misprinted this way:
+/// four digits that start with `1` are a two-digit major (`gfx1100`) and already right.
+fn llvm_gfx_target(reported: &str) -> String {
+    let reported = reported.trim();
+    if let Some(digits) = reported.strip_prefix("gfx").filter(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('1')) {
+        if let Ok(stepping @ 10..=15) = digits[2..].parse::<u32>() {
+            return format!("gfx{}{:x}", &digits[..2], stepping);
+        }
+    }
+    reported.to_string()
+}
+
 fn after_label(text: &str, label: &str) -> Option<String> {
     let rest = text.split(label).nth(1)?;
     let value = rest.split_whitespace().next()?;
@@ -324,4 +343,17 @@ fn major_minor(v: &str) -> String {
 
 fn first_line(s: &str) -> String {
     s.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no output)").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::llvm_gfx_target;
+
+    #[test]
+    fn rocm_smi_decimal_steppings_become_llvm_targets() {
+        // gfx9010 is what rocm-smi printed for an MI200 (ROCm/rocm_smi_lib#159).
+        for (reported, target) in [("gfx9010", "gfx90a"), ("gfx9012", "gfx90c"), ("gfx908", "gfx908"), ("gfx942", "gfx942"), ("gfx1100", "gfx1100"), ("gfx1010", "gfx1010"), (" gfx90a ", "gfx90a"), ("N/A", "N/A")] {
+            assert_eq!(llvm_gfx_target(reported), target, "{reported}");
+        }
+    }
 }
