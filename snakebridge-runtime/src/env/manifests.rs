@@ -105,7 +105,8 @@ mod tests {
         let math = libs.iter().find(|l| l.library == "math").expect("snakebridge/.snakebridge has a math manifest");
         assert!(math.problem.is_none(), "{math:?}");
         assert!(math.functions > 0, "{math:?}");
-        let numpy = libs.iter().find(|l| l.library == "numpy").expect("a numpy manifest");
+        // Several numpy configs are committed; the whole top level has the classes.
+        let numpy = libs.iter().filter(|l| l.library == "numpy").max_by_key(|l| l.classes).expect("a numpy manifest");
         assert!(numpy.version.as_deref().is_some_and(|v| v.starts_with(char::is_numeric)), "{numpy:?}");
         assert!(numpy.classes > 0 && numpy.hash.starts_with("sha256:"), "{numpy:?}");
     }
