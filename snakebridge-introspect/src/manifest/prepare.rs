@@ -3,6 +3,8 @@
 //! configuration stored inside it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use super::freshness::staleness;
 use super::{read, write_if_changed, Manifest, Mode, Staleness, DIR_NAME};
@@ -41,13 +43,49 @@ impl Entry {
 /// Re-introspects every manifest in `crate_dir/.snakebridge/`. With `check_only` nothing is
 /// written and out-of-date manifests are reported as [`Status::Stale`]; otherwise changed
 /// ones are rewritten. Needs Python either way (offline mode is ignored).
+///
+/// Runs up to [`max_concurrency_from_env`] introspections at once.
 pub fn prepare(crate_dir: &Path, mode: &Mode, check_only: bool) -> Vec<Entry> {
+    prepare_with(crate_dir, mode, check_only, max_concurrency_from_env(|name| std::env::var(name).ok()))
+}
+
+/// How many introspections [`prepare`] runs at once: `SNAKEBRIDGE_INTROSPECT_MAX_CONCURRENCY`,
+/// by default the number of CPUs (the seed's `introspector_max_concurrency`).
+pub fn max_concurrency_from_env(env: impl Fn(&str) -> Option<String>) -> usize {
+    env("SNAKEBRIDGE_INTROSPECT_MAX_CONCURRENCY")
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// [`prepare`] with at most `concurrency` introspection processes at a time; the entries come
+/// back in file-name order whatever order they finish in.
+pub fn prepare_with(crate_dir: &Path, mode: &Mode, check_only: bool, concurrency: usize) -> Vec<Entry> {
     let dir = crate_dir.join(DIR_NAME);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
         .unwrap_or_default();
     paths.sort();
-    paths.into_iter().map(|path| Entry { status: one(&path, mode, check_only), path }).collect()
+    let next = AtomicUsize::new(0);
+    let statuses: Vec<Mutex<Option<Status>>> = paths.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..concurrency.clamp(1, paths.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(i) else { break };
+                let status = one(path, mode, check_only);
+                *statuses[i].lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(status);
+            });
+        }
+    });
+    paths
+        .into_iter()
+        .zip(statuses)
+        .map(|(path, status)| {
+            let status = status.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).expect("every manifest was prepared");
+            Entry { path, status }
+        })
+        .collect()
 }
 
 fn one(path: &Path, mode: &Mode, check_only: bool) -> Status {
@@ -76,5 +114,19 @@ fn one(path: &Path, mode: &Mode, check_only: bool) -> Status {
             Ok(_) => Status::Updated,
             Err(e) => Status::Failed(e),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::max_concurrency_from_env;
+
+    #[test]
+    fn concurrency_defaults_to_the_cpus_and_reads_the_environment() {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(max_concurrency_from_env(|_| None), cpus);
+        assert_eq!(max_concurrency_from_env(|_| Some(" 3 ".into())), 3);
+        assert_eq!(max_concurrency_from_env(|_| Some("0".into())), cpus);
+        assert_eq!(max_concurrency_from_env(|_| Some("many".into())), cpus);
     }
 }
