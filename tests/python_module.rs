@@ -93,6 +93,9 @@ fn collections_protocols() {
     assert_eq!(counter.get_item("a").unwrap().extract::<i64>().unwrap(), 5);
     assert_eq!(counter.len().unwrap(), 5);
     assert!(counter.contains("r").unwrap());
+    // `iter()` is a `StreamRef` over the keys, in insertion order.
+    let keys: Vec<String> = counter.iter().unwrap().map(|k| k.unwrap().extract::<String>().unwrap()).collect();
+    assert_eq!(keys, ["a", "b", "r", "c", "d"]);
     let common = counter.most_common_with(args!(1)).unwrap();
     assert!(format!("{common:?}").contains("'a'") || format!("{common:?}").contains("\"a\""), "{common:?}");
 }
@@ -113,6 +116,10 @@ fn itertools_stream_variant() {
         .map(|v| v.unwrap().extract::<i64>().unwrap())
         .collect();
     assert_eq!(items, vec![1, 2, 3]);
+    // A `StreamRef`, so its options apply: one item per pull here.
+    let stream = itertools::chain_stream((vec![1, 2], vec![3])).unwrap().batch_size(1);
+    assert!(!stream.is_exhausted());
+    assert_eq!(stream.count(), 3);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyIterator;
 
-use crate::call::{call_as, IntoArgs};
+use crate::call::{call_as, CachedFunction, IntoArgs};
 use crate::error::{py_err, Error, Result};
 use crate::interpreter::with_gil;
 use crate::refs::Ref;
@@ -61,6 +61,16 @@ impl<T: FromPython> StreamRef<T> {
     /// a file) starts a fresh iteration. [`Error::NotIterable`] when Python cannot iterate it.
     pub fn from_ref(target: &Ref) -> Result<Self> {
         with_gil(|py| Self::from_python(&target.bind(py)?))
+    }
+
+    /// Calls the cached `f(*args, **kwargs)` and iterates over what it returns: [`iterate`]
+    /// for a callable looked up once (generated `*_stream` functions use it).
+    pub fn call(f: &CachedFunction, args: impl IntoArgs) -> Result<Self> {
+        let (module, function) = f.target();
+        let deadline = crate::timeout::StreamDeadline::start(module, function, args.options())?;
+        let mut stream: StreamRef<T> = f.call(args)?;
+        stream.deadline = deadline;
+        Ok(stream)
     }
 
     fn over(iter: Ref) -> Self {

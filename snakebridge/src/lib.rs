@@ -64,7 +64,7 @@ pub mod __private {
     // Short paths for generated signatures (a numpy-sized expansion is mostly these tokens).
     pub use snakebridge_runtime::{attr, call_ref, method_as, set_attr, Args, Bytes, IntoArgs, Ref, Result, ToPython, Value};
     pub use snakebridge_runtime::binding::*;
-    pub use snakebridge_runtime::CachedFunction;
+    pub use snakebridge_runtime::{CachedFunction, StreamRef};
     pub use snakebridge_runtime::pyo3;
     // Array annotations (`NDArray[np.float64]`); see docs/arrays.md.
     #[cfg(feature = "numpy")]

@@ -188,8 +188,8 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
     if has("__iter__") {
         helper(scope, "iter", &|id| quote! {
             /// Python `iter(self)`, as a Rust iterator of values.
-            pub fn #id(&self) -> __sb::Result<__sb::PyIter> {
-                __sb::PyIter::new(self.__sb_ref())
+            pub fn #id(&self) -> __sb::Result<__sb::StreamRef> {
+                __sb::StreamRef::from_ref(self.__sb_ref())
             }
         });
     }

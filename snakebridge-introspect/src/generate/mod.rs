@@ -107,9 +107,9 @@ fn stream_fn(ident: &proc_macro2::Ident, module: &str, name: &str) -> TokenStrea
     );
     quote! {
         #[doc = #doc]
-        pub fn #ident(args: impl __sb::IntoArgs) -> __sb::Result<__sb::PyIter> {
+        pub fn #ident(args: impl __sb::IntoArgs) -> __sb::Result<__sb::StreamRef> {
             static __SB_FUNCTION: __sb::CachedFunction = __sb::CachedFunction::new(#module, #name);
-            __sb::PyIter::call(&__SB_FUNCTION, args)
+            __sb::StreamRef::call(&__SB_FUNCTION, args)
         }
     }
 }

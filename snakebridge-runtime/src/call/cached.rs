@@ -34,6 +34,11 @@ impl CachedFunction {
             .map(|f| f.bind(py))
     }
 
+    /// `(module, name)`, for the stream limit of a stream started through it.
+    pub(crate) fn target(&self) -> (&'static str, &'static str) {
+        (self.module, self.name)
+    }
+
     /// Calls it, converting the result to `R`.
     #[inline]
     pub fn call<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {
