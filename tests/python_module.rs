@@ -123,6 +123,20 @@ fn itertools_stream_variant() {
 }
 
 #[test]
+fn a_stream_variant_runs_under_the_stream_limit() {
+    // `chain(count())` never ends: the per-call limit must end the generated stream.
+    let forever = snakebridge::call("itertools", "count", ()).unwrap();
+    let limited = snakebridge::Args::new().arg(forever).timeout(std::time::Duration::from_millis(200));
+    let start = std::time::Instant::now();
+    let give_up = std::time::Duration::from_secs(5);
+    let first_error = itertools::chain_stream(limited).unwrap().find(|item| item.is_err() || start.elapsed() > give_up);
+    match first_error {
+        Some(Err(Error::Timeout { target, .. })) => assert_eq!(target, "itertools.chain (stream)"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn numpy_with_an_include_list() {
     let a = np::array(vec![1.0, 2.0, 3.0, 4.0]).unwrap();
     // numpy scalars are subclasses of float, so they come back as refs; `float(x)` converts.
