@@ -3,9 +3,7 @@
 
 mod class;
 mod class_macro;
-mod positional;
 mod signature;
 
 pub use self::class::{check_ref, display, get_as, instance_ref, value_into_ref};
-pub use self::positional::Positional;
 pub use self::signature::{call_class, call_method, Function, Keywords};

@@ -5,7 +5,6 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::call::{method_as, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
-use super::Positional;
 use crate::error::{py_err, Error, Result};
 use crate::interpreter::with_gil;
 use crate::refs::Ref;
@@ -53,12 +52,13 @@ impl Function {
         self.cached.call(args)
     }
 
-    /// Calls it with required positional arguments only: the common, fastest path.
+    /// Calls it with required positional arguments only: the common, fastest path (a tuple
+    /// goes through `IntoArgs::call_with`, pyo3's vectorcall, without per-call options).
     #[inline]
-    pub fn call_positional<R: FromPython>(&self, args: impl Positional) -> Result<R> {
+    pub fn call_positional<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {
         with_gil(|py| {
             let f = self.cached.bind(py)?;
-            R::from_python(&args.call_on(f)?)
+            R::from_python(&args.call_with(f)?)
         })
     }
 
