@@ -3,14 +3,15 @@
 //! to the `compile_error!`s, so the rest of the crate and IDEs keep working.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::ItemMod;
 
 use crate::ctxt::Ctxt;
-use crate::manifest::{load, Mode};
-use crate::{attr, check, generate};
+use crate::manifest::{load, Mode, Origin};
+use crate::{attr, check, generate, telemetry};
 
 /// Expands with the real environment: the crate is `CARGO_MANIFEST_DIR`.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -32,11 +33,25 @@ pub fn expand_in(crate_dir: &Path, args: TokenStream, item: TokenStream, env: &d
     let mut generated = TokenStream::new();
     if let Some(args) = attr::parse(&cx, args) {
         let mode = Mode::from_env(crate_dir, env);
+        let library = args.config.module.as_str();
+        let started = Instant::now();
+        telemetry::compile_start(&[library], mode.strict);
+        telemetry::introspect_start(library, 1);
         match load(crate_dir, &args.config, &mode) {
             Ok(loaded) => {
-                check::check(&cx, &args, &loaded.manifest.introspection);
+                let found = &loaded.manifest.introspection;
+                let symbols = (found.functions.len() + found.classes.len() + found.constants.len()) as u64;
+                let from_cache = matches!(loaded.origin, Origin::Cache);
+                let python_time = if from_cache { Duration::ZERO } else { started.elapsed() };
+                telemetry::introspect_stop(started.elapsed(), library, symbols, u64::from(from_cache), python_time);
+                check::check(&cx, &args, found);
                 let path = loaded.path.to_string_lossy().into_owned();
-                let items = generate::module_items(&loaded.manifest.introspection, &args.streaming);
+                let generating = Instant::now();
+                let items = generate::module_items(found, &args.streaming);
+                // The byte count needs the tokens as text: only when someone listens.
+                let bytes = if tracing::enabled!(target: telemetry::TARGET, tracing::Level::DEBUG) { items.to_string().len() as u64 } else { 0 };
+                telemetry::generate_stop(generating.elapsed(), library, &path, bytes, found.functions.len() as u64, found.classes.len() as u64);
+                telemetry::compile_stop(started.elapsed(), symbols, u64::from(!from_cache), &[library], if from_cache { "cache" } else { "introspected" });
                 let has_doc = module.attrs.iter().any(|a| a.path().is_ident("doc"));
                 if !has_doc {
                     let doc = generate::module_doc(&loaded.manifest.introspection);
@@ -48,7 +63,10 @@ pub fn expand_in(crate_dir: &Path, args: TokenStream, item: TokenStream, env: &d
                     #items
                 };
             }
-            Err(e) => cx.error_at(args.module_span, e),
+            Err(e) => {
+                telemetry::compile_exception(started.elapsed(), &e);
+                cx.error_at(args.module_span, e)
+            }
         }
     }
     module.attrs.push(syn::parse_quote!(#[allow(non_snake_case, non_camel_case_types, non_upper_case_globals, clippy::all, clippy::pedantic, rustdoc::all)]));

@@ -116,6 +116,28 @@ mod tests {
     }
 
     #[test]
+    fn an_expansion_reports_its_compile_phases() {
+        let facade = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../snakebridge");
+        let offline = |name: &str| (name == "SNAKEBRIDGE_OFFLINE").then(|| "1".to_owned());
+        let names = Names::default();
+        tracing::subscriber::with_default(names.clone(), || {
+            let tokens = crate::expand::expand_in(&facade, quote::quote!("math"), quote::quote!(mod m {}), &offline);
+            assert!(!tokens.to_string().contains("compile_error"), "{tokens}");
+            crate::expand::expand_in(&facade, quote::quote!("no_such_module_xyz"), quote::quote!(mod m {}), &offline);
+        });
+        let got = names.0.lock().unwrap().clone();
+        let order: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            order,
+            [COMPILE_START, INTROSPECT_START, INTROSPECT_STOP, GENERATE_STOP, COMPILE_STOP, COMPILE_START, INTROSPECT_START, COMPILE_EXCEPTION]
+        );
+        let generate = &got.iter().find(|(n, _)| n == GENERATE_STOP).unwrap().1;
+        for f in ["bytes_written", "functions_generated", "classes_generated"] {
+            assert!(generate.contains(&f.to_owned()), "{f}");
+        }
+    }
+
+    #[test]
     fn every_helper_emits_its_seed_event_with_the_seed_measurements() {
         let names = Names::default();
         tracing::subscriber::with_default(names.clone(), || {
