@@ -42,7 +42,8 @@ fn transfer(c: &mut Criterion) {
     let template = data();
     let expected_last = template[LEN - 1];
     // Check that every path sees the same data before timing any of them.
-    let back: NdArray1<f64> = snakebridge::call_as("numpy", "asarray", (&NdArray::from_vec(template.clone()).unwrap(),)).unwrap();
+    let back: NdArray1<f64> =
+        snakebridge::call_as("numpy", "asarray", (&NdArray::from_vec(template.clone()).unwrap(),)).unwrap();
     assert_eq!(back.view(|v| v[LEN - 1]).unwrap(), expected_last);
     let list_back: Vec<f64> = snakebridge::call_as("builtins", "list", (&template,)).unwrap();
     assert_eq!(list_back, template);

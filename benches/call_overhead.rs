@@ -18,7 +18,8 @@ static SQRT: CachedFunction = CachedFunction::new("math", "sqrt");
 fn math_sqrt(c: &mut Criterion<Clock>) {
     // Start the interpreter the way a snakebridge user does, and check every path agrees.
     assert_eq!(snakebridge::call("math", "sqrt", (16.0,)).unwrap().extract::<f64>().unwrap(), 4.0);
-    let cached: Py<PyAny> = Python::attach(|py| py.import("math").and_then(|m| m.getattr("sqrt")).map(Bound::unbind)).unwrap();
+    let cached: Py<PyAny> =
+        Python::attach(|py| py.import("math").and_then(|m| m.getattr("sqrt")).map(Bound::unbind)).unwrap();
     steady_state();
 
     let mut group = c.benchmark_group("math_sqrt");
@@ -27,9 +28,7 @@ fn math_sqrt(c: &mut Criterion<Clock>) {
         b.iter(|| Python::attach(|py| cached.call1(py, (black_box(16.0),)).and_then(|r| r.extract::<f64>(py))).unwrap())
     });
 
-    group.bench_function("snakebridge_cached_function", |b| {
-        b.iter(|| SQRT.call::<f64>((black_box(16.0),)).unwrap())
-    });
+    group.bench_function("snakebridge_cached_function", |b| b.iter(|| SQRT.call::<f64>((black_box(16.0),)).unwrap()));
 
     group.bench_function("snakebridge_call_as", |b| {
         b.iter(|| snakebridge::call_as::<f64>("math", "sqrt", (black_box(16.0),)).unwrap())
@@ -41,7 +40,8 @@ fn math_sqrt(c: &mut Criterion<Clock>) {
 
     group.bench_function("pyo3_import_getattr_call", |b| {
         b.iter(|| {
-            Python::attach(|py| py.import("math")?.getattr("sqrt")?.call1((black_box(16.0),))?.extract::<f64>()).unwrap()
+            Python::attach(|py| py.import("math")?.getattr("sqrt")?.call1((black_box(16.0),))?.extract::<f64>())
+                .unwrap()
         })
     });
 

@@ -99,7 +99,9 @@ impl ValueFormatter for Nanos {
 
     fn scale_throughputs(&self, typical: f64, throughput: &Throughput, values: &mut [f64]) -> &'static str {
         let per_iter = match *throughput {
-            Throughput::Bytes(n) | Throughput::BytesDecimal(n) | Throughput::Bits(n) | Throughput::Elements(n) => n as f64,
+            Throughput::Bytes(n) | Throughput::BytesDecimal(n) | Throughput::Bits(n) | Throughput::Elements(n) => {
+                n as f64
+            }
             Throughput::ElementsAndBytes { elements, .. } => elements as f64,
         };
         let _ = typical;

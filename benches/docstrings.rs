@@ -15,7 +15,9 @@ fn docstrings(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("numpy top level ({} docstrings)", docs.len()));
     group.sample_size(20);
     group.bench_function("snakebridge parse", |b| b.iter(|| docs.iter().map(|d| parse(d).params.len()).sum::<usize>()));
-    group.bench_function("snakebridge parse + render", |b| b.iter(|| docs.iter().map(|d| to_rustdoc(d).len()).sum::<usize>()));
+    group.bench_function("snakebridge parse + render", |b| {
+        b.iter(|| docs.iter().map(|d| to_rustdoc(d).len()).sum::<usize>())
+    });
     group.bench_function("python docstring_parser.parse", |b| {
         b.iter(|| snakebridge::call_as::<usize>("docstring_corpus", "reference_parse_numpy", ()).unwrap())
     });

@@ -16,7 +16,8 @@ use snakebridge::{FromPython, Ref, Value};
 
 fn ref_lifecycle(c: &mut Criterion<Clock>) {
     assert!(snakebridge::call("builtins", "object", ()).unwrap().as_ref().is_some(), "object() comes back as a ref");
-    let object: Py<PyAny> = Python::attach(|py| py.import("builtins").and_then(|m| m.getattr("object")).map(Bound::unbind)).unwrap();
+    let object: Py<PyAny> =
+        Python::attach(|py| py.import("builtins").and_then(|m| m.getattr("object")).map(Bound::unbind)).unwrap();
     // Dropping a ref outside a call already put pyo3's deferred-decref pool in use (see
     // call_overhead.rs), so every variant here runs in the same state.
 
@@ -36,9 +37,7 @@ fn ref_lifecycle(c: &mut Criterion<Clock>) {
 
     Python::attach(|py| {
         let obj = object.call0(py).unwrap().into_bound(py);
-        group.bench_function("ref_register_release", |b| {
-            b.iter(|| drop(black_box(Ref::from_python(&obj).unwrap())))
-        });
+        group.bench_function("ref_register_release", |b| b.iter(|| drop(black_box(Ref::from_python(&obj).unwrap()))));
     });
 
     group.finish();

@@ -18,21 +18,31 @@ fn bench(c: &mut Criterion) {
 
     let floor = Python::attach(|py| py.import("math").unwrap().getattr("floor").unwrap().unbind());
     g.bench_function("pyo3, cached callable", |b| {
-        b.iter(|| Python::attach(|py| black_box(floor.bind(py).call1((black_box(1.5),)).unwrap().extract::<i64>().unwrap())))
+        b.iter(|| {
+            Python::attach(|py| black_box(floor.bind(py).call1((black_box(1.5),)).unwrap().extract::<i64>().unwrap()))
+        })
     });
-    g.bench_function("CachedFunction, default profile (120 s armed)", |b| b.iter(|| black_box(FLOOR.call::<i64>((black_box(1.5),)).unwrap())));
+    g.bench_function("CachedFunction, default profile (120 s armed)", |b| {
+        b.iter(|| black_box(FLOOR.call::<i64>((black_box(1.5),)).unwrap()))
+    });
     g.bench_function("CachedFunction, no timeout (not armed)", |b| {
         b.iter(|| black_box(FLOOR.call::<i64>(Args::new().arg(black_box(1.5)).no_timeout()).unwrap()))
     });
     g.bench_function("CachedFunction, default profile, same Args", |b| {
         b.iter(|| black_box(FLOOR.call::<i64>(Args::new().arg(black_box(1.5))).unwrap()))
     });
-    g.bench_function("call(), default profile", |b| b.iter(|| black_box(call("math", "floor", (black_box(1.5),)).unwrap())));
+    g.bench_function("call(), default profile", |b| {
+        b.iter(|| black_box(call("math", "floor", (black_box(1.5),)).unwrap()))
+    });
     // Same calls with `batch_job` (no limit) as the default profile: nothing is armed.
     let armed = snakebridge::TimeoutConfig::current().unwrap();
     armed.clone().default_profile("batch_job").install().unwrap();
-    g.bench_function("CachedFunction, batch_job default (not armed)", |b| b.iter(|| black_box(FLOOR.call::<i64>((black_box(1.5),)).unwrap())));
-    g.bench_function("call(), batch_job default (not armed)", |b| b.iter(|| black_box(call("math", "floor", (black_box(1.5),)).unwrap())));
+    g.bench_function("CachedFunction, batch_job default (not armed)", |b| {
+        b.iter(|| black_box(FLOOR.call::<i64>((black_box(1.5),)).unwrap()))
+    });
+    g.bench_function("call(), batch_job default (not armed)", |b| {
+        b.iter(|| black_box(call("math", "floor", (black_box(1.5),)).unwrap()))
+    });
     armed.install().unwrap();
     g.finish();
 }
@@ -59,7 +69,9 @@ fn interleaved() {
             let which = (k + round) % 3;
             let ns = match which {
                 0 => per_call(&mut || {
-                    Python::attach(|py| black_box(floor.bind(py).call1((black_box(1.5),)).unwrap().extract::<i64>().unwrap()));
+                    Python::attach(|py| {
+                        black_box(floor.bind(py).call1((black_box(1.5),)).unwrap().extract::<i64>().unwrap())
+                    });
                 }),
                 1 => {
                     armed.clone().install().unwrap();
@@ -78,7 +90,11 @@ fn interleaved() {
         }
     }
     armed.install().unwrap();
-    for (name, mut t) in ["pyo3, cached callable", "CachedFunction, default profile (armed)", "CachedFunction, batch_job (not armed)"].into_iter().zip(times) {
+    for (name, mut t) in
+        ["pyo3, cached callable", "CachedFunction, default profile (armed)", "CachedFunction, batch_job (not armed)"]
+            .into_iter()
+            .zip(times)
+    {
         t.sort_by(f64::total_cmp);
         println!("interleaved {name:<42} min {:>6.1} ns  median {:>6.1} ns", t[0], t[t.len() / 2]);
     }

@@ -17,7 +17,8 @@ fn main() -> snakebridge::Result<()> {
     println!("1,000,000 samples shared with numpy: mean {mean:.6}, std {std:.6}");
 
     // A numpy result read from Rust in place, strides and all.
-    let grid: NdArray2<f64> = call_as("numpy", "outer", (NdArray::from_vec(vec![1.0, 2.0, 3.0])?, NdArray::from_vec(vec![1.0, 10.0])?))?;
+    let grid: NdArray2<f64> =
+        call_as("numpy", "outer", (NdArray::from_vec(vec![1.0, 2.0, 3.0])?, NdArray::from_vec(vec![1.0, 10.0])?))?;
     let column = grid.view(|v| v.slice(s![.., 1]).to_vec())?;
     println!("numpy.outer shape {:?}, second column {column:?}", grid.shape());
 

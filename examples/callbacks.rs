@@ -10,7 +10,8 @@ use snakebridge::{args, call, call_as, iterate, Callback};
 fn main() -> snakebridge::Result<()> {
     // map(closure, list), read back lazily.
     let square = Callback::named("square", |x: i64| x * x);
-    let squares: Vec<i64> = iterate("builtins", "map", (&square, vec![1, 2, 3, 4]))?.collect::<snakebridge::Result<_>>()?;
+    let squares: Vec<i64> =
+        iterate("builtins", "map", (&square, vec![1, 2, 3, 4]))?.collect::<snakebridge::Result<_>>()?;
     println!("map(square, [1, 2, 3, 4]) = {squares:?}");
 
     // sorted(key=closure)
@@ -36,14 +37,21 @@ fn main() -> snakebridge::Result<()> {
     });
     let pool = call("concurrent.futures", "ThreadPoolExecutor", args!(max_workers = 4))?;
     let pool = pool.as_ref().expect("a ref");
-    let results: Vec<i64> = iterate("builtins", "list", (snakebridge::method(pool, "map", (&work, vec![5, 10, 15]))?,))?
-        .collect::<snakebridge::Result<_>>()?;
+    let results: Vec<i64> =
+        iterate("builtins", "list", (snakebridge::method(pool, "map", (&work, vec![5, 10, 15]))?,))?
+            .collect::<snakebridge::Result<_>>()?;
     snakebridge::method(pool, "shutdown", ())?;
     println!("factorials from 4 Python threads: {results:?} ({} calls)", calls.load(Ordering::Relaxed));
 
     // A panic inside becomes a Python exception (RustPanic, a RuntimeError), then a Rust error.
     std::panic::set_hook(Box::new(|_| {})); // keep the demo output clean
-    let fragile = Callback::named("fragile", |x: i64| -> i64 { if x == 3 { panic!("3 is not allowed") } else { x } });
+    let fragile = Callback::named("fragile", |x: i64| -> i64 {
+        if x == 3 {
+            panic!("3 is not allowed")
+        } else {
+            x
+        }
+    });
     let err = call("builtins", "list", (call("builtins", "map", (&fragile, vec![1, 2, 3]))?,)).unwrap_err();
     println!("panic came back as: {err}");
     let _ = std::panic::take_hook();

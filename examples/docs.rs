@@ -24,7 +24,12 @@ fn main() -> snakebridge::Result<()> {
     let parsed = docs::get_parsed(&module, &name)?;
     println!("\n==> docs::get_parsed: style {}, {} parameter(s)", parsed.style.name(), parsed.params.len());
     for p in &parsed.params {
-        println!("  {} : {}{}", p.name, p.type_name.as_deref().unwrap_or("?"), if p.optional { " (optional)" } else { "" });
+        println!(
+            "  {} : {}{}",
+            p.name,
+            p.type_name.as_deref().unwrap_or("?"),
+            if p.optional { " (optional)" } else { "" }
+        );
     }
     Ok(())
 }

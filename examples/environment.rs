@@ -4,7 +4,9 @@
 //!
 //! Run with `cargo run --example environment` (it installs nothing).
 
-use snakebridge::env::{generated_libraries, missing_packages, verify, HardwareInfo, Lock, ProjectConfig, PythonEnv, WheelSelector};
+use snakebridge::env::{
+    generated_libraries, missing_packages, verify, HardwareInfo, Lock, ProjectConfig, PythonEnv, WheelSelector,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A project that declares its Python side in Cargo.toml, as a user's crate would.
@@ -54,7 +56,11 @@ torch = "2.5.1"
     let lock = Lock::build(&project, Some(&details), &hardware);
     println!("packages hash: {}", lock.python_packages_hash);
     let result = verify(&lock, &hardware, Some(&details), &generated_libraries(&project.root));
-    println!("verify against this machine: exit code {} ({} finding(s))", result.exit_code(true), result.findings.len());
+    println!(
+        "verify against this machine: exit code {} ({} finding(s))",
+        result.exit_code(true),
+        result.findings.len()
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

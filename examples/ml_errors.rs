@@ -14,7 +14,13 @@ fn main() -> snakebridge::Result<()> {
         Err(e) => {
             println!("{e}\n");
             if let Some(MlError::ShapeMismatch(s)) = e.ml() {
-                println!("operation {:?}, A {:?}, B {:?}\nsuggestion: {}", s.operation, s.shape_a, s.shape_b, s.suggestion());
+                println!(
+                    "operation {:?}, A {:?}, B {:?}\nsuggestion: {}",
+                    s.operation,
+                    s.shape_a,
+                    s.shape_b,
+                    s.suggestion()
+                );
             }
         }
         Ok(v) => println!("unexpectedly fine: {v:?}"),
@@ -22,7 +28,11 @@ fn main() -> snakebridge::Result<()> {
 
     if let Err(e) = call("json", "loads", ("{oops",)) {
         // Matched by class object, no string comparison: JSONDecodeError is a ValueError too.
-        println!("\nJSONDecodeError? {}  ValueError? {}", e.is_instance(&JSON_ERROR), e.is::<snakebridge::pyo3::exceptions::PyValueError>());
+        println!(
+            "\nJSONDecodeError? {}  ValueError? {}",
+            e.is_instance(&JSON_ERROR),
+            e.is::<snakebridge::pyo3::exceptions::PyValueError>()
+        );
     }
     Ok(())
 }

@@ -19,9 +19,12 @@ fn main() -> snakebridge::Result<()> {
 
     // The callback form: each item handed to a closure, in order.
     let mut lines = Vec::new();
-    let n = stream("textwrap", "wrap", args!("Python iterators become Rust iterators, lazily and in batches.", width = 20), |line: String| {
-        lines.push(line)
-    })?;
+    let n = stream(
+        "textwrap",
+        "wrap",
+        args!("Python iterators become Rust iterators, lazily and in batches.", width = 20),
+        |line: String| lines.push(line),
+    )?;
     println!("textwrap.wrap gave {n} lines: {lines:?}");
 
     // An iterator that fails midway: its items, then the error, then the end.

@@ -85,7 +85,14 @@ fn main() -> snakebridge::Result<()> {
 
     println!("{:<8} {:>6} {:>6} {:>8} {:>10} {:>10}", "library", "calls", "errors", "timeouts", "mean µs", "max µs");
     for (library, m) in metrics.0.lock().unwrap().iter() {
-        println!("{library:<8} {:>6} {:>6} {:>8} {:>10} {:>10}", m.calls, m.errors, m.timeouts, m.total_us / m.calls.max(1), m.max_us);
+        println!(
+            "{library:<8} {:>6} {:>6} {:>8} {:>10} {:>10}",
+            m.calls,
+            m.errors,
+            m.timeouts,
+            m.total_us / m.calls.max(1),
+            m.max_us
+        );
     }
     Ok(())
 }

@@ -22,7 +22,8 @@ fn main() -> snakebridge::Result<()> {
     let inventory: BTreeMap<(i32, i32), &str> = [((0, 0), "origin"), ((1, 2), "point")].into();
     let copied = call("copy", "deepcopy", (&inventory,))?;
     println!("deepcopy of a tuple-keyed map: {copied:?}");
-    let mixed = call("builtins", "tuple", (vec![Value::Float(f64::INFINITY), Value::Set(vec![1.into()]), Value::None],))?;
+    let mixed =
+        call("builtins", "tuple", (vec![Value::Float(f64::INFINITY), Value::Set(vec![1.into()]), Value::None],))?;
     println!("as JSON on the wire: {}", wire::to_string(&mixed));
 
     // Any serde type crosses as Python data and comes back.

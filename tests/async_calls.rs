@@ -90,7 +90,8 @@ fn wait_for_state(key: &str, expected: &str, within: Duration) {
 async fn plain_calls() {
     let root: f64 = r#async::call("math", "sqrt", (16.0,)).await.unwrap().extract().unwrap();
     assert_eq!(root, 4.0);
-    let rounded: f64 = r#async::run(|| call("builtins", "round", args!(1.23456, ndigits = 2))).await.unwrap().extract().unwrap();
+    let rounded: f64 =
+        r#async::run(|| call("builtins", "round", args!(1.23456, ndigits = 2))).await.unwrap().extract().unwrap();
     assert_eq!(rounded, 1.23);
     let n: i64 = r#async::call_as("builtins", "len", ("four",)).await.unwrap();
     assert_eq!(n, 4);
@@ -158,7 +159,10 @@ async fn a_coroutine_that_raises_is_a_python_error() {
 async fn a_coroutine_past_its_timeout_is_cancelled_at_its_await() {
     setup();
     let start = Instant::now();
-    let r = r#async::run(|| call_awaiting("sb_async", "long_await", Args::new().arg("timeout").timeout(Duration::from_millis(100)))).await;
+    let r = r#async::run(|| {
+        call_awaiting("sb_async", "long_await", Args::new().arg("timeout").timeout(Duration::from_millis(100)))
+    })
+    .await;
     assert!(matches!(r, Err(Error::Timeout { .. })), "{r:?}");
     assert!(start.elapsed() < Duration::from_millis(800), "took {:?}", start.elapsed());
     assert_eq!(state("timeout"), "cancelled");

@@ -6,13 +6,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use snakebridge::pyo3::types::PyModule;
-use snakebridge::{args, call, call_as, iterate, method, method_as, release_ref, Callback, Error, FromPython, Ref, Value};
+use snakebridge::{
+    args, call, call_as, iterate, method, method_as, release_ref, Callback, Error, FromPython, Ref, Value,
+};
 
 fn module(code: &str) -> Ref {
     static N: AtomicUsize = AtomicUsize::new(0);
     let name = format!("sb_test_cb_{}", N.fetch_add(1, Ordering::Relaxed));
     snakebridge::with_gil(|py| {
-        let m = PyModule::from_code(py, &CString::new(code).unwrap(), &CString::new(format!("{name}.py")).unwrap(), &CString::new(name).unwrap())?;
+        let m = PyModule::from_code(
+            py,
+            &CString::new(code).unwrap(),
+            &CString::new(format!("{name}.py")).unwrap(),
+            &CString::new(name).unwrap(),
+        )?;
         Ref::from_python(m.as_any())
     })
     .unwrap()
@@ -53,7 +60,8 @@ def in_threads(f, n):
 #[test]
 fn map_and_sorted_call_rust_closures() {
     let double = Callback::new(|x: i64| x * 2);
-    let doubled: Vec<i64> = iterate::<i64>("builtins", "map", (&double, vec![1, 2, 3])).unwrap().map(Result::unwrap).collect();
+    let doubled: Vec<i64> =
+        iterate::<i64>("builtins", "map", (&double, vec![1, 2, 3])).unwrap().map(Result::unwrap).collect();
     assert_eq!(doubled, [2, 4, 6]);
 
     let by_length = Callback::new(|s: String| s.len());
@@ -86,7 +94,8 @@ fn scipy_minimizes_a_rust_function() {
     assert!((fun - 0.25).abs() < 1e-9, "{fun}");
 
     // An exception in the objective stops the optimizer and comes back to Rust.
-    let fails = Callback::named("fails", |x: f64| -> snakebridge::Result<f64> { call("math", "log", (x - 100.0,))?.extract() });
+    let fails =
+        Callback::named("fails", |x: f64| -> snakebridge::Result<f64> { call("math", "log", (x - 100.0,))?.extract() });
     let err = call("scipy.optimize", "minimize_scalar", (&fails,)).unwrap_err();
     assert!(err.is_python("ValueError"), "{err}");
 }
@@ -168,7 +177,10 @@ fn a_call_after_the_owner_is_dropped_is_a_clear_error() {
     drop(cb);
     let err = method(&m, "call_kept", (3,)).unwrap_err();
     assert!(err.is_python("RuntimeError"), "{err}");
-    assert!(err.to_string().contains("`short_lived` was called after its `snakebridge::Callback` was dropped"), "{err}");
+    assert!(
+        err.to_string().contains("`short_lived` was called after its `snakebridge::Callback` was dropped"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -26,7 +26,11 @@ fn call_get_method_attr_set_attr() {
 #[test]
 fn dotted_module_paths_and_attribute_chains() {
     assert_eq!(call("os.path", "join", ("/tmp", "f.txt")).unwrap(), Value::from("/tmp/f.txt"));
-    assert_eq!(call("xml.etree.ElementTree", "tostring", (call("xml.etree.ElementTree", "Element", ("a",)).unwrap(),)).unwrap(), Value::Bytes(snakebridge::bytes(b"<a />".to_vec())));
+    assert_eq!(
+        call("xml.etree.ElementTree", "tostring", (call("xml.etree.ElementTree", "Element", ("a",)).unwrap(),))
+            .unwrap(),
+        Value::Bytes(snakebridge::bytes(b"<a />".to_vec()))
+    );
     // `pathlib.Path` is a class, not a module: resolved as an attribute, then `cwd` called on it.
     let cwd = call("pathlib.Path", "cwd", ()).unwrap();
     assert!(cwd.as_ref().is_some());
@@ -34,7 +38,18 @@ fn dotted_module_paths_and_attribute_chains() {
 
 #[test]
 fn keyword_arguments_and_kwargs_only_functions() {
-    let text: String = call("json", "dumps", args!(Value::Dict(vec![("b".into(), 1.into()), ("a".into(), 2.into())]), sort_keys = true, separators = (",", ":"))).unwrap().extract().unwrap();
+    let text: String = call(
+        "json",
+        "dumps",
+        args!(
+            Value::Dict(vec![("b".into(), 1.into()), ("a".into(), 2.into())]),
+            sort_keys = true,
+            separators = (",", ":")
+        ),
+    )
+    .unwrap()
+    .extract()
+    .unwrap();
     assert_eq!(text, r#"{"a":2,"b":1}"#);
     let sorted = call("builtins", "sorted", args!(vec![3, 1, 2], reverse = true)).unwrap();
     assert_eq!(sorted, Value::List(vec![3.into(), 2.into(), 1.into()]));

@@ -12,7 +12,12 @@ fn module(code: &str) -> Ref {
     static N: AtomicUsize = AtomicUsize::new(0);
     let name = format!("sb_test_ctx_{}", N.fetch_add(1, Ordering::Relaxed));
     snakebridge::with_gil(|py| {
-        let m = PyModule::from_code(py, &CString::new(code).unwrap(), &CString::new(format!("{name}.py")).unwrap(), &CString::new(name).unwrap())?;
+        let m = PyModule::from_code(
+            py,
+            &CString::new(code).unwrap(),
+            &CString::new(format!("{name}.py")).unwrap(),
+            &CString::new(name).unwrap(),
+        )?;
         Ref::from_python(m.as_any())
     })
     .unwrap()
@@ -131,7 +136,10 @@ fn a_panic_in_the_block_calls_exit_then_continues() {
     }));
     let payload = outcome.expect_err("the panic must continue, even though __exit__ returned True");
     assert_eq!(payload.downcast_ref::<&str>(), Some(&"the block gave up"));
-    assert_eq!(events(&r), ["enter", "exit RustPanic: the body of with_python panicked: the block gave up (traceback no)"]);
+    assert_eq!(
+        events(&r),
+        ["enter", "exit RustPanic: the body of with_python panicked: the block gave up (traceback no)"]
+    );
 }
 
 #[test]

@@ -10,7 +10,8 @@ use snakebridge::Error;
 fn numpy() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        snakebridge::call("importlib", "import_module", ("numpy",)).expect("numpy is installed (python/requirements-test.txt)");
+        snakebridge::call("importlib", "import_module", ("numpy",))
+            .expect("numpy is installed (python/requirements-test.txt)");
     });
 }
 

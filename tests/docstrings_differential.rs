@@ -15,9 +15,7 @@ use serde_json::Value as Json;
 use snakebridge::docs::{parse, Docstring};
 
 fn strings(v: &Json) -> Vec<String> {
-    v.as_array()
-        .map(|a| a.iter().map(|x| x.as_str().unwrap_or("").trim().to_string()).collect())
-        .unwrap_or_default()
+    v.as_array().map(|a| a.iter().map(|x| x.as_str().unwrap_or("").trim().to_string()).collect()).unwrap_or_default()
 }
 
 fn ours(doc: &Docstring) -> (Vec<String>, Vec<String>, Vec<String>) {

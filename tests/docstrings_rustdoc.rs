@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use snakebridge::docs::{render, parse, RenderOptions};
+use snakebridge::docs::{parse, render, RenderOptions};
 
 /// Docstrings that misuse the markup on purpose.
 const HOSTILE: &[&str] = &[

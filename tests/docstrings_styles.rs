@@ -135,6 +135,12 @@ fn converts_all_numpy_top_level_docstrings_well_under_a_second() {
         total = docs.iter().map(|(_, raw)| to_rustdoc(raw).len()).sum::<usize>();
         elapsed = elapsed.min(start.elapsed());
     }
-    println!("{} numpy docstrings ({} KiB) -> {} KiB of Markdown in {:?}", docs.len(), bytes / 1024, total / 1024, elapsed);
+    println!(
+        "{} numpy docstrings ({} KiB) -> {} KiB of Markdown in {:?}",
+        docs.len(),
+        bytes / 1024,
+        total / 1024,
+        elapsed
+    );
     assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?}");
 }

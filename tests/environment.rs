@@ -28,7 +28,13 @@ fn text(out: &Output) -> String {
 
 fn project(deps: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("Cargo.toml"), format!("[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[package.metadata.snakebridge.python_deps]\n{deps}")).unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[package.metadata.snakebridge.python_deps]\n{deps}"
+        ),
+    )
+    .unwrap();
     dir
 }
 
@@ -46,7 +52,11 @@ fn setup_creates_a_venv_installs_six_and_writes_a_lock_that_verifies() {
 
     let out = cli(root, &["setup"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(text(&out).contains("creating the venv") && text(&out).contains("installing six>=1.16"), "progress shown: {}", text(&out));
+    assert!(
+        text(&out).contains("creating the venv") && text(&out).contains("installing six>=1.16"),
+        "progress shown: {}",
+        text(&out)
+    );
     let venv = PythonEnv::new(root.join(".venv"));
     let import = Command::new(venv.python()).args(["-c", "import six; print(six.__version__)"]).output().unwrap();
     assert!(import.status.success(), "six imports in the new venv");
@@ -60,7 +70,11 @@ fn setup_creates_a_venv_installs_six_and_writes_a_lock_that_verifies() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let out = cli(root, &["setup", "--upgrade"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(text(&out).contains("installing six>=1.16"), "--upgrade hands every package to the installer: {}", text(&out));
+    assert!(
+        text(&out).contains("installing six>=1.16"),
+        "--upgrade hands every package to the installer: {}",
+        text(&out)
+    );
     let out = cli(root, &["verify", "--strict"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("compatible"), "{}", text(&out));
@@ -76,7 +90,11 @@ fn setup_creates_a_venv_installs_six_and_writes_a_lock_that_verifies() {
     std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"demo\"\n[package.metadata.snakebridge.python_deps]\nsix = \">=1.16\"\nsnakebridge-no-such-package-zz = \"1.0\"\n").unwrap();
     let out = cli(root, &["setup"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("snakebridge-no-such-package-zz==1.0") && text(&out).contains("could not install"), "{}", text(&out));
+    assert!(
+        text(&out).contains("snakebridge-no-such-package-zz==1.0") && text(&out).contains("could not install"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(std::fs::read_to_string(root.join("snakebridge.lock")).unwrap(), before);
 
     // Drift: a warning passes, --strict fails (the seed's exit codes).
@@ -98,20 +116,30 @@ fn setup_creates_a_venv_installs_six_and_writes_a_lock_that_verifies() {
 #[test]
 fn strict_mode_and_the_never_policy_install_nothing_and_say_what_is_missing() {
     let dir = project("six = \">=999\"\n");
-    let venv = std::env::var_os("SNAKEBRIDGE_VENV").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv"));
+    let venv = std::env::var_os("SNAKEBRIDGE_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv"));
     let mut config = ProjectConfig::load(dir.path().join("Cargo.toml")).unwrap();
     config.venv = Some(venv);
     config.strict = true;
     let err = ensure(&config, BuildProfile::Dev).unwrap_err();
     let Error::Environment(e) = &err else { panic!("{err:?}") };
     assert_eq!(e.missing_packages, vec!["six>=999"]);
-    assert!(e.to_string().contains("strict mode installs nothing") && e.suggestion.contains("cargo snakebridge setup"), "{e}");
+    assert!(
+        e.to_string().contains("strict mode installs nothing") && e.suggestion.contains("cargo snakebridge setup"),
+        "{e}"
+    );
 
     if std::env::var_os("SNAKEBRIDGE_AUTO_INSTALL").is_none() && std::env::var_os("SNAKEBRIDGE_STRICT").is_none() {
         config.strict = false;
         config.auto_install = Some(AutoInstall::Never);
         let err = ensure(&config, BuildProfile::Test).unwrap_err().to_string();
-        assert!(err.contains("auto_install is `never`") && err.contains("six>=999") && err.contains("SNAKEBRIDGE_AUTO_INSTALL=always"), "{err}");
+        assert!(
+            err.contains("auto_install is `never`")
+                && err.contains("six>=999")
+                && err.contains("SNAKEBRIDGE_AUTO_INSTALL=always"),
+            "{err}"
+        );
         config.auto_install = Some(AutoInstall::Dev);
         let err = ensure(&config, BuildProfile::Release).unwrap_err().to_string();
         assert!(err.contains("does not install in Release builds"), "{err}");
@@ -130,7 +158,11 @@ fn bad_input_gets_the_right_exit_code_and_a_message() {
 
     let out = cli(root, &["doctor"]);
     assert_eq!(out.status.code(), Some(1), "no venv is a problem: {}", text(&out));
-    assert!(text(&out).contains("does not exist") && text(&out).contains("fix: run `cargo snakebridge setup`"), "{}", text(&out));
+    assert!(
+        text(&out).contains("does not exist") && text(&out).contains("fix: run `cargo snakebridge setup`"),
+        "{}",
+        text(&out)
+    );
 
     let out = cli(root, &["verify"]);
     assert_eq!(out.status.code(), Some(1));
@@ -162,7 +194,11 @@ fn bad_input_gets_the_right_exit_code_and_a_message() {
     assert!(!fresh.path().join(".venv").exists(), "nothing half-made");
 
     // A typo in the metadata is named with its key.
-    std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"x\"\n[package.metadata.snakebridge]\nauto_instal = \"dev\"\n").unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"x\"\n[package.metadata.snakebridge]\nauto_instal = \"dev\"\n",
+    )
+    .unwrap();
     let out = cli(root, &["doctor"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("did you mean `auto_install`"), "{}", text(&out));

@@ -17,7 +17,10 @@ fn numpy_dot_of_incompatible_shapes_is_a_shape_mismatch_with_a_suggestion() {
     // Still the Python error underneath: class matching keeps working.
     assert!(err.is_python("ValueError"), "{err}");
     let Some(MlError::ShapeMismatch(s)) = err.ml() else { panic!("not translated: {err}") };
-    assert_eq!((s.operation, s.shape_a.as_deref(), s.shape_b.as_deref()), (ShapeOp::Matmul, Some(&[2, 3][..]), Some(&[4, 5][..])));
+    assert_eq!(
+        (s.operation, s.shape_a.as_deref(), s.shape_b.as_deref()),
+        (ShapeOp::Matmul, Some(&[2, 3][..]), Some(&[4, 5][..]))
+    );
     let text = err.to_string();
     assert!(text.contains("shapes (2,3) and (4,5) not aligned"), "{text}");
     assert!(text.contains("shape mismatch in matmul; A has 3 columns but B has 4 rows"), "{text}");
@@ -40,7 +43,10 @@ fn numpy_matmul_broadcast_reshape_and_axis_errors() {
     assert_eq!((s.operation, s.shape_a, s.shape_b), (ShapeOp::Broadcast, Some(vec![2, 3]), Some(vec![4, 5])));
 
     let err = call("numpy", "reshape", (array((2, 5)), vec![3, 3])).unwrap_err();
-    assert!(matches!(err.ml(), Some(MlError::ShapeMismatch(ref s)) if s.operation == ShapeOp::Reshape && s.shape_b == Some(vec![3, 3])), "{err}");
+    assert!(
+        matches!(err.ml(), Some(MlError::ShapeMismatch(ref s)) if s.operation == ShapeOp::Reshape && s.shape_b == Some(vec![3, 3])),
+        "{err}"
+    );
 
     let err = call("numpy", "sum", args!(array((2, 3)), axis = 5)).unwrap_err();
     let Some(MlError::ShapeMismatch(s)) = err.ml() else { panic!("not translated: {err}") };
@@ -99,7 +105,9 @@ fn torch_style_messages_raised_from_python_are_translated() {
     assert_eq!((o.device, o.requested_mb, o.available_mb), (Device::Cuda(0), Some(2048), Some(1260)));
     assert!(err.to_string().contains("empty_cache"), "{err}");
     let err = call("sb_raising", "torch_like_dtype", ()).unwrap_err();
-    assert!(matches!(err.ml(), Some(MlError::DtypeMismatch(ref d)) if d.expected == Dtype::Float32 && d.got == Dtype::Float64));
+    assert!(
+        matches!(err.ml(), Some(MlError::DtypeMismatch(ref d)) if d.expected == Dtype::Float32 && d.got == Dtype::Float64)
+    );
 }
 
 #[test]
@@ -125,7 +133,8 @@ fn user_defined_exception_classes_match_by_class_including_subclasses() {
     assert!(!APP_ERROR.is_subclass_of(&not_found).unwrap());
     assert_eq!((not_found.module(), not_found.name()), ("sb_raising", "NotFound"));
     // Non-Python errors match nothing.
-    let timeout = call("time", "sleep", snakebridge::Args::new().arg(1).timeout(std::time::Duration::from_millis(20))).unwrap_err();
+    let timeout = call("time", "sleep", snakebridge::Args::new().arg(1).timeout(std::time::Duration::from_millis(20)))
+        .unwrap_err();
     assert!(!timeout.is_instance(&APP_ERROR));
 }
 

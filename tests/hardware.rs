@@ -35,7 +35,8 @@ impl Machine {
     }
     fn command(mut self, line: &str, code: i32, fixture_name: &str) -> Self {
         let stdout = fixture(fixture_name);
-        self.commands.insert(line.into(), CommandOutput { success: code == 0, code: Some(code), stdout, stderr: String::new() });
+        self.commands
+            .insert(line.into(), CommandOutput { success: code == 0, code: Some(code), stdout, stderr: String::new() });
         self
     }
 }
@@ -83,9 +84,18 @@ fn this_machine_is_probed_from_its_own_files() {
     }
     // The CPU features agree with /proc/cpuinfo read independently here.
     if let Ok(cpuinfo) = std::fs::read_to_string("/proc/cpuinfo") {
-        let flags: Vec<&str> = cpuinfo.lines().find(|l| l.starts_with("flags")).map(|l| l.split(':').nth(1).unwrap().split_whitespace().collect()).unwrap_or_default();
+        let flags: Vec<&str> = cpuinfo
+            .lines()
+            .find(|l| l.starts_with("flags"))
+            .map(|l| l.split(':').nth(1).unwrap().split_whitespace().collect())
+            .unwrap_or_default();
         for f in ["avx", "avx2", "avx512f", "sse4_2", "fma"] {
-            assert_eq!(flags.contains(&f), hw.cpu_features.iter().any(|x| x == f), "feature {f}: {:?}", hw.cpu_features);
+            assert_eq!(
+                flags.contains(&f),
+                hw.cpu_features.iter().any(|x| x == f),
+                "feature {f}: {:?}",
+                hw.cpu_features
+            );
         }
         let mut sorted = hw.cpu_features.clone();
         sorted.sort();
@@ -115,20 +125,31 @@ fn seven_b300s_on_driver_610_which_renamed_the_cuda_label() {
     let rows: Vec<Vec<&str>> = real.lines().skip(1).map(|l| l.split(", ").collect()).collect();
     assert_eq!(rows.len(), hw.gpus.len());
     for (row, gpu) in rows.iter().zip(&hw.gpus) {
-        assert_eq!((row[0], row[1], row[2]), (hw.driver_version.as_deref().unwrap(), gpu.name.as_str(), gpu.compute_capability.as_deref().unwrap()));
+        assert_eq!(
+            (row[0], row[1], row[2]),
+            (hw.driver_version.as_deref().unwrap(), gpu.name.as_str(), gpu.compute_capability.as_deref().unwrap())
+        );
     }
     assert_eq!(hw.max_compute_capability().as_deref(), Some("10.3"));
     for f in ["avx", "avx2", "avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl", "fma", "sse4_2"] {
         assert!(hw.cpu_features.iter().any(|x| x == f), "{f} in {:?}", hw.cpu_features);
     }
-    assert!(!hw.cpu_features.iter().any(|x| x == "fpu" || x == "sse" || x.starts_with("amx")), "only wheel-relevant flags: {:?}", hw.cpu_features);
+    assert!(
+        !hw.cpu_features.iter().any(|x| x == "fpu" || x == "sse" || x.starts_with("amx")),
+        "only wheel-relevant flags: {:?}",
+        hw.cpu_features
+    );
     // CUDA 13.3 is above every default threshold: the newest default variant.
     assert_eq!(WheelSelector::new(WheelConfig::default(), hw).pytorch_variant(), "cu124");
 }
 
 #[test]
 fn a_tesla_p4_on_driver_550() {
-    let m = Machine::linux().command(QUERY, 0, "nvidia-smi-query-p4-550.csv").command("nvidia-smi", 0, "nvidia-smi-banner-p4-550.txt");
+    let m = Machine::linux().command(QUERY, 0, "nvidia-smi-query-p4-550.csv").command(
+        "nvidia-smi",
+        0,
+        "nvidia-smi-banner-p4-550.txt",
+    );
     let hw = HardwareInfo::probe_with(&m);
     assert_eq!(hw.accelerator, Accelerator::Cuda);
     assert_eq!(hw.cuda_version.as_deref(), Some("12.4"));
@@ -143,7 +164,11 @@ fn a_tesla_p4_on_driver_550() {
 fn an_old_driver_without_compute_cap_is_asked_again() {
     let m = Machine::linux()
         .command(QUERY, 2, "nvidia-smi-query-compute-cap-error.txt")
-        .command("nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader,nounits", 0, "nvidia-smi-query-p4000-470.csv")
+        .command(
+            "nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader,nounits",
+            0,
+            "nvidia-smi-query-p4000-470.csv",
+        )
         .command("nvidia-smi", 0, "nvidia-smi-banner-p4000-470.txt");
     let hw = HardwareInfo::probe_with(&m);
     assert_eq!(hw.accelerator, Accelerator::Cuda);
@@ -157,9 +182,11 @@ fn an_old_driver_without_compute_cap_is_asked_again() {
 
 #[test]
 fn a_banner_saying_cuda_version_n_a_is_noted_not_believed() {
-    let m = Machine::linux()
-        .command(QUERY, 0, "nvidia-smi-query-rtx5070-575.csv")
-        .command("nvidia-smi", 0, "nvidia-smi-banner-rtx5070-575-cuda-na.txt");
+    let m = Machine::linux().command(QUERY, 0, "nvidia-smi-query-rtx5070-575.csv").command(
+        "nvidia-smi",
+        0,
+        "nvidia-smi-banner-rtx5070-575-cuda-na.txt",
+    );
     let hw = HardwareInfo::probe_with(&m);
     assert_eq!(hw.accelerator, Accelerator::Cuda);
     assert_eq!(hw.cuda_version, None);
@@ -174,7 +201,11 @@ fn a_failing_nvidia_smi_means_cpu_with_a_note() {
     let hw = HardwareInfo::probe_with(&m);
     assert_eq!(hw.accelerator, Accelerator::Cpu);
     assert_eq!(hw.gpu_count, 0);
-    assert!(hw.notes.iter().any(|n| n.contains("exit 9") && n.contains("couldn't communicate with the NVIDIA driver")), "{:?}", hw.notes);
+    assert!(
+        hw.notes.iter().any(|n| n.contains("exit 9") && n.contains("couldn't communicate with the NVIDIA driver")),
+        "{:?}",
+        hw.notes
+    );
 }
 
 #[test]
@@ -192,14 +223,22 @@ fn without_nvidia_smi_the_driver_files_and_nvcc_are_read() {
     assert_eq!(WheelSelector::new(WheelConfig::default(), hw).pytorch_variant(), "cu124");
 
     // nvcc of CUDA 10.1 has no "Build" line; the release is still read.
-    let old = Machine::linux().file("/proc/driver/nvidia/version", "proc-driver-nvidia-version-384.txt").dir("/proc/driver/nvidia/gpus", &["0000:3b:00.0"]).command("nvcc --version", 0, "nvcc-version-10.1.txt");
+    let old = Machine::linux()
+        .file("/proc/driver/nvidia/version", "proc-driver-nvidia-version-384.txt")
+        .dir("/proc/driver/nvidia/gpus", &["0000:3b:00.0"])
+        .command("nvcc --version", 0, "nvcc-version-10.1.txt");
     assert_eq!(HardwareInfo::probe_with(&old).cuda_version.as_deref(), Some("10.1"));
 }
 
 #[test]
 fn the_open_kernel_module_names_its_architecture_before_the_version() {
-    for (fixture_name, version) in [("proc-driver-nvidia-version-565-open.txt", "565.57.01"), ("proc-driver-nvidia-version-jetson-open.txt", "35.3.1")] {
-        let m = Machine::linux().file("/proc/driver/nvidia/version", fixture_name).dir("/proc/driver/nvidia/gpus", &["0000:01:00.0"]);
+    for (fixture_name, version) in [
+        ("proc-driver-nvidia-version-565-open.txt", "565.57.01"),
+        ("proc-driver-nvidia-version-jetson-open.txt", "35.3.1"),
+    ] {
+        let m = Machine::linux()
+            .file("/proc/driver/nvidia/version", fixture_name)
+            .dir("/proc/driver/nvidia/gpus", &["0000:01:00.0"]);
         let hw = HardwareInfo::probe_with(&m);
         assert_eq!(hw.driver_version.as_deref(), Some(version), "{fixture_name}");
         assert_eq!(hw.accelerator, Accelerator::Cuda);
@@ -220,9 +259,11 @@ fn the_toolkit_version_file_is_the_last_resort() {
 
 #[test]
 fn rocm_through_rocm_smi() {
-    let m = Machine::linux()
-        .file("/opt/rocm/.info/version", "rocm-info-version-6.0.2.txt")
-        .command("rocm-smi --showproductname --json", 0, "rocm-smi-productname-mi200.json");
+    let m = Machine::linux().file("/opt/rocm/.info/version", "rocm-info-version-6.0.2.txt").command(
+        "rocm-smi --showproductname --json",
+        0,
+        "rocm-smi-productname-mi200.json",
+    );
     let hw = HardwareInfo::probe_with(&m);
     assert_eq!(hw.accelerator, Accelerator::Rocm);
     assert_eq!(hw.rocm_version.as_deref(), Some("6.0.2"));
@@ -259,7 +300,8 @@ fn apple_silicon_is_mps_and_arm_linux_has_neon() {
     assert_eq!(hw.cpu_features, vec!["neon"]);
     assert_eq!(WheelSelector::new(WheelConfig::default(), hw).pytorch_variant(), "cpu");
 
-    let graviton = Machine { os: "linux".into(), arch: "aarch64".into(), ..Default::default() }.file("/proc/cpuinfo", "cpuinfo-graviton3.txt");
+    let graviton = Machine { os: "linux".into(), arch: "aarch64".into(), ..Default::default() }
+        .file("/proc/cpuinfo", "cpuinfo-graviton3.txt");
     let hw = HardwareInfo::probe_with(&graviton);
     assert_eq!(hw.accelerator, Accelerator::Cpu);
     for f in ["asimd", "neon", "sve", "bf16", "i8mm"] {

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use snakebridge::{call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, Error, HelperConfig, Value};
+use snakebridge::{
+    call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, Error, HelperConfig, Value,
+};
 
 /// The registry is process-wide: tests that configure it take turns.
 static CONFIG: Mutex<()> = Mutex::new(());
@@ -106,7 +108,11 @@ fn a_helper_file_that_fails_to_load_is_a_clear_error() {
     let _guard = lock();
     let dir = temp_dir("broken");
     let file = dir.join("broken.py");
-    std::fs::write(&file, "from snakebridge_helpers import helper\n\nx = 1\nraise RuntimeError('helper setup failed')\n").unwrap();
+    std::fs::write(
+        &file,
+        "from snakebridge_helpers import helper\n\nx = 1\nraise RuntimeError('helper setup failed')\n",
+    )
+    .unwrap();
     configure_helpers(HelperConfig::empty().pack(true).path(&file));
     let err = call_helper("snakebridge.python_info", ()).unwrap_err();
     match &err {

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use snakebridge::{
-    attr, call, call_as, call_ref, current_session, release_ref, release_session, session_ref_count, set_attr, with_session,
-    Error, Ref, RefGone, Session, Value,
+    attr, call, call_as, call_ref, current_session, release_ref, release_session, session_ref_count, set_attr,
+    with_session, Error, Ref, RefGone, Session, Value,
 };
 
 fn new_ref(module: &str, function: &str) -> Ref {
@@ -67,7 +67,10 @@ fn builtin_and_extension_types_report_their_names() {
         let o = new_ref("builtins", "object");
         assert_eq!((o.type_name(), o.python_module(), o.library()), ("object", Some("builtins"), Some("builtins")));
         let d = new_ref("collections", "OrderedDict");
-        assert_eq!((d.type_name(), d.python_module(), d.library()), ("OrderedDict", Some("collections"), Some("collections")));
+        assert_eq!(
+            (d.type_name(), d.python_module(), d.library()),
+            ("OrderedDict", Some("collections"), Some("collections"))
+        );
     }
     let dec = match call("decimal", "Decimal", ("1.5",)).unwrap() {
         Value::Ref(r) => r,

@@ -50,7 +50,10 @@ fn child_expects_start_error() {
 #[test]
 fn bad_environment_gives_clear_errors() {
     let out = child("child_expects_start_error", &[("SNAKEBRIDGE_VENV", "/nonexistent/venv")]);
-    assert!(out.contains("SNAKEBRIDGE_VENV is /nonexistent/venv but that is not a venv") && out.contains("python3 -m venv"), "{out}");
+    assert!(
+        out.contains("SNAKEBRIDGE_VENV is /nonexistent/venv but that is not a venv") && out.contains("python3 -m venv"),
+        "{out}"
+    );
     let out = child("child_expects_start_error", &[("PYTHONHOME", "/nonexistent/python")]);
     assert!(out.contains("PYTHONHOME is set to /nonexistent/python") && out.contains("unset PYTHONHOME"), "{out}");
 }
@@ -71,7 +74,8 @@ fn snakebridge_venv_takes_precedence() {
     let dir = std::env::temp_dir().join(format!("sb-explicit-venv-{}", std::process::id()));
     let status = Command::new("python3").args(["-m", "venv", "--without-pip"]).arg(&dir).status().unwrap();
     assert!(status.success());
-    let out = child("child_reports_venv", &[("SNAKEBRIDGE_VENV", dir.to_str().unwrap()), ("VIRTUAL_ENV", "/elsewhere")]);
+    let out =
+        child("child_reports_venv", &[("SNAKEBRIDGE_VENV", dir.to_str().unwrap()), ("VIRTUAL_ENV", "/elsewhere")]);
     assert!(out.contains(&format!("VENV: Some(({:?}, EnvVar))", dir)), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use snakebridge::env::{generated_libraries, packages_hash, verify, Accelerator, HardwareInfo, Lock, ProjectConfig, PythonEnv, Severity};
+use snakebridge::env::{
+    generated_libraries, packages_hash, verify, Accelerator, HardwareInfo, Lock, ProjectConfig, PythonEnv, Severity,
+};
 
 /// A change made to a freshly built lock.
 type Change = Box<dyn Fn(&mut Lock)>;
@@ -56,7 +58,10 @@ fn the_lock_records_the_real_environment() {
     let f = fixture();
     let lock = f.lock();
     // numpy's version, asked of the venv's own interpreter independently of snakebridge.
-    let out = Command::new(PythonEnv::new(f.project.venv_path()).python()).args(["-c", "import numpy; print(numpy.__version__)"]).output().unwrap();
+    let out = Command::new(PythonEnv::new(f.project.venv_path()).python())
+        .args(["-c", "import numpy; print(numpy.__version__)"])
+        .output()
+        .unwrap();
     let numpy = String::from_utf8(out.stdout).unwrap().trim().to_string();
     assert_eq!(lock.python_packages.get("numpy"), Some(&numpy));
     assert_eq!(lock.python_packages_hash, packages_hash(&lock.python_packages));
@@ -93,7 +98,12 @@ fn written_atomically_with_stable_formatting_and_read_back() {
     // A second build of the same machine writes the same bytes.
     f.lock().write(&path).unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), first);
-    let leftovers: Vec<_> = std::fs::read_dir(&f.project.root).unwrap().flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().starts_with(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&f.project.root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "no temporary files left: {leftovers:?}");
 }
 
@@ -128,13 +138,19 @@ fn the_same_machine_is_compatible_even_in_strict_mode() {
 fn drift_that_may_work_is_a_warning() {
     let f = fixture();
     let cases: Vec<(&str, Change)> = vec![
-        ("package version", Box::new(|l: &mut Lock| {
-            l.python_packages.insert("numpy".into(), "1.0.0".into());
-        })),
+        (
+            "package version",
+            Box::new(|l: &mut Lock| {
+                l.python_packages.insert("numpy".into(), "1.0.0".into());
+            }),
+        ),
         ("extra CPU feature", Box::new(|l: &mut Lock| l.environment.hardware.cpu_features.push("avx512_fp16".into()))),
         ("more GPUs", Box::new(|l: &mut Lock| l.environment.hardware.gpu_count += 1)),
         ("generator", Box::new(|l: &mut Lock| l.generator_hash = "sha256:00".into())),
-        ("manifest", Box::new(|l: &mut Lock| l.libraries.get_mut("numpy").unwrap().manifest_hash = Some("sha256:00".into()))),
+        (
+            "manifest",
+            Box::new(|l: &mut Lock| l.libraries.get_mut("numpy").unwrap().manifest_hash = Some("sha256:00".into())),
+        ),
     ];
     for (what, change) in cases {
         let mut lock = f.lock();
@@ -143,7 +159,11 @@ fn drift_that_may_work_is_a_warning() {
             continue;
         }
         let v = f.verify(&lock);
-        assert!(v.findings.iter().all(|x| x.severity == Severity::Warning) && !v.findings.is_empty(), "{what}: {:?}", v.findings);
+        assert!(
+            v.findings.iter().all(|x| x.severity == Severity::Warning) && !v.findings.is_empty(),
+            "{what}: {:?}",
+            v.findings
+        );
         assert_eq!((v.exit_code(false), v.exit_code(true)), (0, 1), "{what}");
     }
 }
@@ -153,15 +173,31 @@ fn incompatible_machines_are_errors() {
     let f = fixture();
     let cases: Vec<(&str, &str, Change)> = vec![
         ("platform", "platform mismatch", Box::new(|l: &mut Lock| l.environment.platform.os = "windows".into())),
-        ("cuda lock on this machine", "made for cuda", Box::new(|l: &mut Lock| {
-            l.environment.hardware.accelerator = Accelerator::Cuda;
-            l.environment.hardware.cuda_version = Some("12.1".into());
-        })),
-        ("required CPU feature", "illegal instruction", Box::new(|l: &mut Lock| l.compatibility.required_cpu_features.push("avx10_2".into()))),
-        ("python minor", "Python version mismatch", Box::new(|l: &mut Lock| l.environment.python.as_mut().unwrap().version = "3.9.18".into())),
-        ("missing package", "not installed", Box::new(|l: &mut Lock| {
-            l.python_packages.insert("snakebridge-not-installed".into(), "1.0".into());
-        })),
+        (
+            "cuda lock on this machine",
+            "made for cuda",
+            Box::new(|l: &mut Lock| {
+                l.environment.hardware.accelerator = Accelerator::Cuda;
+                l.environment.hardware.cuda_version = Some("12.1".into());
+            }),
+        ),
+        (
+            "required CPU feature",
+            "illegal instruction",
+            Box::new(|l: &mut Lock| l.compatibility.required_cpu_features.push("avx10_2".into())),
+        ),
+        (
+            "python minor",
+            "Python version mismatch",
+            Box::new(|l: &mut Lock| l.environment.python.as_mut().unwrap().version = "3.9.18".into()),
+        ),
+        (
+            "missing package",
+            "not installed",
+            Box::new(|l: &mut Lock| {
+                l.python_packages.insert("snakebridge-not-installed".into(), "1.0".into());
+            }),
+        ),
     ];
     for (what, message, change) in cases {
         let mut lock = f.lock();

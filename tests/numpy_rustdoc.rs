@@ -32,7 +32,11 @@ fn numpy_bindings_document_without_warnings() {
         ),
     )
     .unwrap();
-    std::fs::write(krate.join("src/lib.rs"), "//! numpy's top level.\n#[snakebridge::python_module(\"numpy\")]\npub mod np {}\n").unwrap();
+    std::fs::write(
+        krate.join("src/lib.rs"),
+        "//! numpy's top level.\n#[snakebridge::python_module(\"numpy\")]\npub mod np {}\n",
+    )
+    .unwrap();
 
     let out = Command::new(env!("CARGO"))
         .args(["doc", "--no-deps", "--offline", "--manifest-path"])
@@ -46,5 +50,8 @@ fn numpy_bindings_document_without_warnings() {
     assert!(out.status.success(), "cargo doc failed:\n{log}");
     assert!(!log.contains("warning"), "{log}");
     let mean = std::fs::read_to_string(scratch.join("target/doc/numpy_rustdoc/np/fn.mean.html")).unwrap();
-    assert!(mean.contains("Arguments") && mean.contains("arithmetic mean"), "np::mean is documented from its docstring");
+    assert!(
+        mean.contains("Arguments") && mean.contains("arithmetic mean"),
+        "np::mean is documented from its docstring"
+    );
 }

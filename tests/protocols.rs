@@ -10,7 +10,12 @@ fn module(code: &str) -> Ref {
     static N: AtomicUsize = AtomicUsize::new(0);
     let name = format!("sb_test_proto_{}", N.fetch_add(1, Ordering::Relaxed));
     snakebridge::with_gil(|py| {
-        let m = PyModule::from_code(py, &CString::new(code).unwrap(), &CString::new(format!("{name}.py")).unwrap(), &CString::new(name).unwrap())?;
+        let m = PyModule::from_code(
+            py,
+            &CString::new(code).unwrap(),
+            &CString::new(format!("{name}.py")).unwrap(),
+            &CString::new(name).unwrap(),
+        )?;
         Ref::from_python(m.as_any())
     })
     .unwrap()
@@ -55,7 +60,10 @@ fn display_is_str_and_repr_is_available() {
     // Debug is Python's repr; the alternate form adds the handle.
     assert_eq!(format!("{path:?}"), "PurePosixPath('/tmp/x.txt')");
     let debug = format!("{path:#?}");
-    assert!(debug.starts_with("<Ref pathlib.PurePosixPath ref_") && debug.ends_with("PurePosixPath('/tmp/x.txt')"), "{debug}");
+    assert!(
+        debug.starts_with("<Ref pathlib.PurePosixPath ref_") && debug.ends_with("PurePosixPath('/tmp/x.txt')"),
+        "{debug}"
+    );
     // A released ref prints its handle.
     let gone = new_ref("pathlib", "PurePosixPath", ("/",));
     release_ref(&gone);

@@ -105,7 +105,10 @@ fn literals_of_every_kind() {
     assert_eq!(python!((1, 2)).unwrap(), Value::Tuple(vec![1.into(), 2.into()]));
     assert_eq!(python!((1,)).unwrap(), Value::Tuple(vec![1.into()]));
     assert_eq!(python!(()).unwrap(), Value::Tuple(vec![]));
-    assert_eq!(python!({"a": 1, "b": [2]}).unwrap(), Value::Dict(vec![("a".into(), 1.into()), ("b".into(), Value::List(vec![2.into()]))]));
+    assert_eq!(
+        python!({"a": 1, "b": [2]}).unwrap(),
+        Value::Dict(vec![("a".into(), 1.into()), ("b".into(), Value::List(vec![2.into()]))])
+    );
     assert_eq!(python!({}).unwrap(), Value::Dict(vec![]));
     assert_eq!(i64_of(python!(len({1, 2, 2, 3}))), 3);
     assert_eq!(python!(type({1}).__name__).unwrap(), Value::from("set"));
@@ -178,10 +181,10 @@ fn arithmetic_bitwise_and_unary_operators() {
     assert_eq!(i64_of(python!(#x - 10)), -3);
     assert_eq!(f64_of(python!(#x / 2)), 3.5);
     assert_eq!(i64_of(python!(#x % 4)), 3);
-    assert_eq!(i64_of(python!(2 ** 10)), 1024);
-    assert_eq!(i64_of(python!(2 ** 3 ** 2)), 512);
-    assert_eq!(i64_of(python!(-2 ** 2)), -4);
-    assert_eq!(f64_of(python!(2 ** -1)), 0.5);
+    assert_eq!(i64_of(python!(2 * *10)), 1024);
+    assert_eq!(i64_of(python!(2 * *3 * *2)), 512);
+    assert_eq!(i64_of(python!(-2 * *2)), -4);
+    assert_eq!(f64_of(python!(2 * *-1)), 0.5);
     assert_eq!(i64_of(python!(1 << 4 | 1)), 17);
     assert_eq!(i64_of(python!(0b1100 & 0b1010 ^ 0b0001)), 0b1001);
     assert_eq!(i64_of(python!(256 >> 4)), 16);
@@ -266,7 +269,9 @@ fn names_that_do_not_exist_are_typed_errors() {
     }
     // A name far from every name of `math`'s manifest is left to the runtime.
     match python!(math.no_such_function_anywhere(1)).unwrap_err() {
-        Error::AttributeNotFound { owner, name, .. } => assert_eq!((owner.as_str(), name.as_str()), ("math", "no_such_function_anywhere")),
+        Error::AttributeNotFound { owner, name, .. } => {
+            assert_eq!((owner.as_str(), name.as_str()), ("math", "no_such_function_anywhere"))
+        }
         other => panic!("expected AttributeNotFound, got {other}"),
     }
     match python!(no_such_module_xyz.run()).unwrap_err() {
@@ -339,7 +344,8 @@ fn block_with_compound_statements_and_comprehensions() {
             return v * 2
         (total, squares, twice(#n))
     };
-    let expected = Value::Tuple(vec![4.into(), Value::List([0, 1, 4, 9, 16].iter().map(|&i| i.into()).collect()), 10.into()]);
+    let expected =
+        Value::Tuple(vec![4.into(), Value::List([0, 1, 4, 9, 16].iter().map(|&i| i.into()).collect()), 10.into()]);
     assert_eq!(r.unwrap(), expected);
 }
 

@@ -111,10 +111,8 @@ fn datetime_classes_and_constants() {
 
 #[test]
 fn itertools_stream_variant() {
-    let items: Vec<i64> = itertools::chain_stream((vec![1, 2], vec![3]))
-        .unwrap()
-        .map(|v| v.unwrap().extract::<i64>().unwrap())
-        .collect();
+    let items: Vec<i64> =
+        itertools::chain_stream((vec![1, 2], vec![3])).unwrap().map(|v| v.unwrap().extract::<i64>().unwrap()).collect();
     assert_eq!(items, vec![1, 2, 3]);
     // A `StreamRef`, so its options apply: one item per pull here.
     let stream = itertools::chain_stream((vec![1, 2], vec![3])).unwrap().batch_size(1);

@@ -2,7 +2,6 @@
 
 use snakebridge::{args, python_module, Value};
 
-
 #[python_module("numpy")]
 mod np {}
 

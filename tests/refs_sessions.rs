@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use snakebridge::{
-    args, call, current_session, method, release_auto_session, release_ref, release_session, session_ref_count, wire, with_session,
-    Error, Ref, RefGone, Session, Value,
+    args, call, current_session, method, release_auto_session, release_ref, release_session, session_ref_count, wire,
+    with_session, Error, Ref, RefGone, Session, Value,
 };
 
 fn new_ref() -> Ref {

@@ -11,7 +11,12 @@ fn module(code: &str) -> Ref {
     static N: AtomicUsize = AtomicUsize::new(0);
     let name = format!("sb_test_streams_{}", N.fetch_add(1, Ordering::Relaxed));
     snakebridge::with_gil(|py| {
-        let m = PyModule::from_code(py, &CString::new(code).unwrap(), &CString::new(format!("{name}.py")).unwrap(), &CString::new(name).unwrap())?;
+        let m = PyModule::from_code(
+            py,
+            &CString::new(code).unwrap(),
+            &CString::new(format!("{name}.py")).unwrap(),
+            &CString::new(name).unwrap(),
+        )?;
         Ref::from_python(m.as_any())
     })
     .unwrap()
@@ -43,14 +48,16 @@ fn infinite_itertools_count_works_with_take() {
     let first: Vec<i64> = counter.take(5).collect::<Result<_, _>>().unwrap();
     assert_eq!(first, [0, 1, 2, 3, 4]);
 
-    let from_ten: Vec<i64> = iterate::<i64>("itertools", "count", args!(10, step = 5)).unwrap().take(3).map(Result::unwrap).collect();
+    let from_ten: Vec<i64> =
+        iterate::<i64>("itertools", "count", args!(10, step = 5)).unwrap().take(3).map(Result::unwrap).collect();
     assert_eq!(from_ten, [10, 15, 20]);
 }
 
 #[test]
 fn a_generator_is_read_in_order_and_ends() {
     let m = module(GENERATORS);
-    let items: Vec<i64> = method_as::<StreamRef<i64>>(&m, "numbers", (1000,)).unwrap().collect::<Result<_, _>>().unwrap();
+    let items: Vec<i64> =
+        method_as::<StreamRef<i64>>(&m, "numbers", (1000,)).unwrap().collect::<Result<_, _>>().unwrap();
     assert_eq!(items, (0..1000).collect::<Vec<_>>());
 }
 

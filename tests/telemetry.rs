@@ -45,13 +45,21 @@ struct Recorder {
 
 impl<S: Subscriber> Layer<S> for Recorder {
     fn on_new_span(&self, attrs: &Attributes<'_>, _id: &Id, _ctx: Context<'_, S>) {
-        let mut c = Captured { name: attrs.metadata().name().into(), target: attrs.metadata().target().into(), ..Default::default() };
+        let mut c = Captured {
+            name: attrs.metadata().name().into(),
+            target: attrs.metadata().target().into(),
+            ..Default::default()
+        };
         attrs.record(&mut Fields(&mut c.fields));
         self.spans.lock().unwrap().push(c);
     }
 
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let mut c = Captured { name: event.metadata().name().into(), target: event.metadata().target().into(), ..Default::default() };
+        let mut c = Captured {
+            name: event.metadata().name().into(),
+            target: event.metadata().target().into(),
+            ..Default::default()
+        };
         event.record(&mut Fields(&mut c.fields));
         self.events.lock().unwrap().push(c);
     }
@@ -76,14 +84,20 @@ fn a_call_emits_start_and_stop_inside_a_span() {
     let spans = r.spans.lock().unwrap().clone();
     let span = spans.iter().find(|s| s.name == telemetry::RUNTIME_CALL).expect("call span");
     assert_eq!(span.target, telemetry::TARGET);
-    assert_eq!((span.field("library"), span.field("module"), span.field("function")), (Some("math"), Some("math"), Some("sqrt")));
+    assert_eq!(
+        (span.field("library"), span.field("module"), span.field("function")),
+        (Some("math"), Some("math"), Some("sqrt"))
+    );
 
     let start = events_named(&r, telemetry::RUNTIME_CALL_START);
     assert_eq!(start.len(), 1);
     assert_eq!(start[0].field("snakebridge_version"), Some(snakebridge::version()));
     let stop = events_named(&r, telemetry::RUNTIME_CALL_STOP);
     assert_eq!(stop.len(), 1);
-    assert_eq!((stop[0].field("library"), stop[0].field("function"), stop[0].field("outcome")), (Some("math"), Some("sqrt"), Some("ok")));
+    assert_eq!(
+        (stop[0].field("library"), stop[0].field("function"), stop[0].field("outcome")),
+        (Some("math"), Some("sqrt"), Some("ok"))
+    );
     assert!(stop[0].field("duration_us").unwrap().parse::<u64>().is_ok());
     assert!(events_named(&r, telemetry::RUNTIME_CALL_EXCEPTION).is_empty());
 }
@@ -96,8 +110,14 @@ fn failures_and_timeouts_emit_exception_events_with_their_outcome() {
     });
     let exc = events_named(&r, telemetry::RUNTIME_CALL_EXCEPTION);
     assert_eq!(exc.len(), 2, "{exc:?}");
-    assert_eq!((exc[0].field("function"), exc[0].field("outcome"), exc[0].field("error")), (Some("sqrt"), Some("error"), Some("ValueError")));
-    assert_eq!((exc[1].field("function"), exc[1].field("outcome"), exc[1].field("error")), (Some("sleep"), Some("timeout"), Some("Timeout")));
+    assert_eq!(
+        (exc[0].field("function"), exc[0].field("outcome"), exc[0].field("error")),
+        (Some("sqrt"), Some("error"), Some("ValueError"))
+    );
+    assert_eq!(
+        (exc[1].field("function"), exc[1].field("outcome"), exc[1].field("error")),
+        (Some("sleep"), Some("timeout"), Some("Timeout"))
+    );
     let took: u64 = exc[1].field("duration_us").unwrap().parse().unwrap();
     assert!(took >= 50_000, "{took}");
 }
@@ -121,7 +141,10 @@ fn nothing_is_emitted_without_a_subscriber_and_docs_and_lock_helpers_emit_theirs
         telemetry::lock_verify(Duration::from_millis(5), "warning", &["numpy changed".into()]);
     });
     let docs = events_named(&r, telemetry::DOCS_FETCH);
-    assert_eq!((docs[0].field("module"), docs[0].field("function"), docs[0].field("source")), (Some("numpy"), Some("mean"), Some("cache")));
+    assert_eq!(
+        (docs[0].field("module"), docs[0].field("function"), docs[0].field("source")),
+        (Some("numpy"), Some("mean"), Some("cache"))
+    );
     let lock = events_named(&r, telemetry::LOCK_VERIFY);
     assert_eq!(lock[0].field("result"), Some("warning"));
     assert!(lock[0].field("warnings").unwrap().contains("numpy changed"));
@@ -133,5 +156,8 @@ fn helper_calls_are_observed_under_the_library_helpers() {
         snakebridge::call_helper("snakebridge.python_info", ()).unwrap();
     });
     let stop = events_named(&r, telemetry::RUNTIME_CALL_STOP);
-    assert_eq!((stop[0].field("library"), stop[0].field("function")), (Some("helpers"), Some("snakebridge.python_info")));
+    assert_eq!(
+        (stop[0].field("library"), stop[0].field("function")),
+        (Some("helpers"), Some("snakebridge.python_info"))
+    );
 }

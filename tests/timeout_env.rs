@@ -39,7 +39,9 @@ fn environment_variables_configure_timeouts_and_bad_values_are_reported_on_every
     // `time` is mapped to `default`, whose limit is now 0.2 s.
     let start = Instant::now();
     match call("time", "sleep", (10,)) {
-        Err(Error::Timeout { profile, timeout, .. }) => assert_eq!((profile.as_str(), timeout), ("default", Duration::from_millis(200))),
+        Err(Error::Timeout { profile, timeout, .. }) => {
+            assert_eq!((profile.as_str(), timeout), ("default", Duration::from_millis(200)))
+        }
         other => panic!("{other:?}"),
     }
     assert!(start.elapsed() < Duration::from_millis(700), "took {:?}", start.elapsed());

@@ -150,7 +150,10 @@ fn calls_that_finish_near_their_deadline_never_leak_an_interrupt_into_the_next_c
             Err(e) => panic!("unexpected error: {e}"),
         }
         // A plain call right after must never see a stray SnakeBridgeInterrupt.
-        let v: i64 = call("builtins", "abs", (-(i as i64),)).unwrap_or_else(|e| panic!("leaked into the next call: {e}")).extract().unwrap();
+        let v: i64 = call("builtins", "abs", (-(i as i64),))
+            .unwrap_or_else(|e| panic!("leaked into the next call: {e}"))
+            .extract()
+            .unwrap();
         assert_eq!(v, i as i64);
     }
     assert!(ok > 0, "no call finished ({timed_out} timed out)");
@@ -213,7 +216,13 @@ fn a_library_mapped_to_a_short_profile_times_out_without_per_call_options() {
     }
     assert!(start.elapsed() < Duration::from_millis(600), "took {:?}", start.elapsed());
     // A per-call override beats the library's profile.
-    assert_eq!(call("sb_mapped_lib", "wait", Args::new().arg(0.3).timeout_profile("default")).unwrap().extract::<f64>().unwrap(), 0.3);
+    assert_eq!(
+        call("sb_mapped_lib", "wait", Args::new().arg(0.3).timeout_profile("default"))
+            .unwrap()
+            .extract::<f64>()
+            .unwrap(),
+        0.3
+    );
 }
 
 #[test]
@@ -269,7 +278,8 @@ fn a_stream_past_its_stream_limit_is_interrupted_and_ends_with_a_timeout() {
     assert!(took < Duration::from_millis(900), "took {took:?}");
 
     // A generator that spins inside `next` is interrupted too; the interpreter carries on.
-    let items: Vec<snakebridge::Result<i64>> = snakebridge::iterate("sb_slow", "spin_gen", timeout_after(200)).unwrap().collect();
+    let items: Vec<snakebridge::Result<i64>> =
+        snakebridge::iterate("sb_slow", "spin_gen", timeout_after(200)).unwrap().collect();
     assert!(matches!(items.as_slice(), [Ok(0), Err(Error::Timeout { .. })]), "{items:?}");
     let total: i64 = snakebridge::iterate::<i64>("builtins", "range", (5,)).unwrap().map(|r| r.unwrap()).sum();
     assert_eq!(total, 10);

@@ -103,7 +103,10 @@ fn what_does_not_convert_losslessly_is_one_ref_to_the_whole() {
     // A str with a lone surrogate has no UTF-8 form.
     assert!(eval("'\\ud800'").as_ref().is_some());
     // Cycles do not recurse forever.
-    let cyclic = call("builtins", "exec", ("import builtins; l = []; l.append(l); builtins._sb_cycle = l", Value::Dict(vec![]))).and_then(|_| get("builtins", "_sb_cycle")).unwrap();
+    let cyclic =
+        call("builtins", "exec", ("import builtins; l = []; l.append(l); builtins._sb_cycle = l", Value::Dict(vec![])))
+            .and_then(|_| get("builtins", "_sb_cycle"))
+            .unwrap();
     assert!(cyclic.as_ref().is_some());
 }
 
@@ -118,7 +121,8 @@ fn rust_types_convert_both_ways() {
     let set: HashSet<u8> = [1, 2, 3].into();
     let back: HashSet<u8> = call("builtins", "set", (&set,)).unwrap().extract().unwrap();
     assert_eq!(back, set);
-    let tuple: (i32, String, bool) = call("builtins", "tuple", (vec![Value::from(1), "s".into(), true.into()],)).unwrap().extract().unwrap();
+    let tuple: (i32, String, bool) =
+        call("builtins", "tuple", (vec![Value::from(1), "s".into(), true.into()],)).unwrap().extract().unwrap();
     assert_eq!(tuple, (1, "s".to_string(), true));
     let typed: f64 = snakebridge::call_as("math", "hypot", (3.0, 4.0)).unwrap();
     assert_eq!(typed, 5.0);
@@ -143,7 +147,8 @@ struct Point {
 #[test]
 fn any_serde_type_crosses() {
     let p = Point { x: 1.5, label: "origin".into(), tags: vec!["a".into()] };
-    let text: String = call("json", "dumps", snakebridge::args!(Serde(&p), sort_keys = true)).unwrap().extract().unwrap();
+    let text: String =
+        call("json", "dumps", snakebridge::args!(Serde(&p), sort_keys = true)).unwrap().extract().unwrap();
     assert_eq!(text, r#"{"label": "origin", "tags": ["a"], "x": 1.5}"#);
     let back: Serde<Point> = snakebridge::call_as("json", "loads", (text,)).unwrap();
     assert_eq!(back.0, p);

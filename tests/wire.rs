@@ -10,9 +10,18 @@ fn tagged_shapes_match_the_seed() {
     assert_eq!(wire::to_json(&v), json!({"__type__": "tuple", "__schema__": 1, "elements": [1, "ok"]}));
     let d = Value::Dict(vec![(1.into(), "one".into()), (2.into(), "two".into())]);
     assert_eq!(wire::to_json(&d), json!({"__type__": "dict", "__schema__": 1, "pairs": [[1, "one"], [2, "two"]]}));
-    assert_eq!(wire::to_json(&Value::Bytes(Bytes(b"hello".to_vec()))), json!({"__type__": "bytes", "__schema__": 1, "data": "aGVsbG8="}));
-    assert_eq!(wire::to_json(&Value::Float(f64::NEG_INFINITY)), json!({"__type__": "special_float", "__schema__": 1, "value": "neg_infinity"}));
-    assert_eq!(wire::to_json(&Value::Set(vec![1.into()])), json!({"__type__": "set", "__schema__": 1, "elements": [1]}));
+    assert_eq!(
+        wire::to_json(&Value::Bytes(Bytes(b"hello".to_vec()))),
+        json!({"__type__": "bytes", "__schema__": 1, "data": "aGVsbG8="})
+    );
+    assert_eq!(
+        wire::to_json(&Value::Float(f64::NEG_INFINITY)),
+        json!({"__type__": "special_float", "__schema__": 1, "value": "neg_infinity"})
+    );
+    assert_eq!(
+        wire::to_json(&Value::Set(vec![1.into()])),
+        json!({"__type__": "set", "__schema__": 1, "elements": [1]})
+    );
     let plain = Value::Dict(vec![("b".into(), 1.into()), ("a".into(), Value::List(vec![]))]);
     assert_eq!(wire::to_string(&plain), r#"{"b":1,"a":[]}"#, "string keys stay a plain object, in order");
     // A str-keyed dict with a "__type__" key must not be mistaken for a tagged value.
@@ -25,9 +34,11 @@ fn tagged_shapes_match_the_seed() {
 
 #[test]
 fn seed_payloads_decode() {
-    let v = wire::from_json(&json!({"__type__": "tuple", "elements": [{"__type__": "atom", "value": "ok"}, "result"]})).unwrap();
+    let v = wire::from_json(&json!({"__type__": "tuple", "elements": [{"__type__": "atom", "value": "ok"}, "result"]}))
+        .unwrap();
     assert_eq!(v, Value::Tuple(vec!["ok".into(), "result".into()]));
-    let dt = wire::from_str(r#"{"__type__":"datetime","__schema__":1,"value":"2024-01-02T03:04:05.000006+01:00"}"#).unwrap();
+    let dt =
+        wire::from_str(r#"{"__type__":"datetime","__schema__":1,"value":"2024-01-02T03:04:05.000006+01:00"}"#).unwrap();
     assert_eq!(dt, Value::DateTime("2024-01-02T03:04:05.000006+01:00".parse().unwrap()));
 }
 
@@ -78,7 +89,10 @@ fn malformed_wire_data_is_an_error_naming_the_place() {
 #[test]
 fn a_well_formed_ref_that_was_never_issued_is_ref_not_found() {
     let session = snakebridge::current_session();
-    let forged = wire::from_json(&json!({"__type__": "ref", "id": "ref_0123456789abcdef0123456789abcdef", "session_id": session})).unwrap();
+    let forged = wire::from_json(
+        &json!({"__type__": "ref", "id": "ref_0123456789abcdef0123456789abcdef", "session_id": session}),
+    )
+    .unwrap();
     let err = snakebridge::method(forged.as_ref().unwrap(), "exists", ()).unwrap_err();
     assert!(matches!(err, Error::RefNotFound { .. }), "{err:?}");
 }
@@ -95,9 +109,11 @@ fn leaf() -> impl Strategy<Value = Value> {
         ".*".prop_map(Value::Str),
         proptest::collection::vec(any::<u8>(), 0..16).prop_map(|b| Value::Bytes(Bytes(b))),
         (1i32..=9999, 1u8..=12, 1u8..=28).prop_map(|(year, month, day)| Value::Date(Date { year, month, day })),
-        (0u8..24, 0u8..60, 0u8..60, 0u32..1_000_000, proptest::option::of(-86_399i32..86_400)).prop_map(|(hour, minute, second, microsecond, utc_offset)| {
-            Value::Time(Time { hour, minute, second, microsecond, utc_offset })
-        }),
+        (0u8..24, 0u8..60, 0u8..60, 0u32..1_000_000, proptest::option::of(-86_399i32..86_400)).prop_map(
+            |(hour, minute, second, microsecond, utc_offset)| {
+                Value::Time(Time { hour, minute, second, microsecond, utc_offset })
+            }
+        ),
         (1i32..=9999, 1u8..=12, 1u8..=28, 0u8..24).prop_map(|(year, month, day, hour)| Value::DateTime(DateTime {
             date: Date { year, month, day },
             time: Time { hour, minute: 0, second: 0, microsecond: 0, utc_offset: Some(3600) },
@@ -139,7 +155,11 @@ proptest! {
 
 /// Values Python can hold (hashable keys, no NaN keys) also survive Rust → Python → Rust.
 fn python_safe_key() -> impl Strategy<Value = Value> {
-    prop_oneof![any::<i64>().prop_map(Value::from), "[a-z]{0,6}".prop_map(Value::Str), any::<bool>().prop_map(Value::Bool)]
+    prop_oneof![
+        any::<i64>().prop_map(Value::from),
+        "[a-z]{0,6}".prop_map(Value::Str),
+        any::<bool>().prop_map(Value::Bool)
+    ]
 }
 
 proptest! {

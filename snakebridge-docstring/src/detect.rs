@@ -56,10 +56,7 @@ pub(crate) fn is_google_title(lines: &[&str], i: usize) -> bool {
     if !t.ends_with(':') || t.starts_with(':') || classify(t).is_none() {
         return false;
     }
-    lines[i + 1..]
-        .iter()
-        .find(|l| !is_blank(l))
-        .is_some_and(|next| indent(next) > indent(line))
+    lines[i + 1..].iter().find(|l| !is_blank(l)).is_some_and(|next| indent(next) > indent(line))
 }
 
 /// The first word of a field line (`:param x:` gives `param`, `@return:` gives `return`).
@@ -80,17 +77,47 @@ pub(crate) fn field_name(trimmed: &str, marker: char) -> Option<&str> {
 pub(crate) fn is_sphinx_field(name: &str) -> bool {
     matches!(
         name,
-        "param" | "parameter" | "arg" | "argument" | "key" | "keyword" | "type" | "raises" | "raise"
-            | "except" | "exception" | "returns" | "return" | "rtype" | "yields" | "yield" | "ytype"
-            | "var" | "ivar" | "cvar" | "vartype"
+        "param"
+            | "parameter"
+            | "arg"
+            | "argument"
+            | "key"
+            | "keyword"
+            | "type"
+            | "raises"
+            | "raise"
+            | "except"
+            | "exception"
+            | "returns"
+            | "return"
+            | "rtype"
+            | "yields"
+            | "yield"
+            | "ytype"
+            | "var"
+            | "ivar"
+            | "cvar"
+            | "vartype"
     )
 }
 
 pub(crate) fn is_epytext_field(name: &str) -> bool {
     matches!(
         name,
-        "param" | "type" | "keyword" | "kwtype" | "return" | "returns" | "rtype" | "raise" | "raises"
-            | "ivar" | "cvar" | "var" | "yield" | "ytype"
+        "param"
+            | "type"
+            | "keyword"
+            | "kwtype"
+            | "return"
+            | "returns"
+            | "rtype"
+            | "raise"
+            | "raises"
+            | "ivar"
+            | "cvar"
+            | "var"
+            | "yield"
+            | "ytype"
     )
 }
 

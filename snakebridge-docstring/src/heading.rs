@@ -30,9 +30,9 @@ pub(crate) enum Heading {
 pub(crate) fn classify(title: &str) -> Option<Heading> {
     let t = title.trim().trim_end_matches(':').trim().to_ascii_lowercase();
     Some(match t.as_str() {
-        "parameters" | "params" | "arguments" | "args" | "other parameters" | "other params"
-        | "other arguments" | "other args" | "keyword arguments" | "keyword args" | "kwargs"
-        | "keyword parameters" | "receives" | "receive" => Heading::Params,
+        "parameters" | "params" | "arguments" | "args" | "other parameters" | "other params" | "other arguments"
+        | "other args" | "keyword arguments" | "keyword args" | "kwargs" | "keyword parameters" | "receives"
+        | "receive" => Heading::Params,
         "attributes" | "attribute" => Heading::Attributes,
         "returns" | "return" => Heading::Returns,
         "yields" | "yield" => Heading::Yields,

@@ -7,13 +7,7 @@
 /// dropped. Line endings become `\n`.
 pub fn cleandoc(raw: &str) -> String {
     let lines: Vec<String> = raw.lines().map(expand_tabs).collect();
-    let margin = lines
-        .iter()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| indent(l))
-        .min()
-        .unwrap_or(0);
+    let margin = lines.iter().skip(1).filter(|l| !l.trim().is_empty()).map(|l| indent(l)).min().unwrap_or(0);
     let mut out: Vec<&str> = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         let line = if i == 0 {
@@ -73,13 +67,7 @@ pub fn is_blank(line: &str) -> bool {
 /// Removes the common indentation of the non-blank lines and the leading and trailing blank
 /// lines; returns the lines joined with `\n`.
 pub fn dedent_lines<S: AsRef<str>>(lines: &[S]) -> String {
-    let margin = lines
-        .iter()
-        .map(AsRef::as_ref)
-        .filter(|l| !is_blank(l))
-        .map(indent)
-        .min()
-        .unwrap_or(0);
+    let margin = lines.iter().map(AsRef::as_ref).filter(|l| !is_blank(l)).map(indent).min().unwrap_or(0);
     let mut out: Vec<&str> = lines
         .iter()
         .map(|l| {

@@ -16,28 +16,43 @@ fn check_markdown(md: &str) {
         broken.borrow_mut().push(link.reference.to_string());
         None
     };
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let opts =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut in_link = 0usize;
     for event in Parser::new_with_broken_link_callback(md, opts, Some(callback)) {
         match event {
             Event::End(pulldown_cmark::TagEnd::Link | pulldown_cmark::TagEnd::CodeBlock) => in_link -= 1,
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => panic!("indented code block (a Rust doctest) in\n{md}"),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                panic!("indented code block (a Rust doctest) in\n{md}")
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
                 in_link += 1; // rustdoc's bare-URL lint skips code blocks, as it skips links
                 let rusty = lang.trim().is_empty()
                     || lang.split([',', ' ']).any(|a| {
-                        matches!(a, "rust" | "ignore" | "should_panic" | "no_run" | "compile_fail" | "test_harness" | "standalone_crate")
-                            || a.starts_with("edition")
+                        matches!(
+                            a,
+                            "rust"
+                                | "ignore"
+                                | "should_panic"
+                                | "no_run"
+                                | "compile_fail"
+                                | "test_harness"
+                                | "standalone_crate"
+                        ) || a.starts_with("edition")
                     });
                 assert!(!rusty, "fence {lang:?} would be compiled as Rust in\n{md}");
             }
             Event::Html(h) | Event::InlineHtml(h) => panic!("HTML {h:?} in\n{md}"),
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
-                let url = dest_url.starts_with("http://") || dest_url.starts_with("https://") || dest_url.starts_with("mailto:");
+                let url = dest_url.starts_with("http://")
+                    || dest_url.starts_with("https://")
+                    || dest_url.starts_with("mailto:");
                 assert!(url || link_type == LinkType::Email, "link {link_type:?} to {dest_url:?} in\n{md}");
                 in_link += 1;
             }
-            Event::Text(t) if in_link == 0 => assert!(!t.contains("http://") && !t.contains("https://"), "bare URL in {t:?} in\n{md}"),
+            Event::Text(t) if in_link == 0 => {
+                assert!(!t.contains("http://") && !t.contains("https://"), "bare URL in {t:?} in\n{md}")
+            }
             _ => {}
         }
     }
@@ -82,7 +97,8 @@ fn tabs_and_non_ascii() {
 
 #[test]
 fn huge_docstring_is_linear() {
-    let unit = "Parameters\n----------\nx : int\n    The `x` value [1]_ with <b>tags</b> and ``code``.\n\n>>> f(x)\n1\n\n";
+    let unit =
+        "Parameters\n----------\nx : int\n    The `x` value [1]_ with <b>tags</b> and ``code``.\n\n>>> f(x)\n1\n\n";
     let raw = format!("Huge.\n\n{}", unit.repeat(20_000));
     let start = std::time::Instant::now();
     let md = to_rustdoc(&raw);
@@ -98,9 +114,53 @@ fn huge_docstring_is_linear() {
 
 fn markup_text() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "`", "``", ":", "::", ":math:", ":func:", ".. ", ".. math::", ".. note::", "\n", "\n\n", "    ", "\t", "-", "----------",
-        "=====", "+---+", "|", "[", "]", "<", ">", "*", "_", ">>> ", "...", "Parameters", "Returns", "Args:", "@param ", ":param ",
-        "x", " : ", "int, optional", "é", "数", "🐍", "\\", "$", "#", "1. ", "- ", "http://a.b/c", "```", "~~~", "(", ")",
+        "`",
+        "``",
+        ":",
+        "::",
+        ":math:",
+        ":func:",
+        ".. ",
+        ".. math::",
+        ".. note::",
+        "\n",
+        "\n\n",
+        "    ",
+        "\t",
+        "-",
+        "----------",
+        "=====",
+        "+---+",
+        "|",
+        "[",
+        "]",
+        "<",
+        ">",
+        "*",
+        "_",
+        ">>> ",
+        "...",
+        "Parameters",
+        "Returns",
+        "Args:",
+        "@param ",
+        ":param ",
+        "x",
+        " : ",
+        "int, optional",
+        "é",
+        "数",
+        "🐍",
+        "\\",
+        "$",
+        "#",
+        "1. ",
+        "- ",
+        "http://a.b/c",
+        "```",
+        "~~~",
+        "(",
+        ")",
     ]);
     prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
 }

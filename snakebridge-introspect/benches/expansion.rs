@@ -12,10 +12,28 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("expansion");
     group.sample_size(20);
     group.bench_function("numpy top level, warm cache", |b| {
-        b.iter(|| snakebridge_introspect::expand::expand_in(&facade, quote!("numpy"), quote!(mod np {}), &env))
+        b.iter(|| {
+            snakebridge_introspect::expand::expand_in(
+                &facade,
+                quote!("numpy"),
+                quote!(
+                    mod np {}
+                ),
+                &env,
+            )
+        })
     });
     group.bench_function("math, warm cache", |b| {
-        b.iter(|| snakebridge_introspect::expand::expand_in(&facade, quote!("math"), quote!(mod math {}), &env))
+        b.iter(|| {
+            snakebridge_introspect::expand::expand_in(
+                &facade,
+                quote!("math"),
+                quote!(
+                    mod math {}
+                ),
+                &env,
+            )
+        })
     });
     group.finish();
 }

@@ -10,7 +10,8 @@ use crate::ctxt::Ctxt;
 use crate::suggest::did_you_mean;
 
 /// The argument names `#[python_module]` accepts.
-pub const KNOWN_ARGS: &[&str] = &["module", "include", "exclude", "submodules", "streaming", "version", "pypi_package", "extras"];
+pub const KNOWN_ARGS: &[&str] =
+    &["module", "include", "exclude", "submodules", "streaming", "version", "pypi_package", "extras"];
 
 /// The parsed arguments, with the spans that later checks point at.
 #[derive(Debug, Clone)]
@@ -89,7 +90,11 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
         if !KNOWN_ARGS.contains(&key.as_str()) {
             cx.error_spanned_by(
                 &name,
-                format!("unknown argument `{key}`{}; the arguments are: {}", did_you_mean(&key, KNOWN_ARGS.iter().copied()), KNOWN_ARGS.join(", ")),
+                format!(
+                    "unknown argument `{key}`{}; the arguments are: {}",
+                    did_you_mean(&key, KNOWN_ARGS.iter().copied()),
+                    KNOWN_ARGS.join(", ")
+                ),
             );
             continue;
         }
@@ -118,7 +123,9 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
             "pypi_package" => args.config.pypi_package = string(cx, &value).map(|l| l.value()),
             "submodules" => match &value {
                 Expr::Lit(ExprLit { lit: Lit::Bool(b), .. }) => args.config.submodules = Submodules::All(b.value),
-                _ => args.config.submodules = Submodules::Listed(strings(cx, &value).iter().map(LitStr::value).collect()),
+                _ => {
+                    args.config.submodules = Submodules::Listed(strings(cx, &value).iter().map(LitStr::value).collect())
+                }
             },
             _ => unreachable!("every known argument is handled"),
         }
@@ -129,7 +136,10 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
     };
     let path = module.value();
     if path.is_empty() || !path.split('.').all(is_python_identifier) {
-        cx.error_spanned_by(&module, format!("`{path}` is not a Python module path (dotted identifiers, like `os.path`)"));
+        cx.error_spanned_by(
+            &module,
+            format!("`{path}` is not a Python module path (dotted identifiers, like `os.path`)"),
+        );
         return None;
     }
     args.config.module = path;

@@ -23,13 +23,25 @@ pub fn check(cx: &Ctxt, args: &ModuleArgs, module: &ModuleInfo) {
             None => (None, entry.as_str()),
         };
         let Some(owner) = find_submodule(module, path) else {
-            cx.error_at(*span, format!("`streaming` names `{entry}`, but its module is not generated; add it to `include` or `submodules`"));
+            cx.error_at(
+                *span,
+                format!(
+                    "`streaming` names `{entry}`, but its module is not generated; add it to `include` or `submodules`"
+                ),
+            );
             continue;
         };
-        let callables = || owner.functions.iter().map(|f| f.name.as_str()).chain(owner.classes.iter().map(|c| c.name.as_str()));
+        let callables =
+            || owner.functions.iter().map(|f| f.name.as_str()).chain(owner.classes.iter().map(|c| c.name.as_str()));
         if !callables().any(|f| f == name) {
             let hint = did_you_mean(name, callables());
-            cx.error_at(*span, format!("`streaming` names `{entry}`, which is not a generated function or class of `{}`{hint}", owner.name));
+            cx.error_at(
+                *span,
+                format!(
+                    "`streaming` names `{entry}`, which is not a generated function or class of `{}`{hint}",
+                    owner.name
+                ),
+            );
         }
     }
 }

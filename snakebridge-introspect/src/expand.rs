@@ -20,12 +20,20 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Expands for the crate in `crate_dir`, reading the environment through `env`.
-pub fn expand_in(crate_dir: &Path, args: TokenStream, item: TokenStream, env: &dyn Fn(&str) -> Option<String>) -> TokenStream {
+pub fn expand_in(
+    crate_dir: &Path,
+    args: TokenStream,
+    item: TokenStream,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> TokenStream {
     let cx = Ctxt::new();
     let mut module = match syn::parse2::<ItemMod>(item.clone()) {
         Ok(m) => m,
         Err(_) => {
-            cx.error_at(Span::call_site(), "#[python_module] goes on a module: `#[python_module(\"math\")] mod math {}`");
+            cx.error_at(
+                Span::call_site(),
+                "#[python_module] goes on a module: `#[python_module(\"math\")] mod math {}`",
+            );
             let errors = cx.into_compile_errors();
             return quote!(#errors #item);
         }
@@ -49,9 +57,26 @@ pub fn expand_in(crate_dir: &Path, args: TokenStream, item: TokenStream, env: &d
                 let generating = Instant::now();
                 let items = generate::module_items(found, &args.streaming);
                 // The byte count needs the tokens as text: only when someone listens.
-                let bytes = if tracing::enabled!(target: telemetry::TARGET, tracing::Level::DEBUG) { items.to_string().len() as u64 } else { 0 };
-                telemetry::generate_stop(generating.elapsed(), library, &path, bytes, found.functions.len() as u64, found.classes.len() as u64);
-                telemetry::compile_stop(started.elapsed(), symbols, u64::from(!from_cache), &[library], if from_cache { "cache" } else { "introspected" });
+                let bytes = if tracing::enabled!(target: telemetry::TARGET, tracing::Level::DEBUG) {
+                    items.to_string().len() as u64
+                } else {
+                    0
+                };
+                telemetry::generate_stop(
+                    generating.elapsed(),
+                    library,
+                    &path,
+                    bytes,
+                    found.functions.len() as u64,
+                    found.classes.len() as u64,
+                );
+                telemetry::compile_stop(
+                    started.elapsed(),
+                    symbols,
+                    u64::from(!from_cache),
+                    &[library],
+                    if from_cache { "cache" } else { "introspected" },
+                );
                 let has_doc = module.attrs.iter().any(|a| a.path().is_ident("doc"));
                 if !has_doc {
                     let doc = generate::module_doc(&loaded.manifest.introspection);

@@ -130,7 +130,8 @@ pub struct Param {
 impl Param {
     /// Whether a call must pass it.
     pub fn is_required(&self) -> bool {
-        !self.has_default && matches!(self.kind, ParamKind::PositionalOnly | ParamKind::PositionalOrKeyword | ParamKind::KeywordOnly)
+        !self.has_default
+            && matches!(self.kind, ParamKind::PositionalOnly | ParamKind::PositionalOrKeyword | ParamKind::KeywordOnly)
     }
 }
 

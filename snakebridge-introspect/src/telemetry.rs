@@ -64,13 +64,26 @@ pub fn introspect_start(library: &str, batch_size: u64) {
 
 /// Introspection of `library` finished: `cache_hits` symbols came from the manifest cache;
 /// `python_time` is the time spent in the Python subprocess.
-pub fn introspect_stop(duration: Duration, library: &str, symbols_introspected: u64, cache_hits: u64, python_time: Duration) {
+pub fn introspect_stop(
+    duration: Duration,
+    library: &str,
+    symbols_introspected: u64,
+    cache_hits: u64,
+    python_time: Duration,
+) {
     tracing::event!(name: "snakebridge.compile.introspect.stop", target: "snakebridge::compile", tracing::Level::DEBUG,
         duration_us = us(duration), symbols_introspected, cache_hits, library, phase = "introspect", python_time_us = us(python_time));
 }
 
 /// Code for `library` was generated into `file` (or an expansion, for a proc macro).
-pub fn generate_stop(duration: Duration, library: &str, file: &str, bytes_written: u64, functions_generated: u64, classes_generated: u64) {
+pub fn generate_stop(
+    duration: Duration,
+    library: &str,
+    file: &str,
+    bytes_written: u64,
+    functions_generated: u64,
+    classes_generated: u64,
+) {
     tracing::event!(name: "snakebridge.compile.generate.stop", target: "snakebridge::compile", tracing::Level::DEBUG,
         duration_us = us(duration), bytes_written, functions_generated, classes_generated, library, phase = "generate", file);
 }
@@ -121,15 +134,38 @@ mod tests {
         let offline = |name: &str| (name == "SNAKEBRIDGE_OFFLINE").then(|| "1".to_owned());
         let names = Names::default();
         tracing::subscriber::with_default(names.clone(), || {
-            let tokens = crate::expand::expand_in(&facade, quote::quote!("math"), quote::quote!(mod m {}), &offline);
+            let tokens = crate::expand::expand_in(
+                &facade,
+                quote::quote!("math"),
+                quote::quote!(
+                    mod m {}
+                ),
+                &offline,
+            );
             assert!(!tokens.to_string().contains("compile_error"), "{tokens}");
-            crate::expand::expand_in(&facade, quote::quote!("no_such_module_xyz"), quote::quote!(mod m {}), &offline);
+            crate::expand::expand_in(
+                &facade,
+                quote::quote!("no_such_module_xyz"),
+                quote::quote!(
+                    mod m {}
+                ),
+                &offline,
+            );
         });
         let got = names.0.lock().unwrap().clone();
         let order: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             order,
-            [COMPILE_START, INTROSPECT_START, INTROSPECT_STOP, GENERATE_STOP, COMPILE_STOP, COMPILE_START, INTROSPECT_START, COMPILE_EXCEPTION]
+            [
+                COMPILE_START,
+                INTROSPECT_START,
+                INTROSPECT_STOP,
+                GENERATE_STOP,
+                COMPILE_STOP,
+                COMPILE_START,
+                INTROSPECT_START,
+                COMPILE_EXCEPTION
+            ]
         );
         let generate = &got.iter().find(|(n, _)| n == GENERATE_STOP).unwrap().1;
         for f in ["bytes_written", "functions_generated", "classes_generated"] {
@@ -152,7 +188,18 @@ mod tests {
         });
         let got = names.0.lock().unwrap().clone();
         let order: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(order, [COMPILE_START, SCAN_STOP, INTROSPECT_START, INTROSPECT_STOP, GENERATE_STOP, COMPILE_STOP, COMPILE_EXCEPTION]);
+        assert_eq!(
+            order,
+            [
+                COMPILE_START,
+                SCAN_STOP,
+                INTROSPECT_START,
+                INTROSPECT_STOP,
+                GENERATE_STOP,
+                COMPILE_STOP,
+                COMPILE_EXCEPTION
+            ]
+        );
         let fields = |name: &str| got.iter().find(|(n, _)| n == name).unwrap().1.clone();
         for f in ["duration_us", "symbols_introspected", "cache_hits", "library"] {
             assert!(fields(INTROSPECT_STOP).contains(&f.to_owned()), "{f}");

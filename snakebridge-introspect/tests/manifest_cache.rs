@@ -64,7 +64,10 @@ fn offline_without_a_manifest_fails_and_names_the_fix() {
     let err = load(&dir.0, &LibraryConfig::new("math"), &mode(true, false)).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, Error::Offline { .. }), "{text}");
-    assert!(text.contains("SNAKEBRIDGE_OFFLINE=1") && text.contains("does not exist") && text.contains(".snakebridge/"), "{text}");
+    assert!(
+        text.contains("SNAKEBRIDGE_OFFLINE=1") && text.contains("does not exist") && text.contains(".snakebridge/"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -126,7 +129,11 @@ fn staleness_is_decided_from_the_venv_files_without_python() {
     let reason = staleness(&old, &config, Some(&venv.0), true).unwrap();
     assert!(matches!(reason, Staleness::PackageVersion { .. }));
     assert_eq!(reason.describe(), "describes numpy 1.26.4 but 2.4.6 is installed");
-    assert_eq!(staleness(&old, &config, Some(&venv.0), false), None, "offline builds do not look at installed versions");
+    assert_eq!(
+        staleness(&old, &config, Some(&venv.0), false),
+        None,
+        "offline builds do not look at installed versions"
+    );
 
     let stdlib = manifest_with(PackageInfo { distribution: None, version: "3.11.7".into() });
     assert!(matches!(staleness(&stdlib, &config, Some(&venv.0), true), Some(Staleness::PackageVersion { .. })));
@@ -142,7 +149,8 @@ fn python_with_modules(dir: &Path, modules: &[(&str, &str)]) -> PythonEnv {
     }
     let real = python().executable;
     let wrapper = dir.join("python");
-    std::fs::write(&wrapper, format!("#!/bin/sh\nPYTHONPATH='{}' exec '{}' \"$@\"\n", dir.display(), real.display())).unwrap();
+    std::fs::write(&wrapper, format!("#!/bin/sh\nPYTHONPATH='{}' exec '{}' \"$@\"\n", dir.display(), real.display()))
+        .unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -69,7 +69,10 @@ fn mode(offline: bool) -> Mode {
 fn pages_of_another_converter_are_converted_again_without_python() {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
     let dir = TempDir(std::env::temp_dir().join(format!("sb-docs-{}-{nanos}", std::process::id())));
-    let source = committed().into_iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("json."))).unwrap();
+    let source = committed()
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("json.")))
+        .unwrap();
     let mut old = read(&source).unwrap().unwrap();
     old.docs_version = 0;
     doc_text::clear_all(&mut old.introspection);
@@ -89,4 +92,3 @@ fn pages_of_another_converter_are_converted_again_without_python() {
     assert_eq!(read(&path).unwrap().unwrap(), loaded.manifest);
     assert_eq!(read(&source).unwrap().unwrap(), loaded.manifest, "the same pages as the committed manifest");
 }
-

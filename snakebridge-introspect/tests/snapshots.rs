@@ -103,7 +103,9 @@ fn expansion_of_a_committed_manifest() {
     let tokens = snakebridge_introspect::expand::expand_in(
         &facade,
         quote!("os.path", include = ["join", "basename", "splitext", "sep"]),
-        quote!(mod os_path {}),
+        quote!(
+            mod os_path {}
+        ),
         &env,
     );
     let text = pretty(tokens).replace(&facade.display().to_string(), "<crate>");

@@ -66,7 +66,11 @@ pub const ASYNC_SESSION_ID: &str = "snakebridge_async";
 static ASYNC_SESSION: LazyLock<Session> = LazyLock::new(|| Session::with_id(ASYNC_SESSION_ID));
 
 /// Calls `module.function(*args)` off the executor and awaits a returned coroutine.
-pub fn call<A>(module: impl Into<String>, function: impl Into<String>, args: A) -> impl Future<Output = Result<Value>> + Send + 'static
+pub fn call<A>(
+    module: impl Into<String>,
+    function: impl Into<String>,
+    args: A,
+) -> impl Future<Output = Result<Value>> + Send + 'static
 where
     A: IntoArgs + Send + 'static,
 {
@@ -74,7 +78,11 @@ where
 }
 
 /// [`call`], converting the result to `R`.
-pub fn call_as<R, A>(module: impl Into<String>, function: impl Into<String>, args: A) -> impl Future<Output = Result<R>> + Send + 'static
+pub fn call_as<R, A>(
+    module: impl Into<String>,
+    function: impl Into<String>,
+    args: A,
+) -> impl Future<Output = Result<R>> + Send + 'static
 where
     R: FromPython + Send + 'static,
     A: IntoArgs + Send + 'static,

@@ -66,7 +66,10 @@ impl Callback {
     }
 
     /// Wraps a closure that takes any number of positional arguments, as [`Value`]s.
-    pub fn variadic<R: CallbackReturn>(name: impl Into<String>, f: impl Fn(Vec<Value>) -> R + Send + Sync + 'static) -> Self {
+    pub fn variadic<R: CallbackReturn>(
+        name: impl Into<String>,
+        f: impl Fn(Vec<Value>) -> R + Send + Sync + 'static,
+    ) -> Self {
         Self::build(
             name.into(),
             None,
@@ -98,7 +101,8 @@ impl ToPython for Callback {
     fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
         let obj = self.object.get_or_try_init(py, || {
             let shared = &self.shared;
-            Py::new(py, RustCallback { shared: Arc::downgrade(shared), name: shared.name.clone() }).map_err(|e| py_err(py, e))
+            Py::new(py, RustCallback { shared: Arc::downgrade(shared), name: shared.name.clone() })
+                .map_err(|e| py_err(py, e))
         })?;
         Ok(obj.bind(py).clone().into_any())
     }
@@ -115,7 +119,11 @@ struct RustCallback {
 #[pymethods]
 impl RustCallback {
     #[pyo3(signature = (*args, **kwargs))]
-    fn __call__<'py>(&self, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn __call__<'py>(
+        &self,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let py = args.py();
         let Some(shared) = self.shared.upgrade() else {
             return Err(PyRuntimeError::new_err(format!(

@@ -147,7 +147,9 @@ fn lookup(module: &str, name: &str) -> Result<Found> {
         if let Some(doc) = own_doc(py, &obj) {
             return Ok(Found::Doc(doc));
         }
-        let is_value = !(obj.is_callable() || obj.hasattr("__path__").unwrap_or(false) || obj.hasattr("__file__").unwrap_or(false));
+        let is_value = !(obj.is_callable()
+            || obj.hasattr("__path__").unwrap_or(false)
+            || obj.hasattr("__file__").unwrap_or(false));
         if is_value {
             let type_name = obj.get_type().qualname().map(|s| s.to_string()).unwrap_or_default();
             let repr = obj.repr().map(|r| r.to_string()).unwrap_or_default();
@@ -162,7 +164,11 @@ fn own_doc(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<String> {
     let is_plain_value = !obj.is_callable()
         && !obj.is_instance_of::<pyo3::types::PyModule>()
         && !obj.hasattr("fget").unwrap_or(false)
-        && obj.getattr("__doc__").ok().zip(obj.get_type().getattr("__doc__").ok()).is_some_and(|(a, b)| a.eq(&b).unwrap_or(false));
+        && obj
+            .getattr("__doc__")
+            .ok()
+            .zip(obj.get_type().getattr("__doc__").ok())
+            .is_some_and(|(a, b)| a.eq(&b).unwrap_or(false));
     if is_plain_value {
         return None;
     }
@@ -184,4 +190,3 @@ fn import<'py>(py: Python<'py>, module: &str) -> Result<Bound<'py, PyAny>> {
         }
     })
 }
-

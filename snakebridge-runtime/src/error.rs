@@ -29,9 +29,15 @@ impl RefGone {
     pub fn hint(&self) -> &'static str {
         match self {
             RefGone::Released => "create the object again, and keep a handle for as long as you use it",
-            RefGone::Expired => "use it more often than the TTL, or raise SNAKEBRIDGE_REF_TTL_SECONDS (0 turns expiry off)",
-            RefGone::Evicted => "release refs you no longer need, or raise SNAKEBRIDGE_REF_MAX / `Session::builder().max_refs(..)`",
-            RefGone::SessionReleased => "keep the `Session` (or the thread of an auto-session) alive while its refs are used",
+            RefGone::Expired => {
+                "use it more often than the TTL, or raise SNAKEBRIDGE_REF_TTL_SECONDS (0 turns expiry off)"
+            }
+            RefGone::Evicted => {
+                "release refs you no longer need, or raise SNAKEBRIDGE_REF_MAX / `Session::builder().max_refs(..)`"
+            }
+            RefGone::SessionReleased => {
+                "keep the `Session` (or the thread of an auto-session) alive while its refs are used"
+            }
             RefGone::Unknown => "create the object again; refs cannot be made by hand or carried between processes",
         }
     }
@@ -131,7 +137,10 @@ pub enum Error {
     },
 
     /// A ref was used in a session other than the one that owns it.
-    #[error("ref {ref_id} belongs to session {expected_session} but was used in session {actual_session}; {}", share_hint(expected_session))]
+    #[error(
+        "ref {ref_id} belongs to session {expected_session} but was used in session {actual_session}; {}",
+        share_hint(expected_session)
+    )]
     SessionMismatch {
         /// The ref id.
         ref_id: String,
@@ -168,7 +177,9 @@ pub enum Error {
     },
 
     /// The call was cancelled (its async future was dropped) and interrupted inside Python.
-    #[error("`{target}` was cancelled: its future was dropped before it finished, and the Python work was interrupted")]
+    #[error(
+        "`{target}` was cancelled: its future was dropped before it finished, and the Python work was interrupted"
+    )]
     Cancelled {
         /// `module.function` (or `Type.method`) that was cancelled.
         target: String,
@@ -334,11 +345,7 @@ impl PythonError {
         let class = ty.qualname().map(|s| s.to_string()).unwrap_or_else(|_| "<unknown>".into());
         let module = ty.module().map(|s| s.to_string()).unwrap_or_else(|_| "builtins".into());
         let mro: Bound<'_, PyTuple> = ty.mro();
-        let bases = mro
-            .iter()
-            .filter_map(|t| t.cast_into::<PyType>().ok())
-            .map(|t| qualified_name(&t))
-            .collect();
+        let bases = mro.iter().filter_map(|t| t.cast_into::<PyType>().ok()).map(|t| qualified_name(&t)).collect();
         let message = value.str().map(|s| s.to_string()).unwrap_or_default();
         let traceback = err.traceback(py).and_then(|tb: Bound<'_, PyTraceback>| tb.format().ok());
         PythonError { class, module, bases, message, traceback, exception: err.into_value(py) }

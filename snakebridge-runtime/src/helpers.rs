@@ -103,7 +103,8 @@ struct State {
     registry: Option<Py<PyDict>>,
 }
 
-static STATE: LazyLock<Mutex<State>> = LazyLock::new(|| Mutex::new(State { config: None, generation: 0, registry: None }));
+static STATE: LazyLock<Mutex<State>> =
+    LazyLock::new(|| Mutex::new(State { config: None, generation: 0, registry: None }));
 
 /// Replaces the helper configuration; the next [`call_helper`] loads the registry again.
 pub fn configure_helpers(config: HelperConfig) {
@@ -164,7 +165,8 @@ pub fn helpers() -> Result<Vec<HelperInfo>> {
         let mut out = Vec::with_capacity(registry.len());
         for (name, f) in registry.iter() {
             let text = |attr: &str| f.getattr(attr).ok().and_then(|v| v.extract::<Option<String>>().ok()).flatten();
-            let source = f.getattr("__code__").ok().and_then(|c| c.getattr("co_filename").ok()).and_then(|s| s.extract().ok());
+            let source =
+                f.getattr("__code__").ok().and_then(|c| c.getattr("co_filename").ok()).and_then(|s| s.extract().ok());
             out.push(HelperInfo { name: name.extract().map_err(|e| py_err(py, e))?, doc: text("__doc__"), source });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -195,8 +197,12 @@ fn load<'py>(py: Python<'py>, config: &HelperConfig) -> Result<Bound<'py, PyDict
     let module = registry_module(py)?;
     module.call_method0("reset").map_err(|e| py_err(py, e))?;
     if config.pack_enabled {
-        exec_embedded(py, PACK_SOURCE, "snakebridge_helpers/builtin.py", "snakebridge_helpers.builtin")
-            .map_err(|e| Error::HelperLoad { path: "<built-in pack> snakebridge_helpers/builtin.py".into(), message: e.to_string() })?;
+        exec_embedded(py, PACK_SOURCE, "snakebridge_helpers/builtin.py", "snakebridge_helpers.builtin").map_err(
+            |e| Error::HelperLoad {
+                path: "<built-in pack> snakebridge_helpers/builtin.py".into(),
+                message: e.to_string(),
+            },
+        )?;
     }
     for path in &config.paths {
         for file in helper_files(path)? {
@@ -218,7 +224,8 @@ fn registry_module(py: Python<'_>) -> Result<Bound<'_, PyModule>> {
             return Ok(m);
         }
     }
-    exec_embedded(py, REGISTRY_SOURCE, "snakebridge_helpers/__init__.py", "snakebridge_helpers").map_err(|e| py_err(py, e))
+    exec_embedded(py, REGISTRY_SOURCE, "snakebridge_helpers/__init__.py", "snakebridge_helpers")
+        .map_err(|e| py_err(py, e))
 }
 
 fn exec_embedded<'py>(py: Python<'py>, source: &str, file: &str, name: &str) -> PyResult<Bound<'py, PyModule>> {
@@ -236,7 +243,10 @@ fn helper_files(path: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(path)
         .map_err(|e| load_error(format!("cannot list the directory: {e}")))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "py") && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('_')))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "py")
+                && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('_'))
+        })
         .collect();
     files.sort();
     Ok(files)

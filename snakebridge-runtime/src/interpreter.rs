@@ -69,10 +69,7 @@ static STARTED: OnceLock<std::result::Result<InterpreterInfo, String>> = OnceLoc
 /// choose a venv from code. Returns what the interpreter started with; an error when the venv
 /// does not fit the interpreter or Python cannot start.
 pub fn init(config: RuntimeConfig) -> Result<&'static InterpreterInfo> {
-    STARTED
-        .get_or_init(|| start(&config))
-        .as_ref()
-        .map_err(|message| Error::Interpreter { message: message.clone() })
+    STARTED.get_or_init(|| start(&config)).as_ref().map_err(|message| Error::Interpreter { message: message.clone() })
 }
 
 /// Makes sure the interpreter runs; the entry point of every call.
@@ -185,9 +182,9 @@ fn site_packages(venv: &Path, (major, minor): (u8, u8)) -> std::result::Result<P
     if unix.is_dir() {
         return Ok(unix);
     }
-    let other = std::fs::read_dir(venv.join("lib"))
-        .ok()
-        .and_then(|entries| entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).find(|n| n.starts_with("python")));
+    let other = std::fs::read_dir(venv.join("lib")).ok().and_then(|entries| {
+        entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).find(|n| n.starts_with("python"))
+    });
     Err(match other {
         Some(found) => format!(
             "the venv {} was made for {found} but the embedded interpreter is Python {major}.{minor}; recreate it with `python{major}.{minor} -m venv {}`",

@@ -6,9 +6,9 @@
 
 #![warn(missing_docs)]
 
+pub mod array;
 #[doc(hidden)]
 pub mod binding;
-pub mod array;
 mod call;
 mod callback;
 mod context;
@@ -39,21 +39,27 @@ pub mod value;
 #[path = "async_calls.rs"]
 pub mod r#async;
 
+pub use call::{
+    attr, call, call_as, call_ref, get, is_ref, method, method_as, set_attr, Args, CachedFunction, CallOptions,
+    IntoArgs, PyArgs,
+};
 pub use callback::{Callback, CallbackReturn, IntoCallback};
 pub use context::with_python;
-pub use helpers::{call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, HelperConfig, HelperInfo};
-pub use raise::RustPanic;
-pub use stream::{iterate, stream, StreamRef, DEFAULT_MAX_BATCH};
-pub use call::{attr, call, call_as, call_ref, get, is_ref, method, method_as, set_attr, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
 pub use coroutine::{await_coroutine, call_awaiting, call_awaiting_as};
 pub use error::{Error, PythonError, RefGone, Result};
 pub use exception_class::ExceptionClass;
+pub use helpers::{call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, HelperConfig, HelperInfo};
+pub use interpreter::{init, InterpreterInfo, RuntimeConfig, VenvSource};
+pub use raise::RustPanic;
+pub use refs::{live_ref_count, Ref, RegistryLimits};
+pub use session::{
+    current_session, release_auto_session, release_ref, release_session, session_ref_count, with_session, Session,
+    SessionBuilder,
+};
+pub use stream::{iterate, stream, StreamRef, DEFAULT_MAX_BATCH};
+pub use suggest::closest as did_you_mean;
 pub use timeout::{CallTimeout, TimeoutConfig, TimeoutProfile};
 pub use translate::MlError;
-pub use interpreter::{init, InterpreterInfo, RuntimeConfig, VenvSource};
-pub use refs::{live_ref_count, Ref, RegistryLimits};
-pub use session::{current_session, release_auto_session, release_ref, release_session, session_ref_count, with_session, Session, SessionBuilder};
-pub use suggest::closest as did_you_mean;
 pub use value::{bytes, wire, Bytes, Date, DateTime, FromPython, FromValue, Int, Serde, Time, ToPython, Value};
 
 /// The pyo3 crate this runtime is built on, for code that drops down to it.

@@ -74,7 +74,15 @@ impl<T: FromPython> StreamRef<T> {
     }
 
     fn over(iter: Ref) -> Self {
-        StreamRef { iter, buffer: VecDeque::new(), done: false, next_batch: 1, max_batch: DEFAULT_MAX_BATCH, deadline: None, _item: PhantomData }
+        StreamRef {
+            iter,
+            buffer: VecDeque::new(),
+            done: false,
+            next_batch: 1,
+            max_batch: DEFAULT_MAX_BATCH,
+            deadline: None,
+            _item: PhantomData,
+        }
     }
 
     /// Sets the most items pulled from Python at a time (at least 1). `1` makes each
@@ -234,7 +242,12 @@ pub fn iterate<T: FromPython>(module: &str, function: &str, args: impl IntoArgs)
 /// assert_eq!(total, 20);
 /// # Ok(()) }
 /// ```
-pub fn stream<T: FromPython>(module: &str, function: &str, args: impl IntoArgs, mut each: impl FnMut(T)) -> Result<usize> {
+pub fn stream<T: FromPython>(
+    module: &str,
+    function: &str,
+    args: impl IntoArgs,
+    mut each: impl FnMut(T),
+) -> Result<usize> {
     let mut count = 0;
     for item in iterate::<T>(module, function, args)? {
         each(item?);

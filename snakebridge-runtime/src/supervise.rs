@@ -43,7 +43,12 @@ impl<'a> Target<'a> {
 
 /// Runs `f` (which calls into Python with the GIL held) under the call's time limit.
 #[inline]
-pub(crate) fn supervise<R>(py: Python<'_>, target: Target<'_>, options: Option<&CallOptions>, f: impl FnOnce() -> Result<R>) -> Result<R> {
+pub(crate) fn supervise<R>(
+    py: Python<'_>,
+    target: Target<'_>,
+    options: Option<&CallOptions>,
+    f: impl FnOnce() -> Result<R>,
+) -> Result<R> {
     let library = target.library();
     let span = telemetry::call_span(library, target.module, target.function);
     if span.is_disabled() {
@@ -53,7 +58,13 @@ pub(crate) fn supervise<R>(py: Python<'_>, target: Target<'_>, options: Option<&
 }
 
 #[inline]
-fn guarded<R>(py: Python<'_>, target: Target<'_>, library: &str, options: Option<&CallOptions>, f: impl FnOnce() -> Result<R>) -> Result<R> {
+fn guarded<R>(
+    py: Python<'_>,
+    target: Target<'_>,
+    library: &str,
+    options: Option<&CallOptions>,
+    f: impl FnOnce() -> Result<R>,
+) -> Result<R> {
     let limit = timeout::limit_of(library, options)?;
     let ms = match limit {
         // At least 1 ms: a sub-millisecond limit still gets interrupted, not ignored.

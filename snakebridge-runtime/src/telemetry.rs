@@ -59,8 +59,10 @@ pub(crate) fn observe<R>(span: Span, library: &str, function: &str, f: impl FnOn
     let result = f();
     let duration_us = start.elapsed().as_micros() as u64;
     match &result {
-        Ok(_) => tracing::event!(name: "snakebridge.runtime.call.stop", target: "snakebridge::runtime", tracing::Level::DEBUG,
-            library, function, duration_us, outcome = "ok"),
+        Ok(_) => {
+            tracing::event!(name: "snakebridge.runtime.call.stop", target: "snakebridge::runtime", tracing::Level::DEBUG,
+            library, function, duration_us, outcome = "ok")
+        }
         Err(e) => {
             let (outcome, error) = classify(e);
             tracing::event!(name: "snakebridge.runtime.call.exception", target: "snakebridge::runtime", tracing::Level::DEBUG,

@@ -59,18 +59,20 @@ pub use snakebridge_macros::python_module;
 /// Internals used by generated code. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use snakebridge_runtime::inline;
     pub use snakebridge_runtime::__python_class as python_class;
+    pub use snakebridge_runtime::inline;
     // Short paths for generated signatures (a numpy-sized expansion is mostly these tokens).
-    pub use snakebridge_runtime::{attr, call_ref, method_as, set_attr, Args, Bytes, IntoArgs, Ref, Result, ToPython, Value};
     pub use snakebridge_runtime::binding::*;
-    pub use snakebridge_runtime::{CachedFunction, StreamRef};
     pub use snakebridge_runtime::pyo3;
+    pub use snakebridge_runtime::{
+        attr, call_ref, method_as, set_attr, Args, Bytes, IntoArgs, Ref, Result, ToPython, Value,
+    };
+    pub use snakebridge_runtime::{CachedFunction, StreamRef};
     // Array annotations (`NDArray[np.float64]`); see docs/arrays.md.
-    #[cfg(feature = "numpy")]
-    pub use snakebridge_runtime::array::{AnyArray, ArrayArg, Complex32, Complex64, IxDyn, NdArray};
     #[cfg(not(feature = "numpy"))]
     pub use crate::untyped_arrays::*;
+    #[cfg(feature = "numpy")]
+    pub use snakebridge_runtime::array::{AnyArray, ArrayArg, Complex32, Complex64, IxDyn, NdArray};
 }
 
 #[cfg(not(feature = "numpy"))]

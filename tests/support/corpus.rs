@@ -39,6 +39,8 @@ pub fn corpus(function: &str) -> Vec<serde_json::Value> {
 pub fn docstrings(items: &[serde_json::Value]) -> Vec<(String, String)> {
     items
         .iter()
-        .map(|i| (i["name"].as_str().unwrap_or_default().to_string(), i["doc"].as_str().unwrap_or_default().to_string()))
+        .map(|i| {
+            (i["name"].as_str().unwrap_or_default().to_string(), i["doc"].as_str().unwrap_or_default().to_string())
+        })
         .collect()
 }

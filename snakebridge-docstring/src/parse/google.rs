@@ -71,7 +71,7 @@ fn description(first: &str, rest: &[&str]) -> Option<String> {
 }
 
 fn is_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '*' | '.' | ','  | ' '))
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '*' | '.' | ',' | ' '))
 }
 
 fn params(body: &[&str]) -> Vec<Param> {
@@ -131,7 +131,10 @@ fn raises(body: &[&str]) -> Vec<Raises> {
     items_by_indent(body)
         .into_iter()
         .map(|(head, rest)| match entry_colon(head) {
-            Some(i) => Raises { type_name: head[..i].trim().to_string(), description: description(head[i + 1..].trim(), &rest) },
+            Some(i) => Raises {
+                type_name: head[..i].trim().to_string(),
+                description: description(head[i + 1..].trim(), &rest),
+            },
             None => Raises { type_name: head.trim().to_string(), description: description("", &rest) },
         })
         .collect()

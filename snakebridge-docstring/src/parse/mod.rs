@@ -53,10 +53,16 @@ pub(crate) fn set_description(lines: &[&str], doc: &mut Docstring) {
     // list, a field) belongs to the long description.
     let markup = first.first().is_some_and(|l| {
         let t = l.trim_start();
-        t.starts_with(".. ") || t.starts_with(">>>") || t.starts_with("- ") || t.starts_with("* ")
-            || t.starts_with(':') || t.starts_with('@') || t.starts_with('+')
+        t.starts_with(".. ")
+            || t.starts_with(">>>")
+            || t.starts_with("- ")
+            || t.starts_with("* ")
+            || t.starts_with(':')
+            || t.starts_with('@')
+            || t.starts_with('+')
     }) || first.iter().any(|l| indent(l) > 0 || l.trim_end().ends_with("::"))
-        || first.len() > 1 && first.iter().skip(1).any(|l| crate::heading::is_dash_underline(l) || is_equals_underline(l));
+        || first.len() > 1
+            && first.iter().skip(1).any(|l| crate::heading::is_dash_underline(l) || is_equals_underline(l));
     if first.is_empty() {
         return;
     }
@@ -180,8 +186,7 @@ fn deprecated_directive(text: &str) -> Option<String> {
     let i = lines.iter().position(|l| l.trim_start().starts_with(".. deprecated::"))?;
     let head = lines[i].trim_start().trim_start_matches(".. deprecated::").trim();
     let base = indent(lines[i]);
-    let body: Vec<&str> =
-        lines[i + 1..].iter().take_while(|l| is_blank(l) || indent(l) > base).copied().collect();
+    let body: Vec<&str> = lines[i + 1..].iter().take_while(|l| is_blank(l) || indent(l) > base).copied().collect();
     let body = dedent_lines(&body);
     let text = match (head.is_empty(), body.is_empty()) {
         (true, _) => body,

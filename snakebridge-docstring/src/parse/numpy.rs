@@ -109,7 +109,11 @@ fn see_also(body: &[&str]) -> Vec<SeeAlso> {
                 description.push_str(&more);
             }
             SeeAlso {
-                names: split_top_level(names, ',').iter().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect(),
+                names: split_top_level(names, ',')
+                    .iter()
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect(),
                 description: non_empty(description),
             }
         })

@@ -72,8 +72,16 @@ pub(crate) fn split_top_level(s: &str, sep: char) -> Vec<&str> {
 
 /// A default stated in a description: "Default is 0.", "Defaults to None", "default: 'C'".
 pub(crate) fn default_in_description(text: &str) -> Option<String> {
-    const CUES: [&str; 8] =
-        ["Default is ", "default is ", "Defaults to ", "defaults to ", "Default: ", "default: ", "Default = ", "default="];
+    const CUES: [&str; 8] = [
+        "Default is ",
+        "default is ",
+        "Defaults to ",
+        "defaults to ",
+        "Default: ",
+        "default: ",
+        "Default = ",
+        "default=",
+    ];
     if !text.contains("efault") {
         return None;
     }
@@ -99,7 +107,12 @@ pub(crate) fn default_in_description(text: &str) -> Option<String> {
 /// mean of the flattened array" states no default value.
 fn literal_like(value: &str) -> bool {
     let Some(first) = value.chars().next() else { return false };
-    first == '\'' || first == '"' || first.is_ascii_digit() || first == '-' || first == '+' || first == '.'
+    first == '\''
+        || first == '"'
+        || first.is_ascii_digit()
+        || first == '-'
+        || first == '+'
+        || first == '.'
         || matches!(value, "True" | "False" | "None" | "inf" | "nan")
         || value.contains(['_', '.'])
 }

@@ -30,10 +30,14 @@ pub fn fence(lang: &str, body: &str) -> String {
 /// Languages rustdoc would treat as Rust (and compile) become `text`.
 fn fence_lang(lang: &str) -> &str {
     let lang = lang.trim();
-    let valid = !lang.is_empty() && lang.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '_' | '.'));
+    let valid =
+        !lang.is_empty() && lang.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '_' | '.'));
     let rusty = lang == "rust"
         || lang.starts_with("edition")
-        || matches!(lang, "ignore" | "should_panic" | "no_run" | "compile_fail" | "test_harness" | "standalone_crate" | "allow_fail");
+        || matches!(
+            lang,
+            "ignore" | "should_panic" | "no_run" | "compile_fail" | "test_harness" | "standalone_crate" | "allow_fail"
+        );
     match lang {
         "ipython" | "ipython3" | "pycon" | "python3" | "py" | "default" => "python",
         _ if !valid || rusty => "text",
@@ -78,7 +82,13 @@ fn list_marker(t: &str) -> Option<(String, usize)> {
     }
     let label = &inner[..label_len];
     let after = &inner[label_len..];
-    let closer = if open == 1 { ")" } else if after.starts_with(". ") { "." } else { ")" };
+    let closer = if open == 1 {
+        ")"
+    } else if after.starts_with(". ") {
+        "."
+    } else {
+        ")"
+    };
     if !after.starts_with(&format!("{closer} ")) || after.len() <= 2 {
         return None;
     }
@@ -87,7 +97,13 @@ fn list_marker(t: &str) -> Option<(String, usize)> {
     if !(numeric || label == "#" || single_letter) {
         return None;
     }
-    let marker = if numeric { format!("{label}. ") } else if label == "#" { "1. ".to_string() } else { format!("- ({label}) ") };
+    let marker = if numeric {
+        format!("{label}. ")
+    } else if label == "#" {
+        "1. ".to_string()
+    } else {
+        format!("- ({label}) ")
+    };
     Some((marker, open + label_len + 2))
 }
 
@@ -328,7 +344,10 @@ fn directive(head: &str, body: &[&str], out: &mut Vec<String>, depth: usize) {
         return;
     };
     // Directive options (`:label: x`) come first in the body.
-    let content_start = body.iter().position(|l| !l.trim_start().starts_with(':') || l.trim_start().starts_with(":math:`")).unwrap_or(body.len());
+    let content_start = body
+        .iter()
+        .position(|l| !l.trim_start().starts_with(':') || l.trim_start().starts_with(":math:`"))
+        .unwrap_or(body.len());
     let text = dedent_lines(&body[content_start..]);
     match name {
         "math" => {
@@ -356,13 +375,18 @@ fn directive(head: &str, body: &[&str], out: &mut Vec<String>, depth: usize) {
         "image" | "figure" => out.push(format!("*Image: {}*", plain(args))),
         "rubric" => out.push(format!("**{}**", inline(args))),
         "autosummary" | "toctree" => {
-            let items: Vec<String> = text.lines().filter(|l| !l.trim().is_empty()).map(|l| format!("- {}", super::inline::code_span(l.trim()))).collect();
+            let items: Vec<String> = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| format!("- {}", super::inline::code_span(l.trim())))
+                .collect();
             if !items.is_empty() {
                 out.push(items.join("\n"));
             }
         }
         "currentmodule" | "module" | "index" | "only" | "raw" | "include" | "testsetup" | "testcleanup"
-        | "tabularcolumns" | "highlight-lang" | "sectionauthor" | "moduleauthor" | "contents" | "meta" | "default-role" => {}
+        | "tabularcolumns" | "highlight-lang" | "sectionauthor" | "moduleauthor" | "contents" | "meta"
+        | "default-role" => {}
         _ => {
             let title = match name {
                 "note" => "Note".to_string(),

@@ -109,7 +109,8 @@ fn emphasis_close(text: &str, i: usize, run: usize) -> Option<usize> {
                 let len = bytes[j..].iter().take_while(|&&c| c == b'*').count();
                 let prev = text[..j].chars().next_back().unwrap_or(' ');
                 let next = text[j + len..].chars().next();
-                let closes = !prev.is_whitespace() && next.is_none_or(|c| c.is_whitespace() || "'\")]}>-/:.,;!?\\".contains(c));
+                let closes =
+                    !prev.is_whitespace() && next.is_none_or(|c| c.is_whitespace() || "'\")]}>-/:.,;!?\\".contains(c));
                 if len == run && closes {
                     return Some(j);
                 }
@@ -137,7 +138,9 @@ fn push_markup(out: &mut String, s: &str) {
 fn url_end(text: &str, start: usize) -> usize {
     let rest = &text[start..];
     let mut end = rest
-        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '\'' | '[' | ']' | '{' | '}' | '|' | '\\' | '^'))
+        .find(|c: char| {
+            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '\'' | '[' | ']' | '{' | '}' | '|' | '\\' | '^')
+        })
         .unwrap_or(rest.len());
     while end > 0 && rest[..end].ends_with(['.', ',', ';', ':', ')', '!', '?']) {
         // Keep a closing parenthesis that belongs to the URL (wikipedia links).
@@ -153,7 +156,8 @@ fn url_end(text: &str, start: usize) -> usize {
 fn role_at(text: &str, i: usize) -> Option<(&str, &str, usize)> {
     let bytes = text.as_bytes();
     let mut j = i + 1;
-    while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || matches!(bytes[j], b'_' | b'-' | b'.' | b'+' | b':')) {
+    while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || matches!(bytes[j], b'_' | b'-' | b'.' | b'+' | b':'))
+    {
         j += 1;
     }
     // The role name ends with a colon directly followed by a backtick.

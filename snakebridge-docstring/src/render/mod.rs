@@ -7,8 +7,8 @@ mod table;
 use std::fmt;
 use std::sync::Arc;
 
-pub use blocks::fence as fenced_block;
 use blocks::blocks;
+pub use blocks::fence as fenced_block;
 use inline::{code_span, inline};
 
 use crate::model::{Docstring, Param, Raises, Returns, SectionKind};
@@ -255,7 +255,8 @@ fn raises_section(parts: &mut Vec<String>, _opts: &RenderOptions, title: &str, i
     let items: Vec<String> = values
         .iter()
         .map(|r| {
-            let names: Vec<String> = r.type_name.split(',').map(str::trim).filter(|n| !n.is_empty()).map(xref).collect();
+            let names: Vec<String> =
+                r.type_name.split(',').map(str::trim).filter(|n| !n.is_empty()).map(xref).collect();
             let head = if names.is_empty() { "exception".to_string() } else { names.join(", ") };
             match &r.description {
                 Some(d) => item(&format!("{head}:"), &blocks(d)),
@@ -276,7 +277,12 @@ mod tests {
         let doc = parse("Mean.\n\nParameters\n----------\na : array_like\n    Input.\naxis : int, optional\n    Axis.\n\nReturns\n-------\nm : ndarray\n    The mean.\n\nRaises\n------\nValueError\n    Bad.\n\nExamples\n--------\n>>> np.mean([1])\n1.0\n");
         let opts = RenderOptions::new().with_type_map(|t| (t == "int").then(|| "i64".to_string()));
         let md = render(&doc, &opts);
-        assert!(md.starts_with("Mean.\n\n# Arguments\n\n- `a` (`array_like`): Input.\n- `axis` (`i64`, Python `int`, optional): Axis."), "{md}");
+        assert!(
+            md.starts_with(
+                "Mean.\n\n# Arguments\n\n- `a` (`array_like`): Input.\n- `axis` (`i64`, Python `int`, optional): Axis."
+            ),
+            "{md}"
+        );
         assert!(md.contains("# Returns\n\n- `m` (`ndarray`): The mean."), "{md}");
         assert!(md.contains("# Errors"), "{md}");
         assert!(md.contains("- `ValueError`: Bad."), "{md}");

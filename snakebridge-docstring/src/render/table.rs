@@ -107,7 +107,15 @@ mod tests {
 
     #[test]
     fn header_and_rows() {
-        let t = ["=====  =========", "ord    norm", "=====  =========", "None   2-norm", "'fro'  Frobenius", "       norm [x]", "=====  ========="];
+        let t = [
+            "=====  =========",
+            "ord    norm",
+            "=====  =========",
+            "None   2-norm",
+            "'fro'  Frobenius",
+            "       norm [x]",
+            "=====  =========",
+        ];
         assert_eq!(
             simple_table(&t).as_deref(),
             Some("| ord | norm |\n|---|---|\n| None | 2-norm |\n| 'fro' | Frobenius norm \\[x\\] |")
@@ -118,6 +126,9 @@ mod tests {
     fn spanning_or_headerless_tables_stay_text() {
         assert_eq!(simple_table(&["===  ===", "a    b", "===  ==="]), None);
         assert_eq!(simple_table(&["===  ===", "h    h", "===  ===", "spanning!", "===  ==="]), None);
-        assert_eq!(simple_table(&["===  ===", "h    h", "===  ===", "a |  b", "===  ==="]).as_deref(), Some("| h | h |\n|---|---|\n| a \\| | b |"));
+        assert_eq!(
+            simple_table(&["===  ===", "h    h", "===  ===", "a |  b", "===  ==="]).as_deref(),
+            Some("| h | h |\n|---|---|\n| a \\| | b |")
+        );
     }
 }

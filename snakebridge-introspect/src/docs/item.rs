@@ -92,12 +92,15 @@ pub fn item_doc(item: &ItemDoc<'_>, opts: &RenderOptions) -> String {
 
     let mut parts: Vec<String> = Vec::new();
     match summary {
-        Some(s) => parts.push(render(&snakebridge_docstring::Docstring { short_description: Some(s), ..Default::default() }, opts)),
+        Some(s) => parts
+            .push(render(&snakebridge_docstring::Docstring { short_description: Some(s), ..Default::default() }, opts)),
         None => parts.push(format!("The Python {} `{}`.", item.kind.noun(), item.python_path.replace('`', "'"))),
     }
     match (&signature, item.kind) {
         (Some(sig), _) => parts.push(fenced_block("python", sig)),
-        (None, ItemKind::Module | ItemKind::Class | ItemKind::Constant | ItemKind::Property) if item.docstring.is_some() => {
+        (None, ItemKind::Module | ItemKind::Class | ItemKind::Constant | ItemKind::Property)
+            if item.docstring.is_some() =>
+        {
             parts.push(format!("Python: `{}`", item.python_path.replace('`', "'")));
         }
         _ => {}
@@ -131,7 +134,10 @@ mod tests {
 
     #[test]
     fn ufunc_signature_comes_from_the_docstring() {
-        let md = item_doc(&ItemDoc::new(ItemKind::Function, "numpy.add").docstring("add(x1, x2, /)\n\nAdd arguments."), &RenderOptions::new());
+        let md = item_doc(
+            &ItemDoc::new(ItemKind::Function, "numpy.add").docstring("add(x1, x2, /)\n\nAdd arguments."),
+            &RenderOptions::new(),
+        );
         assert_eq!(md, "Add arguments.\n\n```python\nadd(x1, x2, /)\n```");
     }
 

@@ -81,7 +81,17 @@ mod tests {
 
     #[test]
     fn unknown_dtypes_are_untyped_arrays() {
-        for text in ["NDArray[Any]", "NDArray[intp]", "NDArray[_ScalarT]", "NDArray[np.float16]", "NDArray[number | np.bool]", "ndarray[tuple[int]]", "ndarray[_AnyShape, _DTypeT_co]", "ndarray[tuple[int], dtype[Self]]", "NDArray"] {
+        for text in [
+            "NDArray[Any]",
+            "NDArray[intp]",
+            "NDArray[_ScalarT]",
+            "NDArray[np.float16]",
+            "NDArray[number | np.bool]",
+            "ndarray[tuple[int]]",
+            "ndarray[_AnyShape, _DTypeT_co]",
+            "ndarray[tuple[int], dtype[Self]]",
+            "NDArray",
+        ] {
             assert_eq!(array_element(text), Some(None), "{text}");
         }
     }

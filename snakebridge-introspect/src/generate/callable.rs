@@ -12,9 +12,9 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::doc_text;
-use crate::docs::ItemKind;
 use super::names::{rust_name, Scope};
 use super::types::RustType;
+use crate::docs::ItemKind;
 use crate::model::{ParamKind, Signature};
 
 /// How the generated body reaches the Python callable.
@@ -85,7 +85,13 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     let kind = if matches!(spec.target, Target::Method { .. }) { ItemKind::Method } else { ItemKind::Function };
     let doc = match spec.rustdoc {
         Some(page) => std::borrow::Cow::Borrowed(page),
-        None => std::borrow::Cow::Owned(doc_text::render(kind, &spec.qualified, spec.signature.and_then(|s| s.text.as_deref()), spec.doc, renamed)),
+        None => std::borrow::Cow::Owned(doc_text::render(
+            kind,
+            &spec.qualified,
+            spec.signature.and_then(|s| s.text.as_deref()),
+            spec.doc,
+            renamed,
+        )),
     };
     let doc = doc.as_ref();
     let ident = &spec.ident;
@@ -122,7 +128,13 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     let plain_body = if keywords.is_empty() && positional.len() <= 8 {
         positional_call(spec, &kw_spec, quote!((#(#positional,)*)))
     } else {
-        bound_call(spec, &kw_spec, quote!(&[#(&#positional),*]), quote!(&[#(#keywords),*]), quote!(::core::option::Option::None))
+        bound_call(
+            spec,
+            &kw_spec,
+            quote!(&[#(&#positional),*]),
+            quote!(&[#(#keywords),*]),
+            quote!(::core::option::Option::None),
+        )
     };
     let plain = quote! {
         #[doc = #doc]
@@ -133,8 +145,10 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     let Some(with_ident) = spec.with_ident.as_ref().filter(|_| spec.has_optional()) else {
         return plain;
     };
-    let link = if matches!(spec.target, Target::Function { .. }) { format!("{ident}") } else { format!("Self::{ident}") };
-    let shown: Vec<String> = kw_spec.split(' ').filter(|k| !k.is_empty() && *k != "**").map(|k| format!("`{k}`")).collect();
+    let link =
+        if matches!(spec.target, Target::Function { .. }) { format!("{ident}") } else { format!("Self::{ident}") };
+    let shown: Vec<String> =
+        kw_spec.split(' ').filter(|k| !k.is_empty() && *k != "**").map(|k| format!("`{k}`")).collect();
     let with_doc = format!(
         " [`{ident}`]({link}) plus the optional arguments: `rest` adds positional arguments after the required ones, then keywords (`snakebridge::args!({})`).\n\n Keyword parameters: {}.{}",
         example_keyword(sig),
@@ -142,7 +156,13 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
         if kw_spec.ends_with("**") { " Any other keyword is accepted too (`**kwargs`)." } else { "" }
     );
     let rest_name = scope.claim_exact("rest");
-    let call = bound_call(spec, &kw_spec, quote!(&[#(&#positional),*]), quote!(&[#(#keywords),*]), quote!(::core::option::Option::Some(&#rest_name)));
+    let call = bound_call(
+        spec,
+        &kw_spec,
+        quote!(&[#(&#positional),*]),
+        quote!(&[#(#keywords),*]),
+        quote!(::core::option::Option::Some(&#rest_name)),
+    );
     quote! {
         #plain
         #[doc = #with_doc]
@@ -189,7 +209,13 @@ fn positional_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenSt
     }
 }
 
-fn bound_call(spec: &Spec<'_>, kw_spec: &str, positional: TokenStream, keywords: TokenStream, rest: TokenStream) -> TokenStream {
+fn bound_call(
+    spec: &Spec<'_>,
+    kw_spec: &str,
+    positional: TokenStream,
+    keywords: TokenStream,
+    rest: TokenStream,
+) -> TokenStream {
     match &spec.target {
         Target::Function { owner, name } => quote! {
             static F: __sb::Function = __sb::Function::new(#owner, #name, #kw_spec);
@@ -199,6 +225,8 @@ fn bound_call(spec: &Spec<'_>, kw_spec: &str, positional: TokenStream, keywords:
             let qualified = &spec.qualified;
             quote!(__sb::call_class(Self::__sb_class(), #qualified, #kw_spec, #positional, #keywords, #rest))
         }
-        Target::Method { name } => quote!(__sb::call_method(self.__sb_ref(), #name, #kw_spec, #positional, #keywords, #rest)),
+        Target::Method { name } => {
+            quote!(__sb::call_method(self.__sb_ref(), #name, #kw_spec, #positional, #keywords, #rest))
+        }
     }
 }

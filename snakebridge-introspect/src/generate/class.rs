@@ -26,7 +26,10 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
     let qualified = format!("{module}.{}", class.name);
     let mut doc = class.rustdoc.clone().unwrap_or_else(|| doc_text::class(module, class));
     if !class.bases.is_empty() {
-        doc.push_str(&format!("\n Bases: {}.\n", class.bases.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")));
+        doc.push_str(&format!(
+            "\n Bases: {}.\n",
+            class.bases.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")
+        ));
     }
     let parent = parent(class, siblings);
     let inherited = |owner: &Option<String>| match (parent, owner) {
@@ -56,7 +59,11 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
         let method_ident = scope.claim(&method.name);
         let spec_name = format!("{qualified}.{}", method.name);
         let static_like = matches!(method.kind.as_deref(), Some("static" | "class"));
-        let target = if static_like { Target::Function { owner: &qualified, name: &method.name } } else { Target::Method { name: &method.name } };
+        let target = if static_like {
+            Target::Function { owner: &qualified, name: &method.name }
+        } else {
+            Target::Method { name: &method.name }
+        };
         let mut spec = Spec {
             qualified: spec_name,
             python_name: &method.name,
@@ -98,7 +105,8 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
     for attribute in &class.attributes {
         items.push(attribute_getter(&mut scope, attribute, &qualified));
     }
-    let dunders: Vec<String> = class.dunders.iter().filter(|d| parent.is_none_or(|p| !p.dunders.contains(d))).cloned().collect();
+    let dunders: Vec<String> =
+        class.dunders.iter().filter(|d| parent.is_none_or(|p| !p.dunders.contains(d))).cloned().collect();
     items.push(protocols(&mut scope, &dunders));
 
     let class_name = &class.name;
@@ -130,7 +138,11 @@ fn attribute_getter(scope: &mut Scope, attribute: &ConstantInfo, qualified: &str
     let getter = scope.claim(&attribute.name);
     let ty = super::constant::value_type(attribute).result_tokens();
     let py_name = &attribute.name;
-    let doc = format!(" Python class attribute `{qualified}.{py_name}` (a `{}`; `{}` when introspected).", attribute.type_name, attribute.repr.replace('`', "'"));
+    let doc = format!(
+        " Python class attribute `{qualified}.{py_name}` (a `{}`; `{}` when introspected).",
+        attribute.type_name,
+        attribute.repr.replace('`', "'")
+    );
     quote! {
         #[doc = #doc]
         pub fn #getter(&self) -> __sb::Result<#ty> {
@@ -150,54 +162,66 @@ fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
         }
     };
     if has("__len__") {
-        helper(scope, "len", &|id| quote! {
-            /// Python `len(self)`.
-            pub fn #id(&self) -> __sb::Result<usize> {
-                static LEN: __sb::CachedFunction = __sb::CachedFunction::new("builtins", "len");
-                LEN.call((self.__sb_ref(),))
+        helper(scope, "len", &|id| {
+            quote! {
+                /// Python `len(self)`.
+                pub fn #id(&self) -> __sb::Result<usize> {
+                    static LEN: __sb::CachedFunction = __sb::CachedFunction::new("builtins", "len");
+                    LEN.call((self.__sb_ref(),))
+                }
             }
         });
     }
     if has("__getitem__") {
-        helper(scope, "get_item", &|id| quote! {
-            /// Python `self[key]`.
-            pub fn #id(&self, key: impl __sb::ToPython) -> __sb::Result<__sb::Value> {
-                static GETITEM: __sb::CachedFunction = __sb::CachedFunction::new("operator", "getitem");
-                GETITEM.call((self.__sb_ref(), key))
+        helper(scope, "get_item", &|id| {
+            quote! {
+                /// Python `self[key]`.
+                pub fn #id(&self, key: impl __sb::ToPython) -> __sb::Result<__sb::Value> {
+                    static GETITEM: __sb::CachedFunction = __sb::CachedFunction::new("operator", "getitem");
+                    GETITEM.call((self.__sb_ref(), key))
+                }
             }
         });
     }
     if has("__setitem__") {
-        helper(scope, "set_item", &|id| quote! {
-            /// Python `self[key] = value`.
-            pub fn #id(&self, key: impl __sb::ToPython, value: impl __sb::ToPython) -> __sb::Result<()> {
-                static SETITEM: __sb::CachedFunction = __sb::CachedFunction::new("operator", "setitem");
-                SETITEM.call::<__sb::Value>((self.__sb_ref(), key, value)).map(|_| ())
+        helper(scope, "set_item", &|id| {
+            quote! {
+                /// Python `self[key] = value`.
+                pub fn #id(&self, key: impl __sb::ToPython, value: impl __sb::ToPython) -> __sb::Result<()> {
+                    static SETITEM: __sb::CachedFunction = __sb::CachedFunction::new("operator", "setitem");
+                    SETITEM.call::<__sb::Value>((self.__sb_ref(), key, value)).map(|_| ())
+                }
             }
         });
     }
     if has("__contains__") {
-        helper(scope, "contains", &|id| quote! {
-            /// Python `item in self`.
-            pub fn #id(&self, item: impl __sb::ToPython) -> __sb::Result<bool> {
-                static CONTAINS: __sb::CachedFunction = __sb::CachedFunction::new("operator", "contains");
-                CONTAINS.call((self.__sb_ref(), item))
+        helper(scope, "contains", &|id| {
+            quote! {
+                /// Python `item in self`.
+                pub fn #id(&self, item: impl __sb::ToPython) -> __sb::Result<bool> {
+                    static CONTAINS: __sb::CachedFunction = __sb::CachedFunction::new("operator", "contains");
+                    CONTAINS.call((self.__sb_ref(), item))
+                }
             }
         });
     }
     if has("__iter__") {
-        helper(scope, "iter", &|id| quote! {
-            /// Python `iter(self)`, as a Rust iterator of values.
-            pub fn #id(&self) -> __sb::Result<__sb::StreamRef> {
-                __sb::StreamRef::from_ref(self.__sb_ref())
+        helper(scope, "iter", &|id| {
+            quote! {
+                /// Python `iter(self)`, as a Rust iterator of values.
+                pub fn #id(&self) -> __sb::Result<__sb::StreamRef> {
+                    __sb::StreamRef::from_ref(self.__sb_ref())
+                }
             }
         });
     }
     if has("__call__") {
-        helper(scope, "call", &|id| quote! {
-            /// Python `self(*args, **kwargs)`.
-            pub fn #id(&self, args: impl __sb::IntoArgs) -> __sb::Result<__sb::Value> {
-                __sb::call_ref(self.__sb_ref(), args)
+        helper(scope, "call", &|id| {
+            quote! {
+                /// Python `self(*args, **kwargs)`.
+                pub fn #id(&self, args: impl __sb::IntoArgs) -> __sb::Result<__sb::Value> {
+                    __sb::call_ref(self.__sb_ref(), args)
+                }
             }
         });
     }

@@ -30,7 +30,9 @@ pub fn render(scope: &mut Scope, constant: &ConstantInfo, module: &str) -> Token
         constant.repr.replace('`', "'")
     );
     if rust_name(name) != *name {
-        doc.push_str(&format!("\n\n The Python name is `{name}`; it is renamed because it is not a valid Rust identifier here."));
+        doc.push_str(&format!(
+            "\n\n The Python name is `{name}`; it is renamed because it is not a valid Rust identifier here."
+        ));
     }
     quote! {
         #[doc = #doc]

@@ -10,7 +10,13 @@ use crate::model::{ClassInfo, FunctionInfo, ModuleInfo, PropertyInfo};
 ///
 /// `qualified` is the Python name (`math.sqrt`), `signature` its signature text (`(x, /)`),
 /// `renamed_from` the Python name when the Rust name differs from it.
-pub fn render(kind: ItemKind, qualified: &str, signature: Option<&str>, doc: Option<&str>, renamed_from: Option<&str>) -> String {
+pub fn render(
+    kind: ItemKind,
+    qualified: &str,
+    signature: Option<&str>,
+    doc: Option<&str>,
+    renamed_from: Option<&str>,
+) -> String {
     let rust_name = renamed_from.map(super::names::rust_name);
     let item = ItemDoc { kind, python_path: qualified, signature, docstring: doc, rust_name: rust_name.as_deref() };
     let markdown = item_doc(&item, &RenderOptions::default());
@@ -54,7 +60,13 @@ fn callable(kind: ItemKind, qualified: &str, f: &FunctionInfo) -> String {
 pub fn class(module: &str, class: &ClassInfo) -> String {
     let renamed = (super::names::rust_name(&class.name) != class.name).then_some(class.name.as_str());
     let qualified = format!("{module}.{}", class.name);
-    render(ItemKind::Class, &qualified, class.init.as_ref().and_then(|s| s.text.as_deref()), class.doc.as_deref(), renamed)
+    render(
+        ItemKind::Class,
+        &qualified,
+        class.init.as_ref().and_then(|s| s.text.as_deref()),
+        class.doc.as_deref(),
+        renamed,
+    )
 }
 
 /// The page of a property of the class `class_qualified`.

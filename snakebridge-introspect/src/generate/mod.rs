@@ -74,7 +74,8 @@ pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
         }
         let sub_ident = types.claim(short);
         let prefix = format!("{short}.");
-        let sub_streaming: Vec<String> = streaming.iter().filter_map(|s| s.strip_prefix(&prefix).map(str::to_owned)).collect();
+        let sub_streaming: Vec<String> =
+            streaming.iter().filter_map(|s| s.strip_prefix(&prefix).map(str::to_owned)).collect();
         let inner = module_items(sub, &sub_streaming);
         let doc = module_doc(sub);
         items.push(quote! {

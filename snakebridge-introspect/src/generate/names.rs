@@ -17,16 +17,17 @@ use std::collections::HashSet;
 use proc_macro2::{Ident, Span};
 
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let",
-    "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union", "_",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union", "_",
 ];
 
 /// The Rust spelling of the Python name `name` (no scope deduplication).
 pub fn rust_name(name: &str) -> String {
     // Fast path: almost every Python name is already a plain ASCII identifier.
-    let plain = name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric()) && name.bytes().next().is_some_and(|b| !b.is_ascii_digit());
+    let plain = name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric())
+        && name.bytes().next().is_some_and(|b| !b.is_ascii_digit());
     if plain && !KEYWORDS.contains(&name) {
         return name.to_owned();
     }

@@ -156,9 +156,13 @@ fn parse(text: &str, classes: &HashSet<String>) -> RustType {
         let args: Vec<RustType> = split_top(args, ',').into_iter().map(|a| parse(a, classes)).collect();
         return match (head, args.as_slice()) {
             ("list" | "List", [t]) if *t != RustType::Dynamic => RustType::List(Box::new(t.clone())),
-            ("dict" | "Dict", [k, v]) if k.is_hashable_key() && *v != RustType::Dynamic => RustType::Dict(Box::new(k.clone()), Box::new(v.clone())),
+            ("dict" | "Dict", [k, v]) if k.is_hashable_key() && *v != RustType::Dynamic => {
+                RustType::Dict(Box::new(k.clone()), Box::new(v.clone()))
+            }
             ("Optional", [t]) => optional(t.clone()),
-            ("tuple" | "Tuple", items) if !items.is_empty() && items.len() <= 8 && items.iter().all(|t| *t != RustType::Dynamic) => {
+            ("tuple" | "Tuple", items)
+                if !items.is_empty() && items.len() <= 8 && items.iter().all(|t| *t != RustType::Dynamic) =>
+            {
                 RustType::Tuple(items.to_vec())
             }
             _ => RustType::Dynamic,
@@ -243,10 +247,19 @@ mod tests {
         let classes = ["ndarray".to_owned()].into_iter().collect();
         assert_eq!(RustType::from_annotation(Some("ndarray"), &classes), RustType::Array(None));
         assert_eq!(ty("NDArray[np.float64] | None"), RustType::Optional(Box::new(RustType::Array(Some("f64")))));
-        assert_eq!(ty("tuple[NDArray[Any], NDArray[np.intp]]"), RustType::Tuple(vec![RustType::Array(None), RustType::Array(None)]));
+        assert_eq!(
+            ty("tuple[NDArray[Any], NDArray[np.intp]]"),
+            RustType::Tuple(vec![RustType::Array(None), RustType::Array(None)])
+        );
         assert_eq!(ty("ndarray | generic"), RustType::Dynamic);
-        assert_eq!(ty("NDArray[np.int64]").result_tokens().to_string(), quote!(__sb::NdArray<::core::primitive::i64, __sb::IxDyn>).to_string());
-        assert_eq!(ty("NDArray[np.complex64]").param_tokens().to_string(), quote!(impl __sb::ArrayArg<__sb::Complex32>).to_string());
+        assert_eq!(
+            ty("NDArray[np.int64]").result_tokens().to_string(),
+            quote!(__sb::NdArray<::core::primitive::i64, __sb::IxDyn>).to_string()
+        );
+        assert_eq!(
+            ty("NDArray[np.complex64]").param_tokens().to_string(),
+            quote!(impl __sb::ArrayArg<__sb::Complex32>).to_string()
+        );
         assert_eq!(ty("ndarray").param_tokens().to_string(), quote!(impl __sb::ToPython).to_string());
     }
 }

@@ -184,8 +184,12 @@ fn python_literal(lit: &proc_macro2::Literal) -> syn::Result<String> {
         syn::Lit::Byte(b) if b.suffix().is_empty() => Ok(python_bytes(&[b.value()])),
         syn::Lit::Int(i) if i.suffix().is_empty() || i.suffix() == "j" => Ok(lit.to_string()),
         syn::Lit::Float(f) if f.suffix().is_empty() || f.suffix() == "j" => Ok(lit.to_string()),
-        syn::Lit::Int(i) => bad(&format!("the suffix `{}` is not Python; numbers take no suffix except `j` (imaginary)", i.suffix())),
-        syn::Lit::Float(f) => bad(&format!("the suffix `{}` is not Python; numbers take no suffix except `j` (imaginary)", f.suffix())),
+        syn::Lit::Int(i) => {
+            bad(&format!("the suffix `{}` is not Python; numbers take no suffix except `j` (imaginary)", i.suffix()))
+        }
+        syn::Lit::Float(f) => {
+            bad(&format!("the suffix `{}` is not Python; numbers take no suffix except `j` (imaginary)", f.suffix()))
+        }
         _ => bad("this literal is not Python (a suffix, a C string, or an unsupported kind)"),
     }
 }

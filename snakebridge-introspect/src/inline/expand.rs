@@ -224,10 +224,15 @@ impl Gen {
             None => self.expr(func),
         };
         let simple = args.iter().all(|a| matches!(a, Arg::Pos(_) | Arg::Kw(..)));
-        let positional: Vec<&Expr> = args.iter().filter_map(|a| if let Arg::Pos(e) = a { Some(e) } else { None }).collect();
+        let positional: Vec<&Expr> =
+            args.iter().filter_map(|a| if let Arg::Pos(e) = a { Some(e) } else { None }).collect();
         let has_keywords = args.iter().any(|a| matches!(a, Arg::Kw(..) | Arg::StarStar(_)));
         let mut stmts = TokenStream::new();
-        let kwargs = if has_keywords { quote!(::core::option::Option::Some(&__sb_kwargs)) } else { quote!(::core::option::Option::None) };
+        let kwargs = if has_keywords {
+            quote!(::core::option::Option::Some(&__sb_kwargs))
+        } else {
+            quote!(::core::option::Option::None)
+        };
         if simple && positional.len() <= MAX_TUPLE_ARGS {
             let mut names = Vec::new();
             for (i, a) in args.iter().enumerate() {

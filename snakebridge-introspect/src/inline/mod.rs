@@ -69,7 +69,8 @@ fn looks_like_block(input: &TokenStream) -> bool {
                 TokenTree::Punct(b) if b.spacing() == Spacing::Joint => Some(b.as_char()),
                 _ => None,
             });
-            let after_is_eq = p.spacing() == Spacing::Joint && matches!(tokens.get(i + 1), Some(TokenTree::Punct(a)) if a.as_char() == '=');
+            let after_is_eq = p.spacing() == Spacing::Joint
+                && matches!(tokens.get(i + 1), Some(TokenTree::Punct(a)) if a.as_char() == '=');
             !after_is_eq && !matches!(before, Some('=' | '<' | '>' | '!'))
         }
         _ => false,

@@ -90,7 +90,9 @@ fn check_in(names: &ModuleNames, module: &str, rest: &[&Ident]) -> syn::Result<(
             first.span(),
             // The files are not named: which configurations of a module a crate has is not the
             // point, and the message stays the same when one is added.
-            format!("`{module}` has no `{name}` according to its manifest in `{DIR_NAME}/`; did you mean `{suggestion}`?"),
+            format!(
+                "`{module}` has no `{name}` according to its manifest in `{DIR_NAME}/`; did you mean `{suggestion}`?"
+            ),
         )),
         None => Ok(()),
     }
@@ -129,7 +131,9 @@ fn collect_paths<'a>(e: &'a Expr, out: &mut Vec<Vec<&'a Ident>>) {
             visit(first);
             rest.iter().for_each(|(_, e)| visit(e));
         }
-        Expr::BoolOp { values: items, .. } | Expr::Tuple(items) | Expr::List(items) | Expr::Set(items) => items.iter().for_each(visit),
+        Expr::BoolOp { values: items, .. } | Expr::Tuple(items) | Expr::List(items) | Expr::Set(items) => {
+            items.iter().for_each(visit)
+        }
         Expr::IfElse { body, test, orelse } => {
             visit(body);
             visit(test);

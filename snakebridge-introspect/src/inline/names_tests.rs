@@ -11,7 +11,8 @@ struct Crate(PathBuf);
 
 impl Crate {
     fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let dir = std::env::temp_dir().join(format!("sb-names-{tag}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(dir.join(DIR_NAME)).expect("temp dir");
         Crate(dir)

@@ -12,13 +12,14 @@ use super::ast::{Arg, BinOp, CmpOp, Expr, Lit, Subscript, UnaryOp};
 
 /// Operators that a shorter one must not be mistaken for the start of (`<` of `<=`).
 const LONGER: &[&str] = &[
-    "<<", "<=", ">>", ">=", "==", "!=", "**", "->", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "&&", "||", "::",
+    "<<", "<=", ">>", ">=", "==", "!=", "**", "->", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "&&",
+    "||", "::",
 ];
 
 /// Python keywords that cannot start or continue an expression.
 const STATEMENT_KEYWORDS: &[&str] = &[
-    "import", "from", "def", "class", "return", "del", "pass", "raise", "assert", "global", "nonlocal", "while", "with", "try",
-    "except", "finally", "break", "continue", "elif",
+    "import", "from", "def", "class", "return", "del", "pass", "raise", "assert", "global", "nonlocal", "while",
+    "with", "try", "except", "finally", "break", "continue", "elif",
 ];
 
 /// Parses a whole `python!(...)` input as one expression.
@@ -115,7 +116,12 @@ fn and_test(input: ParseStream) -> syn::Result<Expr> {
     bool_chain(input, "and", not_test, true)
 }
 
-fn bool_chain(input: ParseStream, kw: &str, next: fn(ParseStream) -> syn::Result<Expr>, and_: bool) -> syn::Result<Expr> {
+fn bool_chain(
+    input: ParseStream,
+    kw: &str,
+    next: fn(ParseStream) -> syn::Result<Expr>,
+    and_: bool,
+) -> syn::Result<Expr> {
     let first = next(input)?;
     if !peek_kw(input, kw) {
         return Ok(first);
@@ -189,7 +195,11 @@ fn comparison(input: ParseStream) -> syn::Result<Expr> {
 }
 
 /// A left-associative level of binary operators.
-fn binary_level(input: ParseStream, ops: &[(&str, BinOp)], next: fn(ParseStream) -> syn::Result<Expr>) -> syn::Result<Expr> {
+fn binary_level(
+    input: ParseStream,
+    ops: &[(&str, BinOp)],
+    next: fn(ParseStream) -> syn::Result<Expr>,
+) -> syn::Result<Expr> {
     let mut left = next(input)?;
     'outer: loop {
         for (text, op) in ops {
@@ -250,7 +260,9 @@ fn factor(input: ParseStream) -> syn::Result<Expr> {
     let operand = factor(input)?;
     Ok(match (op, operand) {
         // `-1` is a literal, built once, not a negation on each call.
-        (UnaryOp::Neg, Expr::Lit(Lit::Int(d), span)) if !d.starts_with('-') => Expr::Lit(Lit::Int(format!("-{d}")), span),
+        (UnaryOp::Neg, Expr::Lit(Lit::Int(d), span)) if !d.starts_with('-') => {
+            Expr::Lit(Lit::Int(format!("-{d}")), span)
+        }
         (UnaryOp::Neg, Expr::Lit(Lit::Float(f), span)) => Expr::Lit(Lit::Float(-f), span),
         (op, operand) => Expr::Unary { op, operand: Box::new(operand) },
     })
@@ -367,7 +379,10 @@ fn literal(input: ParseStream) -> syn::Result<Expr> {
     let lit: syn::Lit = input.parse()?;
     let span = lit.span();
     let bad_suffix = |suffix: &str| {
-        syn::Error::new(span, format!("the suffix `{suffix}` is not Python; numbers take no suffix except `j` (imaginary)"))
+        syn::Error::new(
+            span,
+            format!("the suffix `{suffix}` is not Python; numbers take no suffix except `j` (imaginary)"),
+        )
     };
     let value = match &lit {
         syn::Lit::Str(s) if s.suffix().is_empty() => Lit::Str(s.value()),
@@ -384,8 +399,12 @@ fn literal(input: ParseStream) -> syn::Result<Expr> {
             "j" => Lit::Imaginary(f.base10_digits().parse().map_err(|_| bad_suffix("j"))?),
             other => return Err(bad_suffix(other)),
         },
-        syn::Lit::Bool(b) => return Err(syn::Error::new(span, format!("Python spells it `{}`", if b.value { "True" } else { "False" }))),
-        syn::Lit::CStr(_) => return Err(syn::Error::new(span, "C string literals are not Python; use a str or `b\"...\"` bytes")),
+        syn::Lit::Bool(b) => {
+            return Err(syn::Error::new(span, format!("Python spells it `{}`", if b.value { "True" } else { "False" })))
+        }
+        syn::Lit::CStr(_) => {
+            return Err(syn::Error::new(span, "C string literals are not Python; use a str or `b\"...\"` bytes"))
+        }
         _ => return Err(syn::Error::new(span, "this literal is not Python (a suffix, or an unsupported kind)")),
     };
     Ok(Expr::Lit(value, span))
@@ -400,7 +419,9 @@ fn comprehension_error(input: ParseStream) -> syn::Error {
 
 fn no_starred(input: ParseStream, what: &str) -> syn::Result<()> {
     if peek_op(input, "*") || peek_op(input, "**") {
-        return Err(input.error(format!("unpacking with `*` in a {what} display is not supported; build it in Rust and interpolate it")));
+        return Err(input.error(format!(
+            "unpacking with `*` in a {what} display is not supported; build it in Rust and interpolate it"
+        )));
     }
     Ok(())
 }
@@ -453,7 +474,9 @@ fn braced(input: ParseStream) -> syn::Result<Expr> {
         return Ok(Expr::Dict(Vec::new()));
     }
     if peek_op(input, "**") {
-        return Err(input.error("`**` unpacking in a dict display is not supported; build the dict in Rust and interpolate it"));
+        return Err(
+            input.error("`**` unpacking in a dict display is not supported; build the dict in Rust and interpolate it")
+        );
     }
     no_starred(input, "set")?;
     let first = test(input)?;
@@ -488,7 +511,9 @@ fn braced(input: ParseStream) -> syn::Result<Expr> {
             return Ok(Expr::Dict(pairs));
         }
         if peek_op(input, "**") {
-            return Err(input.error("`**` unpacking in a dict display is not supported; build the dict in Rust and interpolate it"));
+            return Err(input.error(
+                "`**` unpacking in a dict display is not supported; build the dict in Rust and interpolate it",
+            ));
         }
         key = test(input)?;
     }

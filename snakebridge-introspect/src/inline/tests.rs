@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 
 use super::ast::{Arg, BinOp, CmpOp, Expr, Lit, Subscript};
 use super::block::block_source;
-use super::parse::parse_expression;
 use super::expand_python;
+use super::parse::parse_expression;
 
 fn tokens(s: &str) -> TokenStream {
     s.parse().expect("valid Rust tokens")
@@ -74,7 +74,9 @@ fn comparison_operators_including_two_word_ones() {
 
 #[test]
 fn shifts_are_not_comparisons() {
-    assert!(matches!(parse("1 << 2 < 3"), Expr::Compare { ref first, .. } if matches!(**first, Expr::Binary { op: BinOp::Shl, .. })));
+    assert!(
+        matches!(parse("1 << 2 < 3"), Expr::Compare { ref first, .. } if matches!(**first, Expr::Binary { op: BinOp::Shl, .. }))
+    );
     assert!(matches!(parse("a >> b"), Expr::Binary { op: BinOp::Shr, .. }));
 }
 

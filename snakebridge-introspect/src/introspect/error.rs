@@ -70,7 +70,10 @@ impl IntrospectError {
         };
         let mut text = format!("cannot introspect `{}`: {what}: {}; {}", self.module, self.message, self.suggestion());
         // A missing package needs no traceback: the message says it all.
-        let detail = self.detail.as_deref().filter(|d| !d.trim().is_empty() && self.kind != IntrospectErrorKind::PackageNotFound);
+        let detail = self
+            .detail
+            .as_deref()
+            .filter(|d| !d.trim().is_empty() && self.kind != IntrospectErrorKind::PackageNotFound);
         if let Some(detail) = detail {
             text.push_str("\n\n");
             text.push_str(tail(detail, 1500));

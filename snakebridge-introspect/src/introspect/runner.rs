@@ -36,7 +36,11 @@ struct ScriptError {
 }
 
 /// Runs the script for `config` with `python`, killing it after `timeout`.
-pub fn introspect(python: &PythonEnv, config: &LibraryConfig, timeout: Duration) -> Result<Introspection, IntrospectError> {
+pub fn introspect(
+    python: &PythonEnv,
+    config: &LibraryConfig,
+    timeout: Duration,
+) -> Result<Introspection, IntrospectError> {
     let python_name = python.executable.display().to_string();
     let fail = |kind, message: String, detail: Option<String>| IntrospectError {
         kind,
@@ -79,7 +83,13 @@ pub fn introspect(python: &PythonEnv, config: &LibraryConfig, timeout: Duration)
                 return Err(IntrospectError::timeout(&config.module, &python_name, timeout));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(fail(IntrospectErrorKind::IntrospectionBug, format!("waiting for {python_name}: {e}"), None)),
+            Err(e) => {
+                return Err(fail(
+                    IntrospectErrorKind::IntrospectionBug,
+                    format!("waiting for {python_name}: {e}"),
+                    None,
+                ))
+            }
         }
     };
     let stdout = out.join().ok().and_then(Result::ok).unwrap_or_default();

@@ -35,7 +35,9 @@ impl Staleness {
     pub fn describe(&self) -> String {
         match self {
             Staleness::Missing => "does not exist".into(),
-            Staleness::Schema { found } => format!("was written with introspection schema {found} but this snakebridge reads schema {SCHEMA_VERSION}"),
+            Staleness::Schema { found } => format!(
+                "was written with introspection schema {found} but this snakebridge reads schema {SCHEMA_VERSION}"
+            ),
             Staleness::Config => "holds another `#[python_module]` configuration".into(),
             Staleness::PackageVersion { distribution, recorded, installed } => format!(
                 "describes {} {recorded} but {installed} is installed",
@@ -47,7 +49,12 @@ impl Staleness {
 
 /// Why `manifest` does not fit `config` and the venv, or `None` when it is fresh. With
 /// `check_installed` false (offline builds) installed versions are not looked at.
-pub fn staleness(manifest: &Manifest, config: &LibraryConfig, venv: Option<&Path>, check_installed: bool) -> Option<Staleness> {
+pub fn staleness(
+    manifest: &Manifest,
+    config: &LibraryConfig,
+    venv: Option<&Path>,
+    check_installed: bool,
+) -> Option<Staleness> {
     if manifest.schema_version != SCHEMA_VERSION {
         return Some(Staleness::Schema { found: manifest.schema_version });
     }

@@ -28,7 +28,12 @@ impl Mode {
     /// The mode for the crate in `crate_dir`, read from the environment through `env`.
     pub fn from_env(crate_dir: &Path, env: impl Fn(&str) -> Option<String>) -> Self {
         let flag = |name: &str| env(name).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
-        Mode { offline: flag("SNAKEBRIDGE_OFFLINE"), strict: flag("SNAKEBRIDGE_STRICT"), timeout: timeout_from_env(&env), python: find_python(crate_dir, &env) }
+        Mode {
+            offline: flag("SNAKEBRIDGE_OFFLINE"),
+            strict: flag("SNAKEBRIDGE_STRICT"),
+            timeout: timeout_from_env(&env),
+            python: find_python(crate_dir, &env),
+        }
     }
 }
 
@@ -57,7 +62,9 @@ pub fn load(crate_dir: &Path, config: &LibraryConfig, mode: &Mode) -> Result<Loa
     let path = crate_dir.join(DIR_NAME).join(config.manifest_file_name());
     let reason = match read(&path)? {
         Some(manifest) => match staleness(&manifest, config, mode.python.venv.as_deref(), !mode.offline) {
-            None => return Ok(Loaded { manifest: with_current_docs(manifest, &path, mode), path, origin: Origin::Cache }),
+            None => {
+                return Ok(Loaded { manifest: with_current_docs(manifest, &path, mode), path, origin: Origin::Cache })
+            }
             Some(reason) => reason,
         },
         None => Staleness::Missing,

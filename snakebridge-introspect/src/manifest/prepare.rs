@@ -63,7 +63,9 @@ pub fn max_concurrency_from_env(env: impl Fn(&str) -> Option<String>) -> usize {
 pub fn prepare_with(crate_dir: &Path, mode: &Mode, check_only: bool, concurrency: usize) -> Vec<Entry> {
     let dir = crate_dir.join(DIR_NAME);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
+        .map(|entries| {
+            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect()
+        })
         .unwrap_or_default();
     paths.sort();
     let next = AtomicUsize::new(0);
@@ -82,7 +84,10 @@ pub fn prepare_with(crate_dir: &Path, mode: &Mode, check_only: bool, concurrency
         .into_iter()
         .zip(statuses)
         .map(|(path, status)| {
-            let status = status.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).expect("every manifest was prepared");
+            let status = status
+                .into_inner()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .expect("every manifest was prepared");
             Entry { path, status }
         })
         .collect()
@@ -91,7 +96,9 @@ pub fn prepare_with(crate_dir: &Path, mode: &Mode, check_only: bool, concurrency
 fn one(path: &Path, mode: &Mode, check_only: bool) -> Status {
     let manifest = match read(path) {
         Ok(Some(m)) => m,
-        Ok(None) => return Status::Failed(Error::CorruptManifest { path: path.into(), message: "it disappeared".into() }),
+        Ok(None) => {
+            return Status::Failed(Error::CorruptManifest { path: path.into(), message: "it disappeared".into() })
+        }
         Err(e) => return Status::Failed(e),
     };
     let expected_name = manifest.config.manifest_file_name();

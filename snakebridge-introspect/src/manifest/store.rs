@@ -31,7 +31,8 @@ pub fn write_if_changed(path: &Path, manifest: &Manifest) -> Result<bool, Error>
     std::fs::create_dir_all(dir).map_err(io)?;
     // A unique temporary name in the same directory, then a rename: parallel builds never
     // see half a file.
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.{}.{nanos}.tmp", std::process::id()));
     std::fs::write(&tmp, text.as_bytes()).map_err(io)?;

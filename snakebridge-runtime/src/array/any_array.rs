@@ -6,8 +6,8 @@ use numpy::ndarray::Dimension;
 use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 
-use super::element::ArrayElement;
 use super::describe::describe;
+use super::element::ArrayElement;
 use super::numpy_check::ensure_numpy;
 use super::ref_source;
 use super::NdArray;
@@ -38,7 +38,9 @@ impl AnyArray {
             Err(_) => Err(Error::Conversion {
                 expected: "a numpy array".into(),
                 found: describe(obj),
-                hint: Some("convert with `numpy.asarray(..)` in Python, or `NdArray::asarray(..)` from Rust (copies)".into()),
+                hint: Some(
+                    "convert with `numpy.asarray(..)` in Python, or `NdArray::asarray(..)` from Rust (copies)".into(),
+                ),
             }),
         }
     }

@@ -55,6 +55,6 @@ pub use numpy;
 #[cfg(feature = "numpy")]
 pub use numpy::ndarray;
 #[cfg(feature = "numpy")]
-pub use numpy::{Complex32, Complex64};
-#[cfg(feature = "numpy")]
 pub use numpy::ndarray::{Ix1, Ix2, Ix3, IxDyn};
+#[cfg(feature = "numpy")]
+pub use numpy::{Complex32, Complex64};

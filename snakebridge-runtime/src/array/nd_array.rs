@@ -265,7 +265,8 @@ impl<T: ArrayElement, D: Dimension> NdArray<T, D> {
     pub fn with_slice_mut<R>(&self, f: impl FnOnce(&mut [T]) -> R) -> Result<R> {
         with_gil(|py| {
             let mut borrow = self.readwrite(py)?;
-            let slice = borrow.as_slice_mut().map_err(|_| not_contiguous("borrow the numpy array as a mutable slice"))?;
+            let slice =
+                borrow.as_slice_mut().map_err(|_| not_contiguous("borrow the numpy array as a mutable slice"))?;
             Ok(f(slice))
         })
     }

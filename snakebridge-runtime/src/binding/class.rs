@@ -47,7 +47,9 @@ fn not_instance(qualname: &str, found: &str) -> Error {
     Error::Conversion {
         expected: format!("an instance of Python {qualname}"),
         found: format!("Python {found}"),
-        hint: Some("the value has another type; check the Python function's documentation, or take a `Value` instead".into()),
+        hint: Some(
+            "the value has another type; check the Python function's documentation, or take a `Value` instead".into(),
+        ),
     }
 }
 

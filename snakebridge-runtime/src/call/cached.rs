@@ -3,7 +3,7 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use super::{invoke, resolve, IntoArgs, CallOptions};
+use super::{invoke, resolve, CallOptions, IntoArgs};
 use crate::error::Result;
 use crate::interpreter::with_gil;
 use crate::value::FromPython;

@@ -102,6 +102,11 @@ pub fn is_ref(value: &Value) -> bool {
 }
 
 #[inline]
-fn invoke<R: FromPython, A: IntoArgs + ?Sized>(py: Python<'_>, target: Target<'_>, callable: &Bound<'_, PyAny>, args: &A) -> Result<R> {
+fn invoke<R: FromPython, A: IntoArgs + ?Sized>(
+    py: Python<'_>,
+    target: Target<'_>,
+    callable: &Bound<'_, PyAny>,
+    args: &A,
+) -> Result<R> {
     supervise(py, target, args.options(), || R::from_python(&args.call_with(callable)?))
 }

@@ -57,7 +57,11 @@ fn callable_shared<'py>(py: Python<'py>, module: &str, function: &str) -> Result
 }
 
 /// `owner.function`, checked to be callable.
-pub(crate) fn lookup_callable<'py>(owner: &Bound<'py, PyAny>, owner_name: &str, function: &str) -> Result<Bound<'py, PyAny>> {
+pub(crate) fn lookup_callable<'py>(
+    owner: &Bound<'py, PyAny>,
+    owner_name: &str,
+    function: &str,
+) -> Result<Bound<'py, PyAny>> {
     let f = getattr(owner, owner_name, function)?;
     if !f.is_callable() {
         let type_name = f.get_type().qualname().map(|s| s.to_string()).unwrap_or_default();
@@ -92,7 +96,10 @@ fn import_path<'py>(py: Python<'py>, path: &str) -> Result<Bound<'py, PyAny>> {
                 None => Err(not_found(path)),
             }
         }
-        Err(e) if e.is_instance_of::<PyModuleNotFoundError>(py) && missing_module(py, &e).is_some_and(|m| path.starts_with(&format!("{m}."))) => {
+        Err(e)
+            if e.is_instance_of::<PyModuleNotFoundError>(py)
+                && missing_module(py, &e).is_some_and(|m| path.starts_with(&format!("{m}."))) =>
+        {
             Err(not_found(&missing_module(py, &e).unwrap_or_default()))
         }
         Err(e) => Err(py_err(py, e)),

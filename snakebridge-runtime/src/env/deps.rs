@@ -87,9 +87,11 @@ pub struct ProjectConfig {
     pub wheels: WheelConfig,
 }
 
-const SETTINGS: [&str; 7] = ["auto_install", "strict", "venv", "pytorch_index_base_url", "cuda_thresholds", "wheel_variants", "python_deps"];
+const SETTINGS: [&str; 7] =
+    ["auto_install", "strict", "venv", "pytorch_index_base_url", "cuda_thresholds", "wheel_variants", "python_deps"];
 /// Keys of a dependency table; `include`..`streaming` belong to `#[python_module]` and are accepted here.
-const DEP_KEYS: [&str; 8] = ["version", "pypi_package", "extras", "include", "exclude", "submodules", "streaming", "module"];
+const DEP_KEYS: [&str; 8] =
+    ["version", "pypi_package", "extras", "include", "exclude", "submodules", "streaming", "module"];
 
 impl ProjectConfig {
     /// Reads the `Cargo.toml` at `manifest_path`.
@@ -114,7 +116,8 @@ impl ProjectConfig {
 
     /// Parses manifest text; `path` names the file in errors and anchors relative paths.
     pub fn parse(path: &Path, text: &str) -> Result<ProjectConfig> {
-        let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| invalid(path, format!("not valid TOML: {}", e.message())))?;
+        let doc: toml::Table =
+            text.parse().map_err(|e: toml::de::Error| invalid(path, format!("not valid TOML: {}", e.message())))?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
         let meta = ["package", "workspace"]
@@ -139,7 +142,10 @@ impl ProjectConfig {
                     let s = str_value(path, &at, value)?;
                     config.auto_install = Some(s.parse().map_err(|e| invalid(path, format!("`{at}`: {e}")))?);
                 }
-                "strict" => config.strict = value.as_bool().ok_or_else(|| invalid(path, format!("`{at}` must be true or false")))?,
+                "strict" => {
+                    config.strict =
+                        value.as_bool().ok_or_else(|| invalid(path, format!("`{at}` must be true or false")))?
+                }
                 "venv" => config.venv = Some(root.join(str_value(path, &at, value)?)),
                 "pytorch_index_base_url" => config.wheels.index_base_url = str_value(path, &at, value)?.to_string(),
                 "cuda_thresholds" => config.wheels.cuda_thresholds = thresholds(path, &at, value)?,
@@ -148,7 +154,9 @@ impl ProjectConfig {
                     config.wheels.merge_file(&file)?;
                 }
                 "python_deps" => {
-                    let table = value.as_table().ok_or_else(|| invalid(path, format!("`{at}` must be a table of `module = \"version\"` entries")))?;
+                    let table = value.as_table().ok_or_else(|| {
+                        invalid(path, format!("`{at}` must be a table of `module = \"version\"` entries"))
+                    })?;
                     for (name, spec) in table {
                         config.python_deps.push(dep(path, &format!("{at}.{name}"), name, spec)?);
                     }
@@ -172,7 +180,8 @@ impl ProjectConfig {
 
     /// The auto-install policy in force: `SNAKEBRIDGE_AUTO_INSTALL`, else the file, else `dev_test`.
     pub fn effective_auto_install(&self) -> Result<AutoInstall> {
-        let from_env = AutoInstall::from_env().map_err(|message| Error::InvalidConfig { path: "SNAKEBRIDGE_AUTO_INSTALL".into(), message })?;
+        let from_env = AutoInstall::from_env()
+            .map_err(|message| Error::InvalidConfig { path: "SNAKEBRIDGE_AUTO_INSTALL".into(), message })?;
         Ok(from_env.or(self.auto_install).unwrap_or_default())
     }
 
@@ -214,7 +223,8 @@ impl ProjectConfig {
 }
 
 fn dep(path: &Path, at: &str, name: &str, spec: &toml::Value) -> Result<PythonDep> {
-    let mut dep = PythonDep { name: name.to_string(), version: DepVersion::Any, pypi_package: None, extras: Vec::new() };
+    let mut dep =
+        PythonDep { name: name.to_string(), version: DepVersion::Any, pypi_package: None, extras: Vec::new() };
     match spec {
         toml::Value::String(s) => dep.version = version(path, at, s)?,
         toml::Value::Table(t) => {
@@ -224,15 +234,23 @@ fn dep(path: &Path, at: &str, name: &str, spec: &toml::Value) -> Result<PythonDe
                     "version" => dep.version = version(path, &at, str_value(path, &at, value)?)?,
                     "pypi_package" => dep.pypi_package = Some(str_value(path, &at, value)?.to_string()),
                     "extras" => {
-                        let list = value.as_array().ok_or_else(|| invalid(path, format!("`{at}` must be a list of strings")))?;
-                        dep.extras = list.iter().map(|v| str_value(path, &at, v).map(str::to_string)).collect::<Result<_>>()?;
+                        let list = value
+                            .as_array()
+                            .ok_or_else(|| invalid(path, format!("`{at}` must be a list of strings")))?;
+                        dep.extras =
+                            list.iter().map(|v| str_value(path, &at, v).map(str::to_string)).collect::<Result<_>>()?;
                     }
                     k if DEP_KEYS.contains(&k) => {}
                     other => return Err(unknown_key(path, &at, other, &DEP_KEYS)),
                 }
             }
         }
-        _ => return Err(invalid(path, format!("`{at}` must be a version string (\"1.26\", \">=2\", \"stdlib\", \"*\") or a table"))),
+        _ => {
+            return Err(invalid(
+                path,
+                format!("`{at}` must be a version string (\"1.26\", \">=2\", \"stdlib\", \"*\") or a table"),
+            ))
+        }
     }
     if let Some(req) = dep.requirement() {
         if super::pep440::Requirement::parse(&req).is_none() {
@@ -249,12 +267,20 @@ fn version(path: &Path, at: &str, s: &str) -> Result<DepVersion> {
         "stdlib" => DepVersion::Stdlib,
         _ if s.starts_with(['=', '<', '>', '!', '~']) => {
             if super::pep440::Requirement::parse(&format!("x{s}")).is_none() {
-                return Err(invalid(path, format!("`{at}`: `{s}` is not a PEP 440 specifier (use ==, !=, >=, <=, >, < or ~=)")));
+                return Err(invalid(
+                    path,
+                    format!("`{at}`: `{s}` is not a PEP 440 specifier (use ==, !=, >=, <=, >, < or ~=)"),
+                ));
             }
             DepVersion::Spec(s.to_string())
         }
         _ if s.starts_with(|c: char| c.is_ascii_digit()) => DepVersion::Spec(format!("=={s}")),
-        _ => return Err(invalid(path, format!("`{at}`: `{s}` is not a version; write \"1.26.4\", \">=2,<3\", \"*\" or \"stdlib\""))),
+        _ => {
+            return Err(invalid(
+                path,
+                format!("`{at}`: `{s}` is not a version; write \"1.26.4\", \">=2,<3\", \"*\" or \"stdlib\""),
+            ))
+        }
     })
 }
 
@@ -310,7 +336,10 @@ mod tests {
             "#,
         )
         .unwrap();
-        assert_eq!(c.requirements(), vec!["numpy==1.26.4", "pandas>=2.0,<3", "pillow==10.2.0", "requests[socks,security]"]);
+        assert_eq!(
+            c.requirements(),
+            vec!["numpy==1.26.4", "pandas>=2.0,<3", "pillow==10.2.0", "requests[socks,security]"]
+        );
         assert_eq!(c.python_deps.len(), 5);
     }
 
@@ -323,7 +352,8 @@ mod tests {
         assert_eq!(c.wheels.cuda_thresholds[0].variant, "cu126");
         let err = parse("[package.metadata.snakebridge]\nauto_instal = \"dev\"\n").unwrap_err().to_string();
         assert!(err.contains("did you mean `auto_install`"), "{err}");
-        let err = parse("[package.metadata.snakebridge.python_deps]\nnumpy = { verison = \"1\" }\n").unwrap_err().to_string();
+        let err =
+            parse("[package.metadata.snakebridge.python_deps]\nnumpy = { verison = \"1\" }\n").unwrap_err().to_string();
         assert!(err.contains("did you mean `version`"), "{err}");
         let err = parse("[package.metadata.snakebridge.python_deps]\nnumpy = \"=>1.2\"\n").unwrap_err().to_string();
         assert!(err.contains("PEP 440"), "{err}");
@@ -340,7 +370,8 @@ mod tests {
 
     #[test]
     fn workspace_metadata_is_used_for_a_virtual_manifest() {
-        let c = parse("[workspace]\nmembers = []\n[workspace.metadata.snakebridge.python_deps]\nsix = \"*\"\n").unwrap();
+        let c =
+            parse("[workspace]\nmembers = []\n[workspace.metadata.snakebridge.python_deps]\nsix = \"*\"\n").unwrap();
         assert_eq!(c.requirements(), vec!["six"]);
     }
 }

@@ -154,7 +154,21 @@ pub(crate) fn parse_capability(c: &str) -> Option<(u32, u32)> {
 fn is_relevant_flag(flag: &str) -> bool {
     flag.starts_with("avx")
         || flag.starts_with("amx")
-        || matches!(flag, "sse4_1" | "sse4_2" | "fma" | "f16c" | "neon" | "asimd" | "asimdhp" | "asimddp" | "sve" | "sve2" | "bf16" | "i8mm")
+        || matches!(
+            flag,
+            "sse4_1"
+                | "sse4_2"
+                | "fma"
+                | "f16c"
+                | "neon"
+                | "asimd"
+                | "asimdhp"
+                | "asimddp"
+                | "sve"
+                | "sve2"
+                | "bf16"
+                | "i8mm"
+        )
 }
 
 fn cpu_features(view: &dyn SystemView, platform: &Platform) -> Vec<String> {
@@ -165,12 +179,19 @@ fn cpu_features(view: &dyn SystemView, platform: &Platform) -> Vec<String> {
             let key = l.split(':').next().unwrap_or("").trim();
             key == "flags" || key == "Features"
         }) {
-            flags = line.split_once(':').map(|(_, v)| v).unwrap_or("").split_whitespace().map(str::to_lowercase).collect();
+            flags =
+                line.split_once(':').map(|(_, v)| v).unwrap_or("").split_whitespace().map(str::to_lowercase).collect();
         }
     } else if platform.os == "macos" {
-        if let Some(out) = view.run("sysctl", &["-n", "machdep.cpu.features", "machdep.cpu.leaf7_features"]).filter(|o| o.success) {
+        if let Some(out) =
+            view.run("sysctl", &["-n", "machdep.cpu.features", "machdep.cpu.leaf7_features"]).filter(|o| o.success)
+        {
             // macOS spells them AVX1.0, AVX2, AVX512F; bring them to the Linux names.
-            flags = out.stdout.split_whitespace().map(|f| f.to_lowercase().replace("avx1.0", "avx").replace('.', "_")).collect();
+            flags = out
+                .stdout
+                .split_whitespace()
+                .map(|f| f.to_lowercase().replace("avx1.0", "avx").replace('.', "_"))
+                .collect();
         }
     }
     if platform.arch == "aarch64" && flags.iter().any(|f| f == "asimd") {
@@ -193,14 +214,16 @@ fn probe_nvidia(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
     if let Some(out) = view.run("nvidia-smi", &[&format!("--query-gpu={fields}"), "--format=csv,noheader,nounits"]) {
         // Drivers before 510 do not know compute_cap: ask again without it.
         let out = if !out.success && (out.stdout.contains("compute_cap") || out.stderr.contains("compute_cap")) {
-            view.run("nvidia-smi", &["--query-gpu=name,memory.total,driver_version", "--format=csv,noheader,nounits"]).unwrap_or(out)
+            view.run("nvidia-smi", &["--query-gpu=name,memory.total,driver_version", "--format=csv,noheader,nounits"])
+                .unwrap_or(out)
         } else {
             out
         };
         if out.success {
             for line in out.stdout.lines().map(str::trim).filter(|l| !l.is_empty()) {
                 let cols: Vec<&str> = line.split(',').map(str::trim).collect();
-                let known = |i: usize| cols.get(i).copied().filter(|v| !v.is_empty() && !v.starts_with('[') && *v != "N/A");
+                let known =
+                    |i: usize| cols.get(i).copied().filter(|v| !v.is_empty() && !v.starts_with('[') && *v != "N/A");
                 info.gpus.push(Gpu {
                     name: cols[0].to_string(),
                     memory_mib: known(1).and_then(|m| m.parse().ok()),
@@ -213,16 +236,22 @@ fn probe_nvidia(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
             smi_ok = true;
             if let Some(banner) = view.run("nvidia-smi", &[]).filter(|o| o.success) {
                 // Drivers from 610 on print "CUDA UMD Version:" where older ones said "CUDA Version:".
-                let label = after_label(&banner.stdout, "CUDA UMD Version:").or_else(|| after_label(&banner.stdout, "CUDA Version:"));
+                let label = after_label(&banner.stdout, "CUDA UMD Version:")
+                    .or_else(|| after_label(&banner.stdout, "CUDA Version:"));
                 match label {
                     Some(v) if parse_capability(&v).is_some() => info.cuda_version = Some(v),
-                    Some(v) => info.notes.push(format!("nvidia-smi reports CUDA Version `{v}`, which is not a version")),
+                    Some(v) => {
+                        info.notes.push(format!("nvidia-smi reports CUDA Version `{v}`, which is not a version"))
+                    }
                     None => {}
                 }
             }
         } else {
             let why = first_line(if out.stdout.trim().is_empty() { &out.stderr } else { &out.stdout });
-            info.notes.push(format!("nvidia-smi is installed but failed (exit {}): {why}", out.code.map_or("?".into(), |c| c.to_string())));
+            info.notes.push(format!(
+                "nvidia-smi is installed but failed (exit {}): {why}",
+                out.code.map_or("?".into(), |c| c.to_string())
+            ));
         }
     }
     if !smi_ok {
@@ -267,7 +296,10 @@ fn cuda_toolkit_version(view: &dyn SystemView) -> Option<String> {
         }
     }
     if let Some(json) = view.read_file("/usr/local/cuda/version.json") {
-        if let Some(v) = serde_json::from_str::<serde_json::Value>(&json).ok().and_then(|j| j["cuda"]["version"].as_str().map(major_minor)) {
+        if let Some(v) = serde_json::from_str::<serde_json::Value>(&json)
+            .ok()
+            .and_then(|j| j["cuda"]["version"].as_str().map(major_minor))
+        {
             return Some(v);
         }
     }
@@ -277,7 +309,8 @@ fn cuda_toolkit_version(view: &dyn SystemView) -> Option<String> {
 
 /// AMD: ROCm's version file, GPUs from `rocm-smi --json`, else the KFD topology.
 fn probe_rocm(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
-    let version = view.read_file("/opt/rocm/.info/version").map(|v| v.trim().split('-').next().unwrap_or("").to_string());
+    let version =
+        view.read_file("/opt/rocm/.info/version").map(|v| v.trim().split('-').next().unwrap_or("").to_string());
     let mut gpus = Vec::new();
     if let Some(out) = view.run("rocm-smi", &["--showproductname", "--json"]) {
         if out.success {
@@ -303,9 +336,16 @@ fn probe_rocm(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
             let props = view.read_file(&format!("{base}/properties")).unwrap_or_default();
             let prop = |k: &str| props.lines().find_map(|l| l.strip_prefix(k).map(|v| v.trim().to_string()));
             if prop("simd_count ").and_then(|n| n.parse::<u64>().ok()).unwrap_or(0) > 0 {
-                let name = view.read_file(&format!("{base}/name")).map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-                let gfx = prop("gfx_target_version ").and_then(|v| v.parse::<u32>().ok()).map(|v| format!("gfx{}{:x}{:x}", v / 10000, (v / 100) % 100, v % 100));
-                gpus.push(Gpu { name: name.unwrap_or_else(|| "AMD GPU".into()), memory_mib: None, compute_capability: gfx });
+                let name =
+                    view.read_file(&format!("{base}/name")).map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+                let gfx = prop("gfx_target_version ")
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .map(|v| format!("gfx{}{:x}{:x}", v / 10000, (v / 100) % 100, v % 100));
+                gpus.push(Gpu {
+                    name: name.unwrap_or_else(|| "AMD GPU".into()),
+                    memory_mib: None,
+                    compute_capability: gfx,
+                });
             }
         }
     }
@@ -323,7 +363,10 @@ fn probe_rocm(view: &dyn SystemView, info: &mut HardwareInfo) -> bool {
 /// four digits that start with `1` are a two-digit major (`gfx1100`) and already right.
 fn llvm_gfx_target(reported: &str) -> String {
     let reported = reported.trim();
-    if let Some(digits) = reported.strip_prefix("gfx").filter(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('1')) {
+    if let Some(digits) = reported
+        .strip_prefix("gfx")
+        .filter(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('1'))
+    {
         if let Ok(stepping @ 10..=15) = digits[2..].parse::<u32>() {
             return format!("gfx{}{:x}", &digits[..2], stepping);
         }
@@ -352,7 +395,16 @@ mod tests {
     #[test]
     fn rocm_smi_decimal_steppings_become_llvm_targets() {
         // gfx9010 is what rocm-smi printed for an MI200 (ROCm/rocm_smi_lib#159).
-        for (reported, target) in [("gfx9010", "gfx90a"), ("gfx9012", "gfx90c"), ("gfx908", "gfx908"), ("gfx942", "gfx942"), ("gfx1100", "gfx1100"), ("gfx1010", "gfx1010"), (" gfx90a ", "gfx90a"), ("N/A", "N/A")] {
+        for (reported, target) in [
+            ("gfx9010", "gfx90a"),
+            ("gfx9012", "gfx90c"),
+            ("gfx908", "gfx908"),
+            ("gfx942", "gfx942"),
+            ("gfx1100", "gfx1100"),
+            ("gfx1010", "gfx1010"),
+            (" gfx90a ", "gfx90a"),
+            ("N/A", "N/A"),
+        ] {
             assert_eq!(llvm_gfx_target(reported), target, "{reported}");
         }
     }

@@ -158,7 +158,10 @@ impl Lock {
             if let (false, Some(v)) = (stdlib, &version) {
                 python_packages.insert(normalize_name(dep.distribution()), v.clone());
             }
-            libraries.insert(dep.name.clone(), LockedLibrary { requirement: dep.requirement(), version, stdlib, ..LockedLibrary::default() });
+            libraries.insert(
+                dep.name.clone(),
+                LockedLibrary { requirement: dep.requirement(), version, stdlib, ..LockedLibrary::default() },
+            );
         }
         for generated in generated_libraries(&project.root) {
             let entry = libraries.entry(generated.library.clone()).or_default();
@@ -168,19 +171,32 @@ impl Lock {
                 entry.version = generated.version;
             }
         }
-        let python = details.map(|d| InterpreterSection { version: d.version.clone(), implementation: d.implementation.clone(), platform: d.platform.clone() });
+        let python = details.map(|d| InterpreterSection {
+            version: d.version.clone(),
+            implementation: d.implementation.clone(),
+            platform: d.platform.clone(),
+        });
         let compatibility = Compatibility {
             accelerator: hardware.accelerator,
             python: details.and_then(|d| d.major_minor()).map(|(a, b)| format!("{a}.{b}")),
             min_cuda_version: hardware.cuda_version.clone().filter(|_| hardware.accelerator == Accelerator::Cuda),
             min_compute_capability: min_capability(&hardware.gpus),
-            required_cpu_features: hardware.cpu_features.iter().filter(|f| BASELINE_FEATURES.contains(&f.as_str())).cloned().collect(),
+            required_cpu_features: hardware
+                .cpu_features
+                .iter()
+                .filter(|f| BASELINE_FEATURES.contains(&f.as_str()))
+                .cloned()
+                .collect(),
         };
         Lock {
             lock_version: LOCK_VERSION,
             snakebridge_version: env!("CARGO_PKG_VERSION").to_string(),
             generator_hash: generator_hash(),
-            environment: LockEnvironment { python, platform: hardware.platform.clone(), hardware: HardwareSection::from(hardware) },
+            environment: LockEnvironment {
+                python,
+                platform: hardware.platform.clone(),
+                hardware: HardwareSection::from(hardware),
+            },
             compatibility,
             python_packages_hash: packages_hash(&python_packages),
             python_packages,
@@ -235,7 +251,10 @@ impl Lock {
         if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
             return Ok(());
         }
-        let io = |e: std::io::Error| Error::InvalidConfig { path: path.to_path_buf(), message: format!("cannot write the lock file: {e}") };
+        let io = |e: std::io::Error| Error::InvalidConfig {
+            path: path.to_path_buf(),
+            message: format!("cannot write the lock file: {e}"),
+        };
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
         tmp.write_all(text.as_bytes()).map_err(io)?;
@@ -266,8 +285,10 @@ mod tests {
 
     #[test]
     fn package_hash_is_deterministic_and_order_free() {
-        let a: BTreeMap<String, String> = [("numpy", "2.4.0"), ("six", "1.17.0")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let b: BTreeMap<String, String> = [("six", "1.17.0"), ("numpy", "2.4.0")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let a: BTreeMap<String, String> =
+            [("numpy", "2.4.0"), ("six", "1.17.0")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let b: BTreeMap<String, String> =
+            [("six", "1.17.0"), ("numpy", "2.4.0")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         assert_eq!(packages_hash(&a), packages_hash(&b));
         // sha256 of "numpy==2.4.0\nsix==1.17.0\n", recomputable with `sha256sum`.
         assert_eq!(packages_hash(&a), sha256_hex(b"numpy==2.4.0\nsix==1.17.0\n"));

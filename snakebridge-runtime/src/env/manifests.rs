@@ -36,7 +36,8 @@ pub struct GeneratedLibrary {
 pub fn generated_libraries(root: &Path) -> Vec<GeneratedLibrary> {
     let dir = root.join(".snakebridge");
     let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
-    let mut files: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let mut files: Vec<_> =
+        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
     files.sort();
     files.iter().map(|path| read_one(path)).collect()
 }
@@ -44,7 +45,16 @@ pub fn generated_libraries(root: &Path) -> Vec<GeneratedLibrary> {
 fn read_one(path: &Path) -> GeneratedLibrary {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let manifest = format!(".snakebridge/{}", path.file_name().map(|s| s.to_string_lossy()).unwrap_or_default());
-    let mut lib = GeneratedLibrary { library: stem, manifest, hash: String::new(), version: None, functions: 0, classes: 0, submodules: 0, problem: None };
+    let mut lib = GeneratedLibrary {
+        library: stem,
+        manifest,
+        hash: String::new(),
+        version: None,
+        functions: 0,
+        classes: 0,
+        submodules: 0,
+        problem: None,
+    };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -60,7 +70,9 @@ fn read_one(path: &Path) -> GeneratedLibrary {
             return lib;
         }
     };
-    if let Some(name) = ["library", "module", "python_module", "name"].iter().find_map(|k| json.get(*k).and_then(|v| v.as_str())) {
+    if let Some(name) =
+        ["library", "module", "python_module", "name"].iter().find_map(|k| json.get(*k).and_then(|v| v.as_str()))
+    {
         lib.library = name.to_string();
     }
     // The `#[python_module]` manifest keeps the package under `package` and the module's

@@ -29,7 +29,10 @@ mod wheel;
 pub use deps::{DepVersion, ProjectConfig, PythonDep};
 pub use environment_error::EnvironmentError;
 pub use hardware::{Accelerator, Gpu, HardwareInfo, Platform};
-pub use lock::{generator_hash, packages_hash, Compatibility, HardwareSection, InterpreterSection, Lock, LockEnvironment, LockedLibrary, LOCK_FILE_NAME, LOCK_VERSION};
+pub use lock::{
+    generator_hash, packages_hash, Compatibility, HardwareSection, InterpreterSection, Lock, LockEnvironment,
+    LockedLibrary, LOCK_FILE_NAME, LOCK_VERSION,
+};
 pub use manifests::{generated_libraries, GeneratedLibrary};
 pub use pep440::{normalize_name, Requirement};
 pub use policy::{AutoInstall, BuildProfile};

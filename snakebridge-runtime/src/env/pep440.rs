@@ -23,7 +23,8 @@ impl Requirement {
     /// Parses a requirement string; `None` when it has no distribution name.
     pub fn parse(text: &str) -> Option<Requirement> {
         let text = text.split(';').next().unwrap_or("").trim();
-        let name_end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')).unwrap_or(text.len());
+        let name_end =
+            text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')).unwrap_or(text.len());
         let name = text[..name_end].to_string();
         if name.is_empty() {
             return None;

@@ -105,7 +105,8 @@ impl BuildProfile {
 
 /// Whether `SNAKEBRIDGE_STRICT` asks for strict mode.
 pub(crate) fn strict_from_env() -> bool {
-    std::env::var("SNAKEBRIDGE_STRICT").is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+    std::env::var("SNAKEBRIDGE_STRICT")
+        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
 }
 
 #[cfg(test)]

@@ -137,9 +137,14 @@ impl PythonEnv {
 
     /// Creates the venv with `python -m venv`.
     pub fn create(&self, python: &Path) -> Result<()> {
-        let out = run_with_timeout(Command::new(python).arg("-m").arg("venv").arg(&self.venv), Duration::from_secs(300)).ok_or_else(|| {
-            EnvironmentError::new(format!("cannot run {}", python.display()), "install Python 3 or set SNAKEBRIDGE_PYTHON to a working interpreter")
-        })?;
+        let out =
+            run_with_timeout(Command::new(python).arg("-m").arg("venv").arg(&self.venv), Duration::from_secs(300))
+                .ok_or_else(|| {
+                    EnvironmentError::new(
+                        format!("cannot run {}", python.display()),
+                        "install Python 3 or set SNAKEBRIDGE_PYTHON to a working interpreter",
+                    )
+                })?;
         if !out.success {
             return Err(EnvironmentError::new(
                 format!("`{} -m venv {}` failed: {}", python.display(), self.venv.display(), out.stderr.trim()),
@@ -158,16 +163,33 @@ impl PythonEnv {
         let python = self.python();
         let recreate = format!("remove {} and run `cargo snakebridge setup` to recreate it", self.venv.display());
         if !self.exists() {
-            return Err(EnvironmentError::new(format!("{} is not a venv (no pyvenv.cfg)", self.venv.display()), "run `cargo snakebridge setup` to create it").into());
+            return Err(EnvironmentError::new(
+                format!("{} is not a venv (no pyvenv.cfg)", self.venv.display()),
+                "run `cargo snakebridge setup` to create it",
+            )
+            .into());
         }
         if !python.is_file() {
-            return Err(EnvironmentError::new(format!("the venv {} is broken: {} is missing", self.venv.display(), python.display()), recreate).into());
+            return Err(EnvironmentError::new(
+                format!("the venv {} is broken: {} is missing", self.venv.display(), python.display()),
+                recreate,
+            )
+            .into());
         }
         let out = run_with_timeout(Command::new(&python).arg("-I").arg("-c").arg(INSPECT), Duration::from_secs(60))
             .filter(|o| o.success)
-            .ok_or_else(|| EnvironmentError::new(format!("the venv {} is broken: its python does not run", self.venv.display()), recreate.clone()))?;
-        let mut details: InterpreterDetails = serde_json::from_str(out.stdout.trim())
-            .map_err(|e| EnvironmentError::new(format!("the venv {} answered with something unexpected ({e})", self.venv.display()), recreate))?;
+            .ok_or_else(|| {
+                EnvironmentError::new(
+                    format!("the venv {} is broken: its python does not run", self.venv.display()),
+                    recreate.clone(),
+                )
+            })?;
+        let mut details: InterpreterDetails = serde_json::from_str(out.stdout.trim()).map_err(|e| {
+            EnvironmentError::new(
+                format!("the venv {} answered with something unexpected ({e})", self.venv.display()),
+                recreate,
+            )
+        })?;
         details.packages = details.packages.into_iter().map(|(k, v)| (normalize_name(&k), v)).collect();
         Ok(details)
     }

@@ -194,7 +194,9 @@ pub fn setup(project: &ProjectConfig, options: &SetupOptions) -> Result<SetupRep
             None => find_python()?,
         };
         check_python_version(&python)?;
-        progress.long(&format!("creating the venv {} with {}", env.venv.display(), python.display()), || env.create(&python))?;
+        progress.long(&format!("creating the venv {} with {}", env.venv.display(), python.display()), || {
+            env.create(&python)
+        })?;
         report.created = true;
     }
     let details = env.inspect()?;
@@ -216,8 +218,10 @@ pub fn setup(project: &ProjectConfig, options: &SetupOptions) -> Result<SetupRep
         let installer = options.installer.clone().unwrap_or_else(Installer::detect);
         let selector = WheelSelector::new(project.wheels.clone(), HardwareInfo::probe());
         // Packages with hardware variants come from their own index, so each is installed apart.
-        let (special, plain): (Vec<String>, Vec<String>) =
-            to_install.iter().cloned().partition(|r| Requirement::parse(r).is_some_and(|p| selector.is_variant_package(&p.name)));
+        let (special, plain): (Vec<String>, Vec<String>) = to_install
+            .iter()
+            .cloned()
+            .partition(|r| Requirement::parse(r).is_some_and(|p| selector.is_variant_package(&p.name)));
         let mut batches: Vec<(Vec<String>, Option<String>)> = Vec::new();
         if !plain.is_empty() {
             batches.push((plain, None));
@@ -225,7 +229,11 @@ pub fn setup(project: &ProjectConfig, options: &SetupOptions) -> Result<SetupRep
         for req in special {
             let name = Requirement::parse(&req).map(|r| r.name).unwrap_or_default();
             let wheel = selector.select_wheel(&name, "");
-            progress.detail(&format!("{name}: variant {} from {}", wheel.variant.as_deref().unwrap_or("-"), wheel.index_url.as_deref().unwrap_or("PyPI")));
+            progress.detail(&format!(
+                "{name}: variant {} from {}",
+                wheel.variant.as_deref().unwrap_or("-"),
+                wheel.index_url.as_deref().unwrap_or("PyPI")
+            ));
             batches.push((vec![req], wheel.index_url));
         }
         for (reqs, index) in &batches {
@@ -234,7 +242,11 @@ pub fn setup(project: &ProjectConfig, options: &SetupOptions) -> Result<SetupRep
         report.installed = to_install;
         report.installer = Some(installer.name());
     } else {
-        progress.step(&format!("all {} declared package(s) are installed in {}", project.requirements().len(), env.venv.display()));
+        progress.step(&format!(
+            "all {} declared package(s) are installed in {}",
+            project.requirements().len(),
+            env.venv.display()
+        ));
     }
     let details = env.inspect()?;
     let still = missing_packages(project, &details);
@@ -259,9 +271,17 @@ pub fn setup(project: &ProjectConfig, options: &SetupOptions) -> Result<SetupRep
 
 fn check_python_version(python: &std::path::Path) -> Result<()> {
     let (major, minor) = embedded_python_version();
-    let out = run_with_timeout(Command::new(python).args(["-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]), Duration::from_secs(60))
-        .filter(|o| o.success)
-        .ok_or_else(|| EnvironmentError::new(format!("{} does not run", python.display()), "install Python 3 or set SNAKEBRIDGE_PYTHON to a working interpreter"))?;
+    let out = run_with_timeout(
+        Command::new(python).args(["-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]),
+        Duration::from_secs(60),
+    )
+    .filter(|o| o.success)
+    .ok_or_else(|| {
+        EnvironmentError::new(
+            format!("{} does not run", python.display()),
+            "install Python 3 or set SNAKEBRIDGE_PYTHON to a working interpreter",
+        )
+    })?;
     let found = out.stdout.trim();
     if found != format!("{major}.{minor}") {
         return Err(EnvironmentError::new(
@@ -273,7 +293,14 @@ fn check_python_version(python: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-fn install(installer: &Installer, env: &PythonEnv, reqs: &[String], index: Option<&str>, upgrade: bool, progress: Progress) -> Result<()> {
+fn install(
+    installer: &Installer,
+    env: &PythonEnv,
+    reqs: &[String],
+    index: Option<&str>,
+    upgrade: bool,
+    progress: Progress,
+) -> Result<()> {
     let mut cmd = installer.command(env, reqs, index, upgrade);
     progress.detail(&format!("running {cmd:?}"));
     let what = format!("installing {} with {}", reqs.join(" "), installer.name());
@@ -319,7 +346,12 @@ pub fn ensure(project: &ProjectConfig, profile: BuildProfile) -> Result<()> {
     }
     let fix = "run `cargo snakebridge setup`";
     if project.effective_strict() {
-        return Err(EnvironmentError::missing(missing, "strict mode installs nothing", format!("{fix} before building in strict mode")).into());
+        return Err(EnvironmentError::missing(
+            missing,
+            "strict mode installs nothing",
+            format!("{fix} before building in strict mode"),
+        )
+        .into());
     }
     let policy = project.effective_auto_install()?;
     if !policy.allows(profile) {
@@ -330,5 +362,6 @@ pub fn ensure(project: &ProjectConfig, profile: BuildProfile) -> Result<()> {
         )
         .into());
     }
-    setup(project, &SetupOptions { progress: Progress { verbose: false, quiet: false }, ..SetupOptions::default() }).map(|_| ())
+    setup(project, &SetupOptions { progress: Progress { verbose: false, quiet: false }, ..SetupOptions::default() })
+        .map(|_| ())
 }

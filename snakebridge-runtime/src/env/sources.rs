@@ -62,7 +62,8 @@ impl SystemView for SystemSources {
     }
 
     fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        let mut names: Vec<String> = std::fs::read_dir(path).ok()?.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> =
+            std::fs::read_dir(path).ok()?.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
         names.sort();
         Some(names)
     }
@@ -79,9 +80,8 @@ pub(crate) fn find_on_path(program: &str) -> Option<std::path::PathBuf> {
         return Path::new(program).is_file().then(|| program.into());
     }
     let exts: &[&str] = if cfg!(windows) { &[".exe", ".bat", ".cmd", ""] } else { &[""] };
-    std::env::split_paths(&std::env::var_os("PATH")?).find_map(|dir| {
-        exts.iter().map(|ext| dir.join(format!("{program}{ext}"))).find(|p| p.is_file())
-    })
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .find_map(|dir| exts.iter().map(|ext| dir.join(format!("{program}{ext}"))).find(|p| p.is_file()))
 }
 
 /// Runs a command, killing it after `timeout`; `None` when it cannot be started.
@@ -140,8 +140,18 @@ mod tests {
 
     #[test]
     fn output_and_exit_codes_come_back() {
-        let out = run_with_timeout(Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]), Duration::from_secs(10)).unwrap();
-        assert_eq!((out.success, out.code, out.stdout.as_str(), out.stderr.as_str()), (false, Some(3), "out\n", "err\n"));
-        assert!(SystemSources::default().run("snakebridge-no-such-tool", &[]).is_none(), "a missing tool is None, not an error");
+        let out = run_with_timeout(
+            Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        assert_eq!(
+            (out.success, out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (false, Some(3), "out\n", "err\n")
+        );
+        assert!(
+            SystemSources::default().run("snakebridge-no-such-tool", &[]).is_none(),
+            "a missing tool is None, not an error"
+        );
     }
 }

@@ -79,7 +79,12 @@ impl Verification {
         if self.is_compatible(strict) {
             return Ok(self);
         }
-        let problems: Vec<String> = self.findings.iter().filter(|f| strict || f.severity == Severity::Error).map(|f| f.message.clone()).collect();
+        let problems: Vec<String> = self
+            .findings
+            .iter()
+            .filter(|f| strict || f.severity == Severity::Error)
+            .map(|f| f.message.clone())
+            .collect();
         Err(EnvironmentError::new(
             format!("the environment does not match snakebridge.lock: {}", problems.join("; ")),
             "run `cargo snakebridge verify --verbose` for details",
@@ -100,11 +105,19 @@ const SETUP: &str = "run `cargo snakebridge setup` on this machine and commit th
 
 /// Compares `lock` with this machine's `hardware`, the venv's `interpreter` (`None` when
 /// there is no venv) and the project's current `manifests`.
-pub fn verify(lock: &Lock, hardware: &HardwareInfo, interpreter: Option<&InterpreterDetails>, manifests: &[GeneratedLibrary]) -> Verification {
+pub fn verify(
+    lock: &Lock,
+    hardware: &HardwareInfo,
+    interpreter: Option<&InterpreterDetails>,
+    manifests: &[GeneratedLibrary],
+) -> Verification {
     let mut v = Verification::default();
     let env = &lock.environment;
     if env.platform != hardware.platform {
-        v.error(format!("platform mismatch: lock has {}, current is {}; wheels built for one do not load on the other; {SETUP}", env.platform, hardware.platform));
+        v.error(format!(
+            "platform mismatch: lock has {}, current is {}; wheels built for one do not load on the other; {SETUP}",
+            env.platform, hardware.platform
+        ));
     } else {
         v.checked.push(format!("platform {}", hardware.platform));
     }
@@ -143,10 +156,14 @@ fn check_accelerator(lock: &Lock, hw: &HardwareInfo, v: &mut Verification) {
                     locked.cuda_version.as_deref().unwrap_or("?"),
                     hw.cuda_version.as_deref().unwrap_or("?")
                 )),
-                (Some(_), None) => v.warn("the lock records a CUDA version but none could be read on this machine".into()),
+                (Some(_), None) => {
+                    v.warn("the lock records a CUDA version but none could be read on this machine".into())
+                }
                 _ => v.checked.push(format!("CUDA {}", hw.cuda_version.as_deref().unwrap_or("?"))),
             }
-            if let (Some(min), Some(have)) = (lock.compatibility.min_compute_capability.as_deref(), hw.max_compute_capability()) {
+            if let (Some(min), Some(have)) =
+                (lock.compatibility.min_compute_capability.as_deref(), hw.max_compute_capability())
+            {
                 if parse_capability(&have) < parse_capability(min) {
                     v.error(format!("GPU compute capability {have} is below the {min} of the GPUs the lock was made on; kernels may be missing for this GPU"));
                 } else {
@@ -166,9 +183,13 @@ fn check_accelerator(lock: &Lock, hw: &HardwareInfo, v: &mut Verification) {
         }
         (locked_acc, current) if locked_acc == current => v.checked.push(format!("accelerator {current}")),
         (Accelerator::Cpu, current) => {
-            v.checked.push(format!("accelerator: lock made for cpu, this machine has {current} (the CPU wheels run, without the GPU)"));
+            v.checked.push(format!(
+                "accelerator: lock made for cpu, this machine has {current} (the CPU wheels run, without the GPU)"
+            ));
         }
-        (locked_acc, current) => v.error(format!("the lock was made for {locked_acc} but this machine has {current}; {SETUP}")),
+        (locked_acc, current) => {
+            v.error(format!("the lock was made for {locked_acc} but this machine has {current}; {SETUP}"))
+        }
     }
     if hw.gpu_count < locked.gpu_count {
         v.warn(format!("fewer GPUs: lock has {}, current has {}", locked.gpu_count, hw.gpu_count));
@@ -180,9 +201,13 @@ fn check_cpu(lock: &Lock, hw: &HardwareInfo, v: &mut Verification) {
     let required = &lock.compatibility.required_cpu_features;
     let missing_required: Vec<&String> = required.iter().filter(|f| !have(f)).collect();
     if !missing_required.is_empty() {
-        v.error(format!("this CPU lacks {:?}, which the lock requires; wheels built for them crash with an illegal instruction", missing_required));
+        v.error(format!(
+            "this CPU lacks {:?}, which the lock requires; wheels built for them crash with an illegal instruction",
+            missing_required
+        ));
     }
-    let missing_other: Vec<&String> = lock.environment.hardware.cpu_features.iter().filter(|f| !have(f) && !required.contains(f)).collect();
+    let missing_other: Vec<&String> =
+        lock.environment.hardware.cpu_features.iter().filter(|f| !have(f) && !required.contains(f)).collect();
     if !missing_other.is_empty() {
         v.warn(format!("CPU feature mismatch: this CPU lacks {missing_other:?} that the lock's machine had; some kernels may run slower"));
     }
@@ -194,19 +219,31 @@ fn check_cpu(lock: &Lock, hw: &HardwareInfo, v: &mut Verification) {
 fn check_python(lock: &Lock, interpreter: Option<&InterpreterDetails>, v: &mut Verification) {
     let Some(locked) = &lock.environment.python else { return };
     let Some(current) = interpreter else {
-        v.error(format!("the lock records Python {} and {} package(s) but there is no venv to check; run `cargo snakebridge setup`", locked.version, lock.python_packages.len()));
+        v.error(format!(
+            "the lock records Python {} and {} package(s) but there is no venv to check; run `cargo snakebridge setup`",
+            locked.version,
+            lock.python_packages.len()
+        ));
         return;
     };
     let mm = |s: &str| s.split('.').take(2).collect::<Vec<_>>().join(".");
     if mm(&locked.version) != mm(&current.version) {
-        v.error(format!("Python version mismatch: lock has {}, the venv has {}; recreate the venv with Python {}", locked.version, current.version, mm(&locked.version)));
+        v.error(format!(
+            "Python version mismatch: lock has {}, the venv has {}; recreate the venv with Python {}",
+            locked.version,
+            current.version,
+            mm(&locked.version)
+        ));
     } else if locked.version != current.version {
         v.warn(format!("Python patch version differs: lock has {}, the venv has {}", locked.version, current.version));
     } else {
         v.checked.push(format!("Python {}", current.version));
     }
     if locked.implementation != current.implementation {
-        v.error(format!("Python implementation mismatch: lock has {}, the venv has {}", locked.implementation, current.implementation));
+        v.error(format!(
+            "Python implementation mismatch: lock has {}, the venv has {}",
+            locked.implementation, current.implementation
+        ));
     }
     for (name, version) in &lock.python_packages {
         match current.packages.get(name) {

@@ -71,7 +71,10 @@ impl Default for WheelConfig {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
             rocm_variant: "rocm5.7".into(),
-            packages: ["torch", "torchvision", "torchaudio"].iter().map(|p| (p.to_string(), variants.clone())).collect(),
+            packages: ["torch", "torchvision", "torchaudio"]
+                .iter()
+                .map(|p| (p.to_string(), variants.clone()))
+                .collect(),
         }
     }
 }
@@ -96,7 +99,8 @@ struct PackageVariants {
 impl WheelConfig {
     /// Applies a `wheel_variants.json`: each section present replaces the default one.
     pub fn merge_file(&mut self, path: &Path) -> Result<()> {
-        let text = std::fs::read_to_string(path).map_err(|e| invalid(path, format!("cannot read the wheel variants file: {e}")))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| invalid(path, format!("cannot read the wheel variants file: {e}")))?;
         let file: VariantsFile = serde_json::from_str(&text).map_err(|e| {
             invalid(path, format!("{e}; expected {{\"packages\": {{\"torch\": {{\"variants\": [\"cpu\", \"cu121\"]}}}}, \"cuda_mappings\": {{..}}, \"rocm_variant\": \"rocm5.7\"}}"))
         })?;
@@ -293,7 +297,15 @@ mod tests {
     #[test]
     fn thresholds_cover_versions_without_a_mapping() {
         let c = WheelConfig::default();
-        let table = [("12.6", "cu124"), ("13.0", "cu124"), ("12.0.1", "cu121"), ("11.7", "cu118"), ("11.6", "cpu"), ("10.2", "cpu"), ("garbage", "cpu")];
+        let table = [
+            ("12.6", "cu124"),
+            ("13.0", "cu124"),
+            ("12.0.1", "cu121"),
+            ("11.7", "cu118"),
+            ("11.6", "cpu"),
+            ("10.2", "cpu"),
+            ("garbage", "cpu"),
+        ];
         for (cuda, want) in table {
             assert_eq!(c.best_cuda_variant(cuda), want, "CUDA {cuda}");
         }

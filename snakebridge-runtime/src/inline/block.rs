@@ -45,7 +45,12 @@ struct Compiled {
 impl Block {
     /// A block of `source`, at `first_line` of `filename`, whose interpolated values are bound
     /// to `names` (in order).
-    pub const fn new(source: &'static str, filename: &'static str, first_line: u32, names: &'static [&'static str]) -> Self {
+    pub const fn new(
+        source: &'static str,
+        filename: &'static str,
+        first_line: u32,
+        names: &'static [&'static str],
+    ) -> Self {
         Block { source, filename, first_line, names, compiled: PyOnceLock::new() }
     }
 
@@ -55,7 +60,8 @@ impl Block {
         let compiled = self.compiled.get_or_try_init(py, || self.compile(py))?;
         static BUILTINS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         static EXEC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        let builtins = check(py, BUILTINS.get_or_try_init(py, || py.import("builtins").map(|m| m.into_any().unbind())))?;
+        let builtins =
+            check(py, BUILTINS.get_or_try_init(py, || py.import("builtins").map(|m| m.into_any().unbind())))?;
         let exec = check(py, EXEC.import(py, "builtins", "exec"))?;
         let namespace = PyDict::new(py);
         check(py, namespace.set_item(pyo3::intern!(py, "__builtins__"), builtins))?;

@@ -59,7 +59,11 @@ impl Const {
 
     /// The literal, made by `make` on first use.
     #[inline]
-    pub fn get<'py>(&self, py: Python<'py>, make: impl FnOnce(Python<'py>) -> PyResult<Bound<'py, PyAny>>) -> Result<Bound<'py, PyAny>> {
+    pub fn get<'py>(
+        &self,
+        py: Python<'py>,
+        make: impl FnOnce(Python<'py>) -> PyResult<Bound<'py, PyAny>>,
+    ) -> Result<Bound<'py, PyAny>> {
         check(py, self.0.get_or_try_init(py, || make(py).map(Bound::unbind))).map(|o| o.bind(py).clone())
     }
 }
@@ -127,17 +131,18 @@ fn attribute_error(obj: &Bound<'_, PyAny>, name: &Bound<'_, PyString>, e: PyErr)
         Ok(m) => m.name().map(|n| n.to_string()).unwrap_or_default(),
         Err(_) => obj.get_type().qualname().map(|n| n.to_string()).unwrap_or_default(),
     };
-    let names: Vec<String> = obj
-        .dir()
-        .map(|d| d.iter().filter_map(|n| n.extract().ok()).collect())
-        .unwrap_or_default();
+    let names: Vec<String> = obj.dir().map(|d| d.iter().filter_map(|n| n.extract().ok()).collect()).unwrap_or_default();
     let suggestion = closest(&name, names.iter().map(String::as_str)).map(str::to_owned);
     Error::AttributeNotFound { owner, name, suggestion }
 }
 
 /// `f(*args)` or `f(*args, **kwargs)` for a fixed number of positional arguments.
 #[inline]
-pub fn call<'py, A: PyCallArgs<'py>>(f: &Bound<'py, PyAny>, args: A, kwargs: Option<&Bound<'py, PyDict>>) -> Result<Bound<'py, PyAny>> {
+pub fn call<'py, A: PyCallArgs<'py>>(
+    f: &Bound<'py, PyAny>,
+    args: A,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> Result<Bound<'py, PyAny>> {
     let py = f.py();
     match kwargs {
         None => check(py, f.call1(args)),
@@ -147,7 +152,11 @@ pub fn call<'py, A: PyCallArgs<'py>>(f: &Bound<'py, PyAny>, args: A, kwargs: Opt
 
 /// A call whose positional arguments include `*iterable` parts: `args` is built up with
 /// [`push_arg`] and [`extend_args`].
-pub fn call_list<'py>(f: &Bound<'py, PyAny>, args: Vec<Bound<'py, PyAny>>, kwargs: Option<&Bound<'py, PyDict>>) -> Result<Bound<'py, PyAny>> {
+pub fn call_list<'py>(
+    f: &Bound<'py, PyAny>,
+    args: Vec<Bound<'py, PyAny>>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> Result<Bound<'py, PyAny>> {
     let py = f.py();
     let tuple = check(py, PyTuple::new(py, args))?;
     call(f, tuple, kwargs)
@@ -170,10 +179,17 @@ pub fn kwargs(py: Python<'_>) -> Bound<'_, PyDict> {
 
 /// Sets `name=value` in a keyword-argument dict; a repeated name is a Python `TypeError`, as in Python.
 #[inline]
-pub fn set_kwarg<'py>(kwargs: &Bound<'py, PyDict>, name: &Bound<'py, PyString>, value: Bound<'py, PyAny>) -> Result<()> {
+pub fn set_kwarg<'py>(
+    kwargs: &Bound<'py, PyDict>,
+    name: &Bound<'py, PyString>,
+    value: Bound<'py, PyAny>,
+) -> Result<()> {
     let py = kwargs.py();
     if check(py, kwargs.contains(name))? {
-        return Err(py_err(py, pyo3::exceptions::PyTypeError::new_err(format!("got multiple values for keyword argument '{name}'"))));
+        return Err(py_err(
+            py,
+            pyo3::exceptions::PyTypeError::new_err(format!("got multiple values for keyword argument '{name}'")),
+        ));
     }
     check(py, kwargs.set_item(name, value))
 }

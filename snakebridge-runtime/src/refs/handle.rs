@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 
 use super::type_names::TypeNames;
 use super::{registry, RefId};
-use crate::error::{Error, Result, RefGone};
+use crate::error::{Error, RefGone, Result};
 use crate::session::{self, SessionId};
 
 /// A handle to a Python object owned by a session.
@@ -123,7 +123,9 @@ impl Ref {
     /// The handle's own description, which never calls Python.
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.python_module() {
-            Some(m) if m != "builtins" => write!(f, "<Ref {m}.{} {} in {}>", self.type_name(), self.0.id, self.0.session),
+            Some(m) if m != "builtins" => {
+                write!(f, "<Ref {m}.{} {} in {}>", self.type_name(), self.0.id, self.0.session)
+            }
             _ => write!(f, "<Ref {} {} in {}>", self.type_name(), self.0.id, self.0.session),
         }
     }
@@ -135,7 +137,9 @@ impl Ref {
 impl fmt::Debug for Ref {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let repr = crate::interpreter::with_gil(|py| {
-            let obj = registry().peek(py, &self.0.session, self.0.id).ok_or_else(|| registry().not_found(&self.0.session, self.0.id))?;
+            let obj = registry()
+                .peek(py, &self.0.session, self.0.id)
+                .ok_or_else(|| registry().not_found(&self.0.session, self.0.id))?;
             obj.repr().map(|r| r.to_string()).map_err(|e| crate::error::py_err(py, e))
         });
         match (repr, f.alternate()) {

@@ -171,7 +171,11 @@ impl Registry {
             return s;
         }
         let limits = *self.limits.read();
-        self.sessions.write().entry(session.clone()).or_insert_with(|| Arc::new(Mutex::new(SessionRefs::new(limits)))).clone()
+        self.sessions
+            .write()
+            .entry(session.clone())
+            .or_insert_with(|| Arc::new(Mutex::new(SessionRefs::new(limits))))
+            .clone()
     }
 
     /// Sets the limits of a session (creating its entry), for explicit sessions with their own.

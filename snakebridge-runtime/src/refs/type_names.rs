@@ -4,9 +4,9 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use foldhash::HashMap;
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyType};
-use pyo3::ffi;
 
 /// A type's qualified name, defining module and top-level package.
 #[derive(Debug)]

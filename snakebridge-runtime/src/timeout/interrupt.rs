@@ -42,7 +42,8 @@ pub(crate) fn exception_type(py: Python<'_>) -> Result<&Bound<'_, PyType>> {
 /// when the interpreter starts, before any user module imports `sleep`.
 pub(crate) fn install(py: Python<'_>) -> Result<()> {
     exception_type(py)?;
-    let off = std::env::var("SNAKEBRIDGE_INTERRUPTIBLE_SLEEP").is_ok_and(|v| matches!(v.trim(), "0" | "false" | "no" | "off"));
+    let off = std::env::var("SNAKEBRIDGE_INTERRUPTIBLE_SLEEP")
+        .is_ok_and(|v| matches!(v.trim(), "0" | "false" | "no" | "off"));
     if !off {
         module(py)?.call_method0("install_sleep").map_err(|e| py_err(py, e))?;
     }

@@ -59,7 +59,9 @@ pub(crate) fn call_limit(library: &str, options: Option<&CallOptions>) -> Result
         }
     }
     config::with_current(|cfg| {
-        let cfg = cfg.as_ref().map_err(|(option, message)| Error::InvalidOption { option: option.clone(), message: message.clone() })?;
+        let cfg = cfg
+            .as_ref()
+            .map_err(|(option, message)| Error::InvalidOption { option: option.clone(), message: message.clone() })?;
         if let Some(name) = options.and_then(|o| o.timeout_profile.as_deref()) {
             let p = cfg.get(name)?;
             return Ok(Limit { timeout: p.timeout, profile: name.to_owned().into() });

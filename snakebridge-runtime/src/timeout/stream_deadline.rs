@@ -24,7 +24,9 @@ impl StreamDeadline {
         let library = module.split('.').next().unwrap_or(module);
         let (limit, profile) = super::stream_timeout(library, options)?;
         Ok(limit.map(|limit| StreamDeadline {
-            until: Instant::now().checked_add(limit).unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400)),
+            until: Instant::now()
+                .checked_add(limit)
+                .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400)),
             limit,
             profile,
             target: format!("{module}.{function} (stream)"),

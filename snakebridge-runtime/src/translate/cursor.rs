@@ -62,7 +62,8 @@ impl<'a> Cursor<'a> {
 
     /// A word made of letters, digits, `_` and `.` (a dtype name, a unit).
     pub(super) fn word(self) -> Option<(&'a str, Self)> {
-        let end = self.rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(self.rest.len());
+        let end =
+            self.rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(self.rest.len());
         let w = self.rest[..end].trim_end_matches('.');
         if w.is_empty() {
             return None;

@@ -113,7 +113,10 @@ impl DtypeMismatch {
     pub fn suggestion(&self) -> String {
         let (e, g) = (&self.expected, &self.got);
         let precision = if e.is_float() && g.is_float() {
-            format!(" (mixing precisions: converting {g} to {e} {} precision)", if rank(e) < rank(g) { "loses" } else { "keeps" })
+            format!(
+                " (mixing precisions: converting {g} to {e} {} precision)",
+                if rank(e) < rank(g) { "loses" } else { "keeps" }
+            )
         } else {
             String::new()
         };

@@ -83,13 +83,23 @@ pub(super) fn parse(message: &str) -> Option<OutOfMemory> {
             _ => None,
         };
         let requested = c.skip_past("Tried to allocate ").and_then(amount).map(|(n, _)| n);
-        return Some(OutOfMemory { device: Device::Mps, requested_mb: requested, total_mb: total, available_mb: available });
+        return Some(OutOfMemory {
+            device: Device::Mps,
+            requested_mb: requested,
+            total_mb: total,
+            available_mb: available,
+        });
     }
     // NumPy: "Unable to allocate 7.45 GiB for an array with shape (1000000000,) and data type float64"
     if let Some(c) = m.skip_past("Unable to allocate ") {
         if c.rest().contains("for an array") {
             let requested = amount(c).map(|(n, _)| n);
-            return Some(OutOfMemory { device: Device::Cpu, requested_mb: requested, total_mb: None, available_mb: None });
+            return Some(OutOfMemory {
+                device: Device::Cpu,
+                requested_mb: requested,
+                total_mb: None,
+                available_mb: None,
+            });
         }
     }
     // PyTorch CPU allocator: "[enforce fail at alloc_cpu.cpp:114] data. DefaultCPUAllocator: not enough memory: you tried to allocate 8000000000 bytes."
@@ -104,21 +114,13 @@ fn cuda(m: Cursor<'_>) -> OutOfMemory {
     let requested = m.skip_past("Tried to allocate ").and_then(amount).map(|(n, _)| n);
     // Old phrasing: "(GPU 0; 15.78 GiB total capacity; 12.34 GiB already allocated; 1.23 GiB free; …)"
     // New phrasing: "GPU 0 has a total capacity of 79.15 GiB of which 5.06 MiB is free."
-    let gpu = m
-        .skip_past("GPU ")
-        .and_then(|c| c.integer())
-        .and_then(|(n, _)| u32::try_from(n).ok())
-        .unwrap_or(0);
+    let gpu = m.skip_past("GPU ").and_then(|c| c.integer()).and_then(|(n, _)| u32::try_from(n).ok()).unwrap_or(0);
     let total = m
         .skip_past("total capacity of ")
         .and_then(amount)
         .map(|(n, _)| n)
         .or_else(|| find_before(m, " total capacity"));
-    let free = m
-        .skip_past(" of which ")
-        .and_then(amount)
-        .map(|(n, _)| n)
-        .or_else(|| find_before(m, " free"));
+    let free = m.skip_past(" of which ").and_then(amount).map(|(n, _)| n).or_else(|| find_before(m, " free"));
     OutOfMemory { device: Device::Cuda(gpu), requested_mb: requested, total_mb: total, available_mb: free }
 }
 

@@ -62,10 +62,11 @@ impl fmt::Display for MlError {
             MlError::ShapeMismatch(s) => write!(f, "shape mismatch in {}", s.operation.name())?,
             MlError::OutOfMemory(o) => {
                 write!(f, "out of memory on {}", o.device)?;
-                let figures: Vec<String> = [("requested", o.requested_mb), ("total", o.total_mb), ("free", o.available_mb)]
-                    .into_iter()
-                    .filter_map(|(k, v)| v.map(|v| format!("{k} {v} MiB")))
-                    .collect();
+                let figures: Vec<String> =
+                    [("requested", o.requested_mb), ("total", o.total_mb), ("free", o.available_mb)]
+                        .into_iter()
+                        .filter_map(|(k, v)| v.map(|v| format!("{k} {v} MiB")))
+                        .collect();
                 if !figures.is_empty() {
                     write!(f, " ({})", figures.join(", "))?;
                 }
@@ -81,7 +82,6 @@ impl fmt::Display for MlError {
         write!(f, "; {}", self.suggestion())
     }
 }
-
 
 impl crate::PythonError {
     /// The ML failure this exception reports, when the translator recognises its message.

@@ -113,19 +113,32 @@ pub(super) fn parse(message: &str) -> Option<ShapeMismatch> {
     if let Some(c) = m.skip_past("shapes cannot be multiplied (") {
         let (a, c) = c.until(" and ")?;
         let (b, _) = c.until(")")?;
-        return Some(ShapeMismatch { shape_a: Some(dims(a)?), shape_b: Some(dims(b)?), ..ShapeMismatch::new(ShapeOp::Matmul) });
+        return Some(ShapeMismatch {
+            shape_a: Some(dims(a)?),
+            shape_b: Some(dims(b)?),
+            ..ShapeMismatch::new(ShapeOp::Matmul)
+        });
     }
     // Older PyTorch: "size mismatch, m1: [3 x 4], m2: [5 x 6]"
     if let Some(c) = m.skip_past("size mismatch, m1: ") {
         let (a, c) = c.until(", m2: ")?;
         let b = c.rest().split_once(']').map(|(b, _)| b)?;
-        return Some(ShapeMismatch { shape_a: Some(dims(a)?), shape_b: Some(dims(b)?), ..ShapeMismatch::new(ShapeOp::Matmul) });
+        return Some(ShapeMismatch {
+            shape_a: Some(dims(a)?),
+            shape_b: Some(dims(b)?),
+            ..ShapeMismatch::new(ShapeOp::Matmul)
+        });
     }
     // NumPy dot: "shapes (2,3) and (4,5) not aligned: 3 (dim 1) != 4 (dim 0)"
     if let Some(c) = m.skip_past("shapes (") {
         if let Some((a, c)) = c.until(") and (") {
             if let Some((b, c)) = c.until(") not aligned") {
-                return Some(ShapeMismatch { shape_a: Some(dims(a)?), shape_b: Some(dims(b)?), got: Some(c.rest().trim_start_matches(':').trim().to_owned()).filter(|s| !s.is_empty()), ..ShapeMismatch::new(ShapeOp::Matmul) });
+                return Some(ShapeMismatch {
+                    shape_a: Some(dims(a)?),
+                    shape_b: Some(dims(b)?),
+                    got: Some(c.rest().trim_start_matches(':').trim().to_owned()).filter(|s| !s.is_empty()),
+                    ..ShapeMismatch::new(ShapeOp::Matmul)
+                });
             }
         }
     }
@@ -161,7 +174,11 @@ pub(super) fn parse(message: &str) -> Option<ShapeMismatch> {
         let (a, c) = c.until(")")?;
         let c = c.skip_spaces().expect("(")?;
         let (b, _) = c.until(")")?;
-        return Some(ShapeMismatch { shape_a: Some(dims(a)?), shape_b: Some(dims(b)?), ..ShapeMismatch::new(ShapeOp::Broadcast) });
+        return Some(ShapeMismatch {
+            shape_a: Some(dims(a)?),
+            shape_b: Some(dims(b)?),
+            ..ShapeMismatch::new(ShapeOp::Broadcast)
+        });
     }
     // PyTorch: "Dimension out of range (expected to be in range of [-2, 1], but got 2)"
     if let Some(c) = m.skip_past("Dimension out of range (expected to be in range of [") {
@@ -194,7 +211,11 @@ pub(super) fn parse(message: &str) -> Option<ShapeMismatch> {
     if let Some(c) = m.skip_past("shape '") {
         if let Some((shape, c)) = c.until("' is invalid for input of size ") {
             let (size, _) = c.integer()?;
-            return Some(ShapeMismatch { shape_b: Some(dims(shape)?), got: Some(format!("{size} elements")), ..ShapeMismatch::new(ShapeOp::Reshape) });
+            return Some(ShapeMismatch {
+                shape_b: Some(dims(shape)?),
+                got: Some(format!("{size} elements")),
+                ..ShapeMismatch::new(ShapeOp::Reshape)
+            });
         }
     }
     // NumPy: "cannot reshape array of size 10 into shape (2,3)"
@@ -202,7 +223,11 @@ pub(super) fn parse(message: &str) -> Option<ShapeMismatch> {
         let (size, c) = c.integer()?;
         let c = c.expect(" into shape ")?;
         let shape = c.rest().split_once(')').map(|(s, _)| s).unwrap_or(c.rest());
-        return Some(ShapeMismatch { shape_b: Some(dims(shape)?), got: Some(format!("{size} elements")), ..ShapeMismatch::new(ShapeOp::Reshape) });
+        return Some(ShapeMismatch {
+            shape_b: Some(dims(shape)?),
+            got: Some(format!("{size} elements")),
+            ..ShapeMismatch::new(ShapeOp::Reshape)
+        });
     }
     None
 }

@@ -40,20 +40,29 @@ fn old_torch_size_mismatch() {
 #[test]
 fn numpy_dot_not_aligned() {
     let s = shape("shapes (2,3) and (4,5) not aligned: 3 (dim 1) != 4 (dim 0)");
-    assert_eq!((s.operation, s.shape_a.clone(), s.shape_b.clone()), (ShapeOp::Matmul, Some(vec![2, 3]), Some(vec![4, 5])));
+    assert_eq!(
+        (s.operation, s.shape_a.clone(), s.shape_b.clone()),
+        (ShapeOp::Matmul, Some(vec![2, 3]), Some(vec![4, 5]))
+    );
     assert!(s.suggestion().contains("3 columns but B has 4 rows"), "{}", s.suggestion());
 }
 
 #[test]
 fn numpy_matmul_core_dimension() {
     let s = shape("matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size 4 is different from 3)");
-    assert_eq!((s.operation, s.dimension, s.expected.as_deref(), s.got.as_deref()), (ShapeOp::Matmul, Some(0), Some("3"), Some("4")));
+    assert_eq!(
+        (s.operation, s.dimension, s.expected.as_deref(), s.got.as_deref()),
+        (ShapeOp::Matmul, Some(0), Some("3"), Some("4"))
+    );
 }
 
 #[test]
 fn torch_elementwise_size() {
     let s = shape("The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1");
-    assert_eq!((s.operation, s.dimension, s.expected.as_deref(), s.got.as_deref()), (ShapeOp::Elementwise, Some(1), Some("3"), Some("4")));
+    assert_eq!(
+        (s.operation, s.dimension, s.expected.as_deref(), s.got.as_deref()),
+        (ShapeOp::Elementwise, Some(1), Some("3"), Some("4"))
+    );
 }
 
 #[test]
@@ -65,7 +74,10 @@ fn numpy_broadcast() {
 #[test]
 fn dimension_out_of_range() {
     let s = shape("Dimension out of range (expected to be in range of [-2, 1], but got 2)");
-    assert_eq!((s.operation, s.expected.as_deref(), s.dimension), (ShapeOp::DimensionOutOfRange, Some("-2..=1"), Some(2)));
+    assert_eq!(
+        (s.operation, s.expected.as_deref(), s.dimension),
+        (ShapeOp::DimensionOutOfRange, Some("-2..=1"), Some(2))
+    );
     let s = shape("axis 2 is out of bounds for array of dimension 2");
     assert_eq!((s.expected.as_deref(), s.got.as_deref()), (Some("-2..=1"), Some("2")));
 }
@@ -120,19 +132,32 @@ fn dtype_phrasings() {
         ("expected scalar type Float but found Double", Dtype::Float32, Dtype::Float64),
         ("expected dtype torch.float32 but got torch.int64", Dtype::Float32, Dtype::Int64),
         ("Expected dtype Float but got dtype Long", Dtype::Float32, Dtype::Int64),
-        ("Expected object of scalar type Float but got scalar type Double for argument #2 'mat2' in call to _th_mm", Dtype::Float32, Dtype::Float64),
+        (
+            "Expected object of scalar type Float but got scalar type Double for argument #2 'mat2' in call to _th_mm",
+            Dtype::Float32,
+            Dtype::Float64,
+        ),
         ("Found dtype Double but expected Float", Dtype::Float32, Dtype::Float64),
         ("mat1 and mat2 must have the same dtype, but got Double and Float", Dtype::Float64, Dtype::Float32),
         ("expected m1 and m2 to have the same dtype, but got: float != double", Dtype::Float32, Dtype::Float64),
         ("result type Float can't be cast to the desired output type Long", Dtype::Int64, Dtype::Float32),
-        ("Cannot cast ufunc 'add' output from dtype('float64') to dtype('int64') with casting rule 'same_kind'", Dtype::Int64, Dtype::Float64),
+        (
+            "Cannot cast ufunc 'add' output from dtype('float64') to dtype('int64') with casting rule 'same_kind'",
+            Dtype::Int64,
+            Dtype::Float64,
+        ),
     ];
     for (msg, expected, got) in cases {
         let d = dtype(msg);
         assert_eq!((&d.expected, &d.got), (&expected, &got), "{msg}");
         assert!(d.suggestion().contains(expected.name()), "{msg}: {}", d.suggestion());
     }
-    assert_eq!(dtype("Cannot cast ufunc 'add' output from dtype('float64') to dtype('int64') with casting rule 'same_kind'").operation.as_deref(), Some("add"));
+    assert_eq!(
+        dtype("Cannot cast ufunc 'add' output from dtype('float64') to dtype('int64') with casting rule 'same_kind'")
+            .operation
+            .as_deref(),
+        Some("add")
+    );
 }
 
 #[test]
@@ -156,7 +181,10 @@ fn near_misses_stay_untranslated() {
 
 #[test]
 fn huge_numbers_do_not_misparse_or_panic() {
-    assert_eq!(MlError::from_message("mat1 and mat2 shapes cannot be multiplied (99999999999999999999999x4 and 5x6)"), None);
+    assert_eq!(
+        MlError::from_message("mat1 and mat2 shapes cannot be multiplied (99999999999999999999999x4 and 5x6)"),
+        None
+    );
     assert_eq!(MlError::from_message("The size of tensor a (99999999999999999999999) must match the size of tensor b (4) at non-singleton dimension 1"), None);
     let o = oom("CUDA out of memory. Tried to allocate 99999999999999999999999999999999999999.00 TiB (GPU 99999999999; 1e400 GiB total capacity)");
     assert_eq!(o.requested_mb, Some(u64::MAX));
@@ -167,7 +195,15 @@ fn huge_numbers_do_not_misparse_or_panic() {
 
 #[test]
 fn display_has_figures_and_suggestion() {
-    let e = MlError::from_message("CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 15.78 GiB total capacity; 1.23 GiB free)").unwrap();
+    let e = MlError::from_message(
+        "CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 15.78 GiB total capacity; 1.23 GiB free)",
+    )
+    .unwrap();
     let text = e.to_string();
-    assert!(text.starts_with("out of memory on CUDA:0 (requested 2048 MiB, total 16159 MiB, free 1260 MiB); reduce the batch size"), "{text}");
+    assert!(
+        text.starts_with(
+            "out of memory on CUDA:0 (requested 2048 MiB, total 16159 MiB, free 1260 MiB); reduce the batch size"
+        ),
+        "{text}"
+    );
 }

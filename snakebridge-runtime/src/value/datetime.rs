@@ -91,7 +91,11 @@ impl FromStr for Date {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(err());
         }
-        let date = Date { year: num(&s[0..4]).ok_or_else(err)? as i32, month: num(&s[5..7]).ok_or_else(err)? as u8, day: num(&s[8..10]).ok_or_else(err)? as u8 };
+        let date = Date {
+            year: num(&s[0..4]).ok_or_else(err)? as i32,
+            month: num(&s[5..7]).ok_or_else(err)? as u8,
+            day: num(&s[8..10]).ok_or_else(err)? as u8,
+        };
         if date.year < 1 || !(1..=12).contains(&date.month) || !(1..=31).contains(&date.day) {
             return Err(err());
         }
@@ -169,7 +173,12 @@ mod tests {
 
     #[test]
     fn isoformat_round_trips() {
-        for text in ["2024-02-29T23:59:59.000001+05:30", "0001-01-01T00:00:00", "2024-01-02T03:04:05-00:00:30", "1999-12-31T12:00:00+00:00"] {
+        for text in [
+            "2024-02-29T23:59:59.000001+05:30",
+            "0001-01-01T00:00:00",
+            "2024-01-02T03:04:05-00:00:30",
+            "1999-12-31T12:00:00+00:00",
+        ] {
             let dt: DateTime = text.parse().unwrap();
             assert_eq!(dt.to_string(), text);
         }

@@ -99,7 +99,13 @@ pub(crate) fn value_from_python(obj: &Bound<'_, PyAny>, depth: usize) -> Option<
         }
         let date = Date { year: dt.get_year(), month: dt.get_month(), day: dt.get_day() };
         let utc_offset = fixed_offset(py, dt.get_tzinfo(), || dt.call_method0("utcoffset"))?;
-        let time = Time { hour: dt.get_hour(), minute: dt.get_minute(), second: dt.get_second(), microsecond: dt.get_microsecond(), utc_offset };
+        let time = Time {
+            hour: dt.get_hour(),
+            minute: dt.get_minute(),
+            second: dt.get_second(),
+            microsecond: dt.get_microsecond(),
+            utc_offset,
+        };
         return Some(Value::DateTime(DateTime { date, time }));
     }
     if let Ok(d) = obj.cast_exact::<PyDate>() {
@@ -110,7 +116,13 @@ pub(crate) fn value_from_python(obj: &Bound<'_, PyAny>, depth: usize) -> Option<
             return None;
         }
         let utc_offset = fixed_offset(py, t.get_tzinfo(), || t.call_method0("utcoffset"))?;
-        return Some(Value::Time(Time { hour: t.get_hour(), minute: t.get_minute(), second: t.get_second(), microsecond: t.get_microsecond(), utc_offset }));
+        return Some(Value::Time(Time {
+            hour: t.get_hour(),
+            minute: t.get_minute(),
+            second: t.get_second(),
+            microsecond: t.get_microsecond(),
+            utc_offset,
+        }));
     }
     None
 }
@@ -167,7 +179,11 @@ via_extract!(
 
 impl FromPython for () {
     fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-        if obj.is_none() { Ok(()) } else { Err(wrong_type("None", obj)) }
+        if obj.is_none() {
+            Ok(())
+        } else {
+            Err(wrong_type("None", obj))
+        }
     }
 }
 
@@ -182,7 +198,11 @@ impl FromPython for Bytes {
 
 impl<T: FromPython> FromPython for Option<T> {
     fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-        if obj.is_none() { Ok(None) } else { T::from_python(obj).map(Some) }
+        if obj.is_none() {
+            Ok(None)
+        } else {
+            T::from_python(obj).map(Some)
+        }
     }
 }
 

@@ -44,7 +44,8 @@ fn serialization<T: ?Sized>(message: String) -> Error {
 pub(super) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
     with_gil(|py| {
         let obj = pythonize::pythonize(py, value).map_err(|e| serialization::<T>(e.to_string()))?;
-        value_from_python(&obj, 0).ok_or_else(|| serialization::<T>("it produced a Python object with no plain value".into()))
+        value_from_python(&obj, 0)
+            .ok_or_else(|| serialization::<T>("it produced a Python object with no plain value".into()))
     })
 }
 

@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyComplex, PyDate, PyDateTime, PyDict, PyFrozenSet, PyList, PySet, PyTime, PyTuple, PyType, PyTzInfo};
+use pyo3::types::{
+    PyBytes, PyComplex, PyDate, PyDateTime, PyDict, PyFrozenSet, PyList, PySet, PyTime, PyTuple, PyType, PyTzInfo,
+};
 use pyo3::IntoPyObjectExt;
 
 use super::{Bytes, Date, DateTime, Int, Time, Value};
@@ -86,7 +88,10 @@ impl<T: ToPython, const N: usize> ToPython for [T; N] {
     }
 }
 
-fn dict<'py, K: ToPython, V: ToPython>(py: Python<'py>, items: impl Iterator<Item = (K, V)>) -> Result<Bound<'py, PyAny>> {
+fn dict<'py, K: ToPython, V: ToPython>(
+    py: Python<'py>,
+    items: impl Iterator<Item = (K, V)>,
+) -> Result<Bound<'py, PyAny>> {
     let d = PyDict::new(py);
     for (k, v) in items {
         d.set_item(k.to_python(py)?, v.to_python(py)?).map_err(|e| py_err(py, e))?;

@@ -174,7 +174,10 @@ fn number(n: &Number, path: &str) -> Result<Value> {
     }
     match n.as_f64() {
         Some(f) if f.is_finite() => Ok(Value::Float(f)),
-        _ => Err(Error::invalid_wire(path, format!("number {text} is out of the float range; send it as a special_float"))),
+        _ => Err(Error::invalid_wire(
+            path,
+            format!("number {text} is out of the float range; send it as a special_float"),
+        )),
     }
 }
 
@@ -187,20 +190,20 @@ fn field<'a>(map: &'a Map<String, Json>, name: &str, tag: &str, path: &str) -> R
 }
 
 fn str_field<'a>(map: &'a Map<String, Json>, name: &str, tag: &str, path: &str) -> Result<&'a str> {
-    field(map, name, tag, path)?
-        .as_str()
-        .ok_or_else(|| Error::invalid_wire(&format!("{path}/{name}"), format!("the `{name}` of a `{tag}` value must be a string")))
+    field(map, name, tag, path)?.as_str().ok_or_else(|| {
+        Error::invalid_wire(&format!("{path}/{name}"), format!("the `{name}` of a `{tag}` value must be a string"))
+    })
 }
 
 fn array_field<'a>(map: &'a Map<String, Json>, name: &str, tag: &str, path: &str) -> Result<&'a [Json]> {
-    field(map, name, tag, path)?
-        .as_array()
-        .map(Vec::as_slice)
-        .ok_or_else(|| Error::invalid_wire(&format!("{path}/{name}"), format!("the `{name}` of a `{tag}` value must be an array")))
+    field(map, name, tag, path)?.as_array().map(Vec::as_slice).ok_or_else(|| {
+        Error::invalid_wire(&format!("{path}/{name}"), format!("the `{name}` of a `{tag}` value must be an array"))
+    })
 }
 
 fn decode_tagged(tag: &Json, map: &Map<String, Json>, path: &mut String) -> Result<Value> {
-    let tag = tag.as_str().ok_or_else(|| Error::invalid_wire(&format!("{path}/__type__"), "`__type__` must be a string"))?;
+    let tag =
+        tag.as_str().ok_or_else(|| Error::invalid_wire(&format!("{path}/__type__"), "`__type__` must be a string"))?;
     match map.get("__schema__") {
         None => {}
         Some(s) if s.as_u64() == Some(SCHEMA_VERSION) => {}
@@ -274,14 +277,24 @@ fn decode_tagged(tag: &Json, map: &Map<String, Json>, path: &mut String) -> Resu
     })
 }
 
-fn iso<T: std::str::FromStr<Err = super::datetime::ParseDateTimeError>>(map: &Map<String, Json>, tag: &str, path: &str) -> Result<T> {
-    str_field(map, "value", tag, path)?.parse().map_err(|e: super::datetime::ParseDateTimeError| Error::invalid_wire(&format!("{path}/value"), e.to_string()))
+fn iso<T: std::str::FromStr<Err = super::datetime::ParseDateTimeError>>(
+    map: &Map<String, Json>,
+    tag: &str,
+    path: &str,
+) -> Result<T> {
+    str_field(map, "value", tag, path)?
+        .parse()
+        .map_err(|e: super::datetime::ParseDateTimeError| Error::invalid_wire(&format!("{path}/value"), e.to_string()))
 }
 
 fn decode_ref(map: &Map<String, Json>, path: &str) -> Result<Ref> {
-    let invalid = |reason: String| Error::InvalidRef { reason: format!("{reason} (at `{}`)", if path.is_empty() { "/" } else { path }) };
+    let invalid = |reason: String| Error::InvalidRef {
+        reason: format!("{reason} (at `{}`)", if path.is_empty() { "/" } else { path }),
+    };
     let id = match map.get("id") {
-        Some(Json::String(s)) => RefId::parse(s).ok_or_else(|| invalid(format!("ref id {s:?} is not `ref_` and 32 hex digits")))?,
+        Some(Json::String(s)) => {
+            RefId::parse(s).ok_or_else(|| invalid(format!("ref id {s:?} is not `ref_` and 32 hex digits")))?
+        }
         Some(_) => return Err(invalid("the ref `id` must be a string".into())),
         None => return Err(invalid("the ref has no `id`".into())),
     };

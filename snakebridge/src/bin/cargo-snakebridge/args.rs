@@ -80,7 +80,9 @@ pub fn parse(args: Vec<String>) -> Result<Cli, String> {
             "--python" => cli.python = Some(value("--python")?),
             a if !a.starts_with('-') && cli.command.is_empty() => {
                 if !COMMANDS.contains(&a) {
-                    let hint = snakebridge::did_you_mean(a, COMMANDS).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                    let hint = snakebridge::did_you_mean(a, COMMANDS)
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
                     return Err(format!("unknown command `{a}`{hint} (commands: setup, verify, prepare, doctor)"));
                 }
                 cli.command = a.to_string();

@@ -1,7 +1,8 @@
 //! `cargo snakebridge doctor`: what the runtime would use, each with the fix when it is wrong.
 
 use snakebridge::env::{
-    embedded_python_version, generated_libraries, missing_packages, HardwareInfo, Installer, ProjectConfig, PythonEnv, WheelSelector,
+    embedded_python_version, generated_libraries, missing_packages, HardwareInfo, Installer, ProjectConfig, PythonEnv,
+    WheelSelector,
 };
 use snakebridge::RuntimeConfig;
 
@@ -48,11 +49,19 @@ pub fn run(project: &ProjectConfig) -> u8 {
         if d.major_minor() == Some((major, minor)) {
             r.ok("Interpreter", line);
         } else {
-            r.bad("Interpreter", format!("{line}: not the embedded {major}.{minor}"), &format!("recreate the venv with python{major}.{minor} -m venv {}", venv_path.display()));
+            r.bad(
+                "Interpreter",
+                format!("{line}: not the embedded {major}.{minor}"),
+                &format!("recreate the venv with python{major}.{minor} -m venv {}", venv_path.display()),
+            );
         }
         match &d.libpython {
             Some(lib) if lib.exists() => r.ok("libpython", lib.display()),
-            Some(lib) => r.bad("libpython", format!("{} is missing", lib.display()), "install the Python development/shared library package (e.g. `apt install libpython3.11`)"),
+            Some(lib) => r.bad(
+                "libpython",
+                format!("{} is missing", lib.display()),
+                "install the Python development/shared library package (e.g. `apt install libpython3.11`)",
+            ),
             None => r.ok("libpython", "statically linked interpreter (none needed by the venv)"),
         }
         for (i, sp) in d.site_packages.iter().enumerate() {
@@ -61,7 +70,13 @@ pub fn run(project: &ProjectConfig) -> u8 {
         let mut runtime_config = RuntimeConfig::with_project_root(&project.root);
         runtime_config.venv = project.venv.clone();
         match snakebridge::init(runtime_config) {
-            Ok(info) => r.ok("Runtime", format!("embedded interpreter started: Python {}", info.version.split_whitespace().next().unwrap_or("?"))),
+            Ok(info) => r.ok(
+                "Runtime",
+                format!(
+                    "embedded interpreter started: Python {}",
+                    info.version.split_whitespace().next().unwrap_or("?")
+                ),
+            ),
             Err(e) => r.bad("Runtime", &e, "see the message"),
         }
     }
@@ -72,7 +87,9 @@ pub fn run(project: &ProjectConfig) -> u8 {
     } else if let Some(d) = &details {
         let missing = missing_packages(project, d);
         for req in &requirements {
-            let name = snakebridge::env::Requirement::parse(req).map(|r| snakebridge::env::normalize_name(&r.name)).unwrap_or_default();
+            let name = snakebridge::env::Requirement::parse(req)
+                .map(|r| snakebridge::env::normalize_name(&r.name))
+                .unwrap_or_default();
             let installed = d.packages.get(&name).map(|v| format!(" (installed {v})")).unwrap_or_default();
             if missing.contains(req) {
                 r.bad("Package", format!("{req}{installed}"), "run `cargo snakebridge setup`");
@@ -81,10 +98,17 @@ pub fn run(project: &ProjectConfig) -> u8 {
             }
         }
     } else {
-        r.bad("Packages", format!("{} declared, none checkable without a venv", requirements.len()), "run `cargo snakebridge setup`");
+        r.bad(
+            "Packages",
+            format!("{} declared, none checkable without a venv", requirements.len()),
+            "run `cargo snakebridge setup`",
+        );
     }
     let policy = project.effective_auto_install().map(|p| p.to_string()).unwrap_or_else(|e| format!("invalid: {e}"));
-    r.ok("Auto-install", format!("{policy}{}", if project.effective_strict() { " (strict mode: installs nothing)" } else { "" }));
+    r.ok(
+        "Auto-install",
+        format!("{policy}{}", if project.effective_strict() { " (strict mode: installs nothing)" } else { "" }),
+    );
     r.ok("Installer", Installer::detect().name());
 
     let hw = HardwareInfo::probe();
@@ -110,14 +134,25 @@ pub fn run(project: &ProjectConfig) -> u8 {
     r.ok("PyTorch wheels", format!("{} from {}", selector.pytorch_variant(), selector.pytorch_index_url()));
 
     let lock = project.lock_path();
-    r.ok("Lock file", if lock.is_file() { format!("{} (check it with `cargo snakebridge verify`)", lock.display()) } else { format!("{} not written yet (`cargo snakebridge setup` writes it)", lock.display()) });
+    r.ok(
+        "Lock file",
+        if lock.is_file() {
+            format!("{} (check it with `cargo snakebridge verify`)", lock.display())
+        } else {
+            format!("{} not written yet (`cargo snakebridge setup` writes it)", lock.display())
+        },
+    );
     let libs = generated_libraries(&project.root);
     if libs.is_empty() {
         r.ok("Generated libraries", "none (.snakebridge/ holds no manifests)");
     }
     for lib in libs {
         match &lib.problem {
-            Some(p) => r.bad("Generated library", format!("{} ({}): {p}", lib.library, lib.manifest), "run `cargo snakebridge prepare`"),
+            Some(p) => r.bad(
+                "Generated library",
+                format!("{} ({}): {p}", lib.library, lib.manifest),
+                "run `cargo snakebridge prepare`",
+            ),
             None => r.ok(
                 "Generated library",
                 format!(

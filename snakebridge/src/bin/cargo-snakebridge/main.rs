@@ -31,7 +31,9 @@ fn main() -> ExitCode {
     }
     let project = match &cli.manifest_path {
         Some(path) => ProjectConfig::load(path),
-        None => std::env::current_dir().map_err(|e| snakebridge::Error::Interpreter { message: e.to_string() }).and_then(ProjectConfig::discover),
+        None => std::env::current_dir()
+            .map_err(|e| snakebridge::Error::Interpreter { message: e.to_string() })
+            .and_then(ProjectConfig::discover),
     };
     let project = match project {
         Ok(p) => p,

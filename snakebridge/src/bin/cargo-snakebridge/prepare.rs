@@ -14,7 +14,10 @@ pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
     }
     let entries = prepare(&project.root, &mode, cli.check);
     if entries.is_empty() {
-        println!("no manifests in {}; build the crate once (with the project's Python available) to create them", project.root.join(DIR_NAME).display());
+        println!(
+            "no manifests in {}; build the crate once (with the project's Python available) to create them",
+            project.root.join(DIR_NAME).display()
+        );
         return 0;
     }
     let mut failed = false;
@@ -25,7 +28,10 @@ pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
             Status::Updated => println!("✓ {name} regenerated"),
             Status::Stale(reason) => {
                 failed = true;
-                let why = reason.as_ref().map(|r| r.describe()).unwrap_or_else(|| "differs from what introspection gives now".into());
+                let why = reason
+                    .as_ref()
+                    .map(|r| r.describe())
+                    .unwrap_or_else(|| "differs from what introspection gives now".into());
                 println!("✗ {name} is stale: it {why}; run `cargo snakebridge prepare` and commit the result");
             }
             Status::Failed(e) => {

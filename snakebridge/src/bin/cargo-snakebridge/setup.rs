@@ -7,7 +7,10 @@ use crate::args::Cli;
 pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
     let requirements = project.requirements();
     if requirements.is_empty() && cli.verbose {
-        eprintln!("note: {} declares no Python packages in [package.metadata.snakebridge.python_deps]", project.manifest_path.display());
+        eprintln!(
+            "note: {} declares no Python packages in [package.metadata.snakebridge.python_deps]",
+            project.manifest_path.display()
+        );
     }
     if project.effective_strict() && !cli.check {
         eprintln!("error: strict mode is on (SNAKEBRIDGE_STRICT or `strict = true`): nothing is installed; run `cargo snakebridge setup --check` to see what is missing, or turn strict mode off to install");

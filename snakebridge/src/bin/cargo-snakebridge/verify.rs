@@ -30,9 +30,21 @@ pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
     if cli.verbose {
         let h = &lock.environment.hardware;
         println!("Current hardware:");
-        print_hardware(&hardware.platform.to_string(), hardware.accelerator.as_str(), hardware.cuda_version.as_deref(), hardware.gpu_count, &hardware.cpu_features);
+        print_hardware(
+            &hardware.platform.to_string(),
+            hardware.accelerator.as_str(),
+            hardware.cuda_version.as_deref(),
+            hardware.gpu_count,
+            &hardware.cpu_features,
+        );
         println!("Lock file ({}):", path.display());
-        print_hardware(&lock.environment.platform.to_string(), h.accelerator.as_str(), h.cuda_version.as_deref(), h.gpu_count, &h.cpu_features);
+        print_hardware(
+            &lock.environment.platform.to_string(),
+            h.accelerator.as_str(),
+            h.cuda_version.as_deref(),
+            h.gpu_count,
+            &h.cpu_features,
+        );
         for note in &hardware.notes {
             println!("  note: {note}");
         }
