@@ -161,7 +161,9 @@ fn parse(text: &str, classes: &HashSet<String>) -> RustType {
             }
             ("Optional", [t]) => optional(t.clone()),
             ("tuple" | "Tuple", items)
-                if !items.is_empty() && items.len() <= 8 && items.iter().all(|t| *t != RustType::Dynamic) =>
+                if !items.is_empty()
+                    && items.len() <= snakebridge_meta::limits::MAX_TUPLE_ARITY
+                    && items.iter().all(|t| *t != RustType::Dynamic) =>
             {
                 RustType::Tuple(items.to_vec())
             }

@@ -1,0 +1,7 @@
+//! What snakebridge's compile time (`snakebridge-introspect`, the macros, the CLI) and its run
+//! time (`snakebridge-runtime`) both know, kept once so that the two sides cannot disagree.
+//!
+//! Each module holds one table or model; both sides read it from here rather than keeping a
+//! copy in step.
+
+pub mod limits;
