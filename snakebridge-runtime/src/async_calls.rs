@@ -44,11 +44,13 @@ where
     R: Send + 'static,
 {
     let session = Session::join(&crate::current_session()).unwrap_or_else(|_| ASYNC_SESSION.clone());
+    // The options of an enclosing `CallOptions::run` follow the job to the blocking pool.
+    let scoped = crate::call::CallOptions::current().unwrap_or_default();
     async move {
         let handle = tokio::runtime::Handle::try_current().map_err(|_| Error::NoAsyncRuntime)?;
         let job = Arc::new(Job::default());
         let worker = job.clone();
-        let task = handle.spawn_blocking(move || with_session(&session, || worker.run(f)));
+        let task = handle.spawn_blocking(move || with_session(&session, || scoped.run(|| worker.run(f))));
         let mut guard = CancelOnDrop(Some(job));
         let out = task.await;
         guard.0 = None;
@@ -114,7 +116,7 @@ pub fn await_coroutine(coroutine: &Ref) -> impl Future<Output = Result<Value>> +
 }
 
 fn is_awaitable(r: &Ref) -> Result<bool> {
-    crate::interpreter::with_gil(|py| Ok(crate::timeout::is_awaitable(&r.bind(py)?)))
+    r.protocol_is_awaitable()
 }
 
 /// One `run`: links the future to the worker thread that runs it, for cancellation.

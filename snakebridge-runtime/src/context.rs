@@ -5,9 +5,9 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use pyo3::prelude::*;
 
 use crate::error::{py_err, Error, Result};
-use crate::interpreter::with_gil;
 use crate::raise::{error_to_pyerr, panic_to_pyerr};
 use crate::refs::Ref;
+use crate::supervise::{enter, Door, Target};
 use crate::value::FromPython;
 
 /// Runs `body` inside the Python context manager `manager`, like `with manager as entered:`.
@@ -40,7 +40,8 @@ use crate::value::FromPython;
 /// # Ok(()) }
 /// ```
 pub fn with_python<E: FromPython, R>(manager: &Ref, body: impl FnOnce(E) -> Result<R>) -> Result<Option<R>> {
-    let (exit, entered) = with_gil(|py| {
+    let module = manager.python_module().unwrap_or_default();
+    let (exit, entered) = enter(Target::new(Door::Context, module, "__enter__"), None, |py| {
         let obj = manager.bind(py)?;
         let no_protocol = || Error::Conversion {
             expected: "a context manager (an object with __enter__ and __exit__)".into(),
@@ -55,12 +56,12 @@ pub fn with_python<E: FromPython, R>(manager: &Ref, body: impl FnOnce(E) -> Resu
     })?;
 
     match catch_unwind(AssertUnwindSafe(|| entered.and_then(body))) {
-        Ok(Ok(r)) => with_gil(|py| {
+        Ok(Ok(r)) => enter(Target::new(Door::Context, module, "__exit__"), None, |py| {
             let none = py.None();
             exit.bind(py).call1((&none, &none, &none)).map_err(|e| py_err(py, e))?;
             Ok(Some(r))
         }),
-        Ok(Err(err)) => with_gil(|py| {
+        Ok(Err(err)) => enter(Target::new(Door::Context, module, "__exit__"), None, |py| {
             let exc = error_to_pyerr(py, &err);
             match call_exit(py, exit.bind(py), &exc) {
                 Ok(true) => Ok(None),
@@ -69,7 +70,7 @@ pub fn with_python<E: FromPython, R>(manager: &Ref, body: impl FnOnce(E) -> Resu
             }
         }),
         Err(payload) => {
-            let outcome = with_gil(|py| {
+            let outcome = enter(Target::new(Door::Context, module, "__exit__"), None, |py| {
                 let exc = panic_to_pyerr("the body of with_python", payload.as_ref());
                 call_exit(py, exit.bind(py), &exc).map_err(|e| py_err(py, e))
             });

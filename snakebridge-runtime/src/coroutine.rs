@@ -4,11 +4,10 @@
 
 use pyo3::prelude::*;
 
-use crate::call::{resolve, CallOptions, IntoArgs, PyArgs};
+use crate::call::{resolve, IntoArgs, PyArgs};
 use crate::error::{py_err, Result};
-use crate::interpreter::with_gil;
 use crate::refs::Ref;
-use crate::supervise::{supervise, Target};
+use crate::supervise::{enter, Door, Target};
 use crate::timeout;
 use crate::value::{FromPython, Value};
 
@@ -27,28 +26,21 @@ pub fn call_awaiting(module: &str, function: &str, args: impl IntoArgs) -> Resul
 
 /// [`call_awaiting`], converting the result to `R`.
 pub fn call_awaiting_as<R: FromPython>(module: &str, function: &str, args: impl IntoArgs) -> Result<R> {
-    CallOptions::scope(args.options(), || {
-        with_gil(|py| {
-            let callable = resolve::callable(py, module, function)?;
-            supervise(py, Target::new(module, function), args.options(), || {
-                let PyArgs { args, kwargs } = args.to_py_args(py)?;
-                let result = callable.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))?;
-                let result = if timeout::is_awaitable(&result) { timeout::run_coroutine(&result)? } else { result };
-                R::from_python(&result)
-            })
-        })
+    enter(Target::new(Door::Await, module, function), args.options(), |py| {
+        let callable = resolve::callable(py, module, function)?;
+        let PyArgs { args, kwargs } = args.to_py_args(py)?;
+        let result = callable.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))?;
+        let result = if timeout::is_awaitable(&result) { timeout::run_coroutine(&result)? } else { result };
+        R::from_python(&result)
     })
 }
 
 /// Awaits a coroutine (or other awaitable) held as a ref, such as the result of calling an
 /// `async def` function with [`call`](crate::call), under the default time limit.
 pub fn await_coroutine(coroutine: &Ref) -> Result<Value> {
-    with_gil(|py| {
-        let obj = coroutine.bind(py)?;
-        let module = coroutine.python_module().unwrap_or_default();
-        supervise(py, Target::new(module, coroutine.type_name()), None, || {
-            let result = timeout::run_coroutine(&obj)?;
-            Value::from_python(&result)
-        })
+    let module = coroutine.python_module().unwrap_or_default();
+    enter(Target::new(Door::Await, module, coroutine.type_name()), None, |py| {
+        let result = timeout::run_coroutine(&coroutine.bind(py)?)?;
+        Value::from_python(&result)
     })
 }

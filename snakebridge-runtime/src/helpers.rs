@@ -140,21 +140,18 @@ pub fn call_helper(name: &str, args: impl IntoArgs) -> Result<Value> {
 
 /// [`call_helper`], converting the result to `R` straight from Python.
 pub fn call_helper_as<R: FromPython>(name: &str, args: impl IntoArgs) -> Result<R> {
-    crate::call::CallOptions::scope(args.options(), || {
-        with_gil(|py| {
-            let registry = registry(py)?;
-            let Some(helper) = registry.get_item(name).map_err(|e| py_err(py, e))? else {
-                let names: Vec<String> = registry.keys().iter().filter_map(|k| k.extract().ok()).collect();
-                let suggestion = closest(name, names.iter().map(String::as_str)).map(str::to_owned);
-                return Err(Error::HelperNotFound { helper: name.into(), suggestion });
-            };
-            // Helpers run under the same time limit and telemetry as any call.
-            crate::supervise::supervise(py, crate::supervise::Target::new("helpers", name), args.options(), || {
-                let PyArgs { args, kwargs } = args.to_py_args(py)?;
-                let result = helper.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))?;
-                R::from_python(&result)
-            })
-        })
+    use crate::supervise::{enter, Door, Target};
+    // Helpers run under the same time limit and telemetry as any call, their loading included.
+    enter(Target::new(Door::Helper, "helpers", name), args.options(), |py| {
+        let registry = registry(py)?;
+        let Some(helper) = registry.get_item(name).map_err(|e| py_err(py, e))? else {
+            let names: Vec<String> = registry.keys().iter().filter_map(|k| k.extract().ok()).collect();
+            let suggestion = closest(name, names.iter().map(String::as_str)).map(str::to_owned);
+            return Err(Error::HelperNotFound { helper: name.into(), suggestion });
+        };
+        let PyArgs { args, kwargs } = args.to_py_args(py)?;
+        let result = helper.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))?;
+        R::from_python(&result)
     })
 }
 

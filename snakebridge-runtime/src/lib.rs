@@ -40,8 +40,8 @@ pub mod value;
 pub mod r#async;
 
 pub use call::{
-    attr, call, call_as, call_ref, get, is_ref, method, method_as, set_attr, Args, CachedFunction, CallOptions,
-    IntoArgs, PyArgs,
+    attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, is_ref, method, method_as, set_attr, Args,
+    CachedFunction, CallOptions, IntoArgs, PyArgs,
 };
 pub use callback::{Callback, CallbackReturn, IntoCallback};
 pub use context::with_python;

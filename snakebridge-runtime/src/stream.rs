@@ -10,11 +10,11 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyIterator;
 
-use crate::call::{call_as, CachedFunction, IntoArgs};
+use crate::call::{call_as, CachedFunction, CallOptions, IntoArgs};
 use crate::error::{py_err, Error, Result};
-use crate::interpreter::with_gil;
 use crate::refs::Ref;
 use crate::session::effective_session_id;
+use crate::supervise::{enter, Door, Target};
 use crate::value::{FromPython, Value};
 
 /// The largest number of items pulled from Python per interpreter attach, by default.
@@ -51,6 +51,9 @@ pub struct StreamRef<T = Value> {
     max_batch: usize,
     /// The whole-stream limit (`stream_timeout`), for streams started with [`iterate`].
     deadline: Option<crate::timeout::StreamDeadline>,
+    /// The options each refill runs under: the session the stream was started in, and no
+    /// unary limit when the whole-stream deadline governs.
+    options: Option<CallOptions>,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -60,17 +63,34 @@ impl<T: FromPython> StreamRef<T> {
     /// A ref to an iterator or generator continues where it is; one to an iterable (a list,
     /// a file) starts a fresh iteration. [`Error::NotIterable`] when Python cannot iterate it.
     pub fn from_ref(target: &Ref) -> Result<Self> {
-        with_gil(|py| Self::from_python(&target.bind(py)?))
+        let module = target.python_module().unwrap_or_default();
+        enter(Target::new(Door::Stream, module, "__iter__"), None, |py| Self::from_python(&target.bind(py)?))
     }
 
     /// Calls the cached `f(*args, **kwargs)` and iterates over what it returns: [`iterate`]
     /// for a callable looked up once (generated `*_stream` functions use it).
     pub fn call(f: &CachedFunction, args: impl IntoArgs) -> Result<Self> {
         let (module, function) = f.target();
-        let deadline = crate::timeout::StreamDeadline::start(module, function, args.options())?;
-        let mut stream: StreamRef<T> = f.call(args)?;
-        stream.deadline = deadline;
-        Ok(stream)
+        let deadline = CallOptions::with_effective(args.options(), |o| {
+            crate::timeout::StreamDeadline::start(module, function, o)
+        })?;
+        let session = args.options().and_then(|o| o.session.clone());
+        let stream: StreamRef<T> = f.call(args)?;
+        Ok(stream.governed(deadline, session))
+    }
+
+    /// Sets the whole-stream deadline and the session the stream was started in, which every
+    /// refill runs in: a stream made with a per-call session is read in it.
+    fn governed(mut self, deadline: Option<crate::timeout::StreamDeadline>, session: Option<crate::Session>) -> Self {
+        if deadline.is_some() || session.is_some() {
+            let mut options = CallOptions { session, ..CallOptions::default() };
+            if deadline.is_some() {
+                options.timeout = Some(crate::CallTimeout::Never);
+            }
+            self.options = Some(options);
+        }
+        self.deadline = deadline;
+        self
     }
 
     fn over(iter: Ref) -> Self {
@@ -81,6 +101,7 @@ impl<T: FromPython> StreamRef<T> {
             next_batch: 1,
             max_batch: DEFAULT_MAX_BATCH,
             deadline: None,
+            options: None,
             _item: PhantomData,
         }
     }
@@ -102,7 +123,8 @@ impl<T: FromPython> StreamRef<T> {
         if self.done {
             return Ok(Some(buffered));
         }
-        with_gil(|py| {
+        let module = self.iter.python_module().unwrap_or_default();
+        enter(Target::new(Door::Stream, module, "__length_hint__"), self.options.as_ref(), |py| {
             let it = self.iter.bind(py)?;
             static LENGTH_HINT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
             let length_hint = LENGTH_HINT.import(py, "operator", "length_hint").map_err(|e| py_err(py, e))?;
@@ -131,7 +153,8 @@ impl<T: FromPython> StreamRef<T> {
         self.next_batch = (want * 2).min(self.max_batch);
         let buffer = &mut self.buffer;
         let deadline = self.deadline.as_ref();
-        let outcome = with_gil(|py| {
+        let module = self.iter.python_module().unwrap_or_default();
+        let outcome = enter(Target::new(Door::Stream, module, "__next__"), self.options.as_ref(), |py| {
             let obj = self.iter.bind(py)?;
             // Checked once at creation; an object whose type changed since is an error, not UB.
             let mut it = match obj.cast::<PyIterator>() {
@@ -222,10 +245,11 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// per-call `timeout`/`timeout_profile` applies to it too): past it, the generator is
 /// interrupted and the stream yields [`Error::Timeout`] and ends.
 pub fn iterate<T: FromPython>(module: &str, function: &str, args: impl IntoArgs) -> Result<StreamRef<T>> {
-    let deadline = crate::timeout::StreamDeadline::start(module, function, args.options())?;
-    let mut stream: StreamRef<T> = call_as(module, function, args)?;
-    stream.deadline = deadline;
-    Ok(stream)
+    let deadline =
+        CallOptions::with_effective(args.options(), |o| crate::timeout::StreamDeadline::start(module, function, o))?;
+    let session = args.options().and_then(|o| o.session.clone());
+    let stream: StreamRef<T> = call_as(module, function, args)?;
+    Ok(stream.governed(deadline, session))
 }
 
 /// Calls `module.function(*args, **kwargs)` and hands each item it yields to `each`, in

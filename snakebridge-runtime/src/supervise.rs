@@ -1,16 +1,53 @@
-//! One Python call under its time limit, observed by telemetry: every call path (`call`,
-//! `method`, `call_ref`, cached functions, the async API) goes through [`supervise`].
+//! The one call pipeline: every way into Python goes through [`enter`], so that each runs
+//! under the call's per-call options (session, timeout, profile), its time limit and its
+//! telemetry span, whichever door a user comes in by.
+//!
+//! The doors are the variants of [`Door`]; `tests/call_pipeline.rs` runs every one of them
+//! against a sleeping call, a telemetry subscriber and a per-call session, and fails when a
+//! door is used here that its table does not cover.
 
 use pyo3::Python;
 
 use crate::call::CallOptions;
 use crate::error::{Error, Result};
+use crate::interpreter::with_gil;
 use crate::telemetry;
 use crate::timeout::{self, watchdog};
+
+/// Each public way into Python, for the table test that holds them all to one pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Door {
+    /// `call`, `call_as`, cached and generated functions, constructors.
+    Call,
+    /// `get`: a module attribute.
+    Get,
+    /// `method`, `method_as`, generated methods.
+    Method,
+    /// `attr`: an attribute of a ref (properties run Python code).
+    Attr,
+    /// `set_attr`.
+    SetAttr,
+    /// `call_ref` and `Ref::call`.
+    CallRef,
+    /// A protocol method of a ref (`str`, `repr`, `len`, `get_item`, …).
+    Protocol,
+    /// A stream's creation, refill and `len`.
+    Stream,
+    /// `with_python`'s `__enter__` and `__exit__`.
+    Context,
+    /// `python!` expressions and blocks.
+    Inline,
+    /// `call_helper`.
+    Helper,
+    /// `call_awaiting`, `await_coroutine` and the async API.
+    Await,
+}
 
 /// What is being called, for limits, messages and telemetry.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Target<'a> {
+    /// Which door the call came in by.
+    pub(crate) door: Door,
     /// The module (or the type's module for a method).
     pub(crate) module: &'a str,
     /// The function, method or type name.
@@ -18,8 +55,8 @@ pub(crate) struct Target<'a> {
 }
 
 impl<'a> Target<'a> {
-    pub(crate) fn new(module: &'a str, function: &'a str) -> Self {
-        Target { module, function }
+    pub(crate) fn new(door: Door, module: &'a str, function: &'a str) -> Self {
+        Target { door, module, function }
     }
 
     /// The top-level package, which profiles are mapped by.
@@ -41,16 +78,30 @@ impl<'a> Target<'a> {
     }
 }
 
+/// Runs `f` with the interpreter attached, under the call's options — `options` given with
+/// the call's arguments, laid over those of an enclosing [`CallOptions::run`] — its time limit
+/// and its telemetry span: the one way into Python for every public path.
+#[inline]
+pub(crate) fn enter<R>(
+    target: Target<'_>,
+    options: Option<&CallOptions>,
+    f: impl for<'py> FnOnce(Python<'py>) -> Result<R>,
+) -> Result<R> {
+    CallOptions::with_effective(options, |options| {
+        CallOptions::scope(options, || with_gil(|py| supervise(py, target, options, || f(py))))
+    })
+}
+
 /// Runs `f` (which calls into Python with the GIL held) under the call's time limit.
 #[inline]
-pub(crate) fn supervise<R>(
+fn supervise<R>(
     py: Python<'_>,
     target: Target<'_>,
     options: Option<&CallOptions>,
     f: impl FnOnce() -> Result<R>,
 ) -> Result<R> {
     let library = target.library();
-    let span = telemetry::call_span(library, target.module, target.function);
+    let span = telemetry::call_span(target.door.name(), library, target.module, target.function);
     if span.is_disabled() {
         return guarded(py, target, library, options, f);
     }
@@ -78,6 +129,26 @@ fn guarded<R>(
         None => result,
         Some(watchdog::Stopped::TimedOut) => Err(timed_out(target, options)),
         Some(watchdog::Stopped::Cancelled) => Err(Error::Cancelled { target: target.name() }),
+    }
+}
+
+impl Door {
+    /// The door's name in telemetry (the span's `path` field).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Door::Call => "call",
+            Door::Get => "get",
+            Door::Method => "method",
+            Door::Attr => "attr",
+            Door::SetAttr => "set_attr",
+            Door::CallRef => "call_ref",
+            Door::Protocol => "protocol",
+            Door::Stream => "stream",
+            Door::Context => "context",
+            Door::Inline => "python!",
+            Door::Helper => "helper",
+            Door::Await => "await",
+        }
     }
 }
 

@@ -46,8 +46,8 @@ pub fn lock_verify(duration: Duration, result: &str, warnings: &[String]) {
 
 /// The span of one call; disabled (and free) when nobody listens.
 #[inline]
-pub(crate) fn call_span(library: &str, module: &str, function: &str) -> Span {
-    tracing::debug_span!(target: "snakebridge::runtime", "snakebridge.runtime.call", library, module, function)
+pub(crate) fn call_span(path: &'static str, library: &str, module: &str, function: &str) -> Span {
+    tracing::debug_span!(target: "snakebridge::runtime", "snakebridge.runtime.call", path, library, module, function)
 }
 
 /// Runs `f` inside `span`, emitting the start and stop/exception events.

@@ -9,7 +9,7 @@ use crate::error::{py_err, Error, Result};
 use crate::interpreter::with_gil;
 use crate::refs::Ref;
 use crate::session::effective_session_id;
-use crate::value::{FromValue, Value};
+use crate::value::{FromPython, Value};
 
 /// A ref to `obj`, after checking that it is an instance of `class` (the qualified Python name
 /// `qualname` is for the error message).
@@ -55,18 +55,14 @@ fn not_instance(qualname: &str, found: &str) -> Error {
 
 /// Writes Python's `str(obj)` for a generated struct's `Display`.
 pub fn display(r: &Ref, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let text = with_gil(|py| {
-        let obj = r.bind(py)?;
-        let s = obj.str().map_err(|e| py_err(py, e))?;
-        Ok(s.to_string())
-    });
-    match text {
+    match r.str() {
         Ok(text) => f.write_str(&text),
         Err(_) => write!(f, "{r:?}"),
     }
 }
 
-/// Reads the module attribute `module.name` (a generated constant), converted to `T`.
-pub fn get_as<T: FromValue>(module: &str, name: &str) -> Result<T> {
-    crate::call::get(module, name)?.extract()
+/// Reads the module attribute `module.name` (a generated constant), converted to `T` with the
+/// same conversion a generated function's result gets.
+pub fn get_as<T: FromPython>(module: &str, name: &str) -> Result<T> {
+    crate::call::get_as(module, name)
 }

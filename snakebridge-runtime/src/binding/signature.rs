@@ -6,7 +6,6 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::call::{method_as, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
 use crate::error::{py_err, Error, Result};
-use crate::interpreter::with_gil;
 use crate::refs::Ref;
 use crate::suggest::closest;
 use crate::value::{FromPython, ToPython};
@@ -53,13 +52,10 @@ impl Function {
     }
 
     /// Calls it with required positional arguments only: the common, fastest path (a tuple
-    /// goes through `IntoArgs::call_with`, pyo3's vectorcall, without per-call options).
+    /// goes through `IntoArgs::call_with`, pyo3's vectorcall), supervised like every call.
     #[inline]
     pub fn call_positional<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {
-        with_gil(|py| {
-            let f = self.cached.bind(py)?;
-            R::from_python(&args.call_with(f)?)
-        })
+        self.cached.call(args)
     }
 
     /// Calls it with required arguments plus the caller's optional `rest`.

@@ -3,9 +3,9 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use super::{invoke, resolve, CallOptions, IntoArgs};
+use super::{resolve, IntoArgs};
 use crate::error::Result;
-use crate::interpreter::with_gil;
+use crate::supervise::{enter, Door, Target};
 use crate::value::FromPython;
 
 /// `module.name`, resolved on first use and kept for the life of the process.
@@ -42,11 +42,8 @@ impl CachedFunction {
     /// Calls it, converting the result to `R`.
     #[inline]
     pub fn call<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {
-        CallOptions::scope(args.options(), || {
-            with_gil(|py| {
-                let f = self.bind(py)?;
-                invoke(py, super::Target::new(self.module, self.name), f, &args)
-            })
+        enter(Target::new(Door::Call, self.module, self.name), args.options(), |py| {
+            R::from_python(&args.call_with(self.bind(py)?)?)
         })
     }
 }

@@ -12,9 +12,8 @@ pub use self::args::{Args, IntoArgs, PyArgs};
 pub use self::cached::CachedFunction;
 pub use self::options::CallOptions;
 use crate::error::{py_err, Result};
-use crate::interpreter::with_gil;
 use crate::refs::Ref;
-use crate::supervise::{supervise, Target};
+use crate::supervise::{enter, Door, Target};
 use crate::value::{FromPython, ToPython, Value};
 
 /// Calls `module.function(*args, **kwargs)`.
@@ -36,20 +35,25 @@ pub fn call(module: &str, function: &str, args: impl IntoArgs) -> Result<Value> 
 
 /// [`call`], converting the result to `R` straight from Python.
 pub fn call_as<R: FromPython>(module: &str, function: &str, args: impl IntoArgs) -> Result<R> {
-    CallOptions::scope(args.options(), || {
-        with_gil(|py| {
-            let callable = resolve::callable(py, module, function)?;
-            invoke(py, Target::new(module, function), &callable, &args)
-        })
+    enter(Target::new(Door::Call, module, function), args.options(), |py| {
+        let callable = resolve::callable(py, module, function)?;
+        R::from_python(&args.call_with(&callable)?)
     })
 }
 
 /// Reads the module attribute `module.name` (a constant, a class, a function).
+///
+/// Runs under the options of an enclosing [`CallOptions::run`], as every call does: a module
+/// whose import or `__getattr__` hangs is interrupted at its limit.
 pub fn get(module: &str, name: &str) -> Result<Value> {
-    with_gil(|py| {
+    get_as(module, name)
+}
+
+/// [`get`], converting the attribute to `R` straight from Python.
+pub fn get_as<R: FromPython>(module: &str, name: &str) -> Result<R> {
+    enter(Target::new(Door::Get, module, name), None, |py| {
         let m = resolve::module(py, module)?;
-        let value = resolve::getattr(&m, module, name)?;
-        Value::from_python(&value)
+        R::from_python(&resolve::getattr(&m, module, name)?)
     })
 }
 
@@ -60,26 +64,32 @@ pub fn method(target: &Ref, name: &str, args: impl IntoArgs) -> Result<Value> {
 
 /// [`method`], converting the result to `R` straight from Python.
 pub fn method_as<R: FromPython>(target: &Ref, name: &str, args: impl IntoArgs) -> Result<R> {
-    CallOptions::scope(args.options(), || {
-        with_gil(|py| {
-            let obj = target.bind(py)?;
-            let callable = resolve::getattr(&obj, target.type_name(), name)?;
-            invoke(py, Target::new(target.python_module().unwrap_or_default(), name), &callable, &args)
-        })
+    let module = target.python_module().unwrap_or_default();
+    enter(Target::new(Door::Method, module, name), args.options(), |py| {
+        let obj = target.bind(py)?;
+        let callable = resolve::getattr(&obj, target.type_name(), name)?;
+        R::from_python(&args.call_with(&callable)?)
     })
 }
 
-/// Reads the attribute `target.name`.
+/// Reads the attribute `target.name` (a property runs Python code, under the call's limit).
 pub fn attr(target: &Ref, name: &str) -> Result<Value> {
-    with_gil(|py| {
+    attr_as(target, name)
+}
+
+/// [`attr`], converting the attribute to `R` straight from Python.
+pub fn attr_as<R: FromPython>(target: &Ref, name: &str) -> Result<R> {
+    let module = target.python_module().unwrap_or_default();
+    enter(Target::new(Door::Attr, module, name), None, |py| {
         let obj = target.bind(py)?;
-        Value::from_python(&resolve::getattr(&obj, target.type_name(), name)?)
+        R::from_python(&resolve::getattr(&obj, target.type_name(), name)?)
     })
 }
 
 /// Sets the attribute `target.name = value`.
 pub fn set_attr(target: &Ref, name: &str, value: impl ToPython) -> Result<()> {
-    with_gil(|py| {
+    let module = target.python_module().unwrap_or_default();
+    enter(Target::new(Door::SetAttr, module, name), None, |py| {
         let obj = target.bind(py)?;
         let value = value.to_python(py)?;
         obj.setattr(name, value).map_err(|e| py_err(py, e))
@@ -88,25 +98,19 @@ pub fn set_attr(target: &Ref, name: &str, value: impl ToPython) -> Result<()> {
 
 /// Calls the Python object `target` itself: `target(*args, **kwargs)`.
 pub fn call_ref(target: &Ref, args: impl IntoArgs) -> Result<Value> {
-    CallOptions::scope(args.options(), || {
-        with_gil(|py| {
-            let obj = target.bind(py)?;
-            invoke(py, Target::new(target.python_module().unwrap_or_default(), target.type_name()), &obj, &args)
-        })
+    call_ref_as(target, args)
+}
+
+/// [`call_ref`], converting the result to `R` straight from Python.
+pub fn call_ref_as<R: FromPython>(target: &Ref, args: impl IntoArgs) -> Result<R> {
+    let module = target.python_module().unwrap_or_default();
+    enter(Target::new(Door::CallRef, module, target.type_name()), args.options(), |py| {
+        let obj = target.bind(py)?;
+        R::from_python(&args.call_with(&obj)?)
     })
 }
 
 /// Whether `value` is a ref (the seed's `ref?/1`).
 pub fn is_ref(value: &Value) -> bool {
     matches!(value, Value::Ref(_))
-}
-
-#[inline]
-fn invoke<R: FromPython, A: IntoArgs + ?Sized>(
-    py: Python<'_>,
-    target: Target<'_>,
-    callable: &Bound<'_, PyAny>,
-    args: &A,
-) -> Result<R> {
-    supervise(py, target, args.options(), || R::from_python(&args.call_with(callable)?))
 }

@@ -23,10 +23,12 @@ use crate::error::{py_err, Error, Result};
 use crate::suggest::closest;
 use crate::value::{FromPython, ToPython, Value};
 
-/// Runs the body of one `python!` expansion with the interpreter attached.
+/// Runs the body of one `python!` expansion with the interpreter attached, through the one
+/// call pipeline (limit, telemetry span, the options of an enclosing `CallOptions::run`).
 #[inline]
 pub fn run<R>(f: impl for<'py> FnOnce(Python<'py>) -> Result<R>) -> Result<R> {
-    crate::interpreter::with_gil(f)
+    use crate::supervise::{enter, Door, Target};
+    enter(Target::new(Door::Inline, "python!", "<inline>"), None, f)
 }
 
 /// Converts an interpolated Rust value (`#x`) with [`ToPython`]; a `Ref` binds to its object,
