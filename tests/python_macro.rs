@@ -173,6 +173,8 @@ fn indexing_and_slicing() {
     assert!(err.is_python("KeyError"), "{err}");
 }
 
+// rustfmt reads `2 ** 10` inside `python!(..)` as Rust and would write `2 * *10`.
+#[rustfmt::skip]
 #[test]
 fn arithmetic_bitwise_and_unary_operators() {
     let x = 7;
@@ -181,10 +183,10 @@ fn arithmetic_bitwise_and_unary_operators() {
     assert_eq!(i64_of(python!(#x - 10)), -3);
     assert_eq!(f64_of(python!(#x / 2)), 3.5);
     assert_eq!(i64_of(python!(#x % 4)), 3);
-    assert_eq!(i64_of(python!(2 * *10)), 1024);
-    assert_eq!(i64_of(python!(2 * *3 * *2)), 512);
-    assert_eq!(i64_of(python!(-2 * *2)), -4);
-    assert_eq!(f64_of(python!(2 * *-1)), 0.5);
+    assert_eq!(i64_of(python!(2 ** 10)), 1024);
+    assert_eq!(i64_of(python!(2 ** 3 ** 2)), 512);
+    assert_eq!(i64_of(python!(-2 ** 2)), -4);
+    assert_eq!(f64_of(python!(2 ** -1)), 0.5);
     assert_eq!(i64_of(python!(1 << 4 | 1)), 17);
     assert_eq!(i64_of(python!(0b1100 & 0b1010 ^ 0b0001)), 0b1001);
     assert_eq!(i64_of(python!(256 >> 4)), 16);
