@@ -287,3 +287,31 @@ fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A stream started with a per-call session is read in that session, not the thread's.
+#[test]
+fn a_stream_with_a_per_call_session_is_read_in_it() {
+    let session = Session::new();
+    let mut total = 0;
+    let args = snakebridge::Args::new().arg(3).session(&session);
+    let count = snakebridge::stream("builtins", "range", args, |n: i64| total += n).unwrap();
+    assert_eq!((count, total), (3, 3));
+    let args = snakebridge::Args::new().arg(2).session(&session);
+    let items: Vec<i64> = iterate::<i64>("builtins", "range", args).unwrap().collect::<Result<_, _>>().unwrap();
+    assert_eq!(items, [0, 1]);
+}
+
+/// Options given with the arguments are laid over those of an enclosing scope: the scope's
+/// session stays, the call's own limit wins.
+#[test]
+fn call_options_nest_field_by_field() {
+    setup();
+    set_sleep(0.0);
+    let session = Session::new();
+    let outer = CallOptions::new().session(&session).timeout(Duration::from_secs(30));
+    let made = outer.run(|| {
+        let args = snakebridge::Args::new().arg(1).timeout(Duration::from_secs(5));
+        call("sb_pipeline", "nap", args)
+    });
+    assert_eq!(made.unwrap().as_ref().unwrap().session_id(), session.id());
+}
