@@ -7,7 +7,6 @@
 //! name, then names that start with the query, then names that contain it, then names whose
 //! summary mentions it.
 
-use pyo3::exceptions::PyModuleNotFoundError;
 use pyo3::prelude::*;
 
 use crate::call::resolve::getattr;
@@ -181,12 +180,5 @@ fn import<'py>(py: Python<'py>, module: &str) -> Result<Bound<'py, PyAny>> {
     if module.is_empty() || module.split('.').any(str::is_empty) {
         return Err(Error::ModuleNotFound { module: module.into(), package: module.into() });
     }
-    py.import(module).map(Bound::into_any).map_err(|e| {
-        if e.is_instance_of::<PyModuleNotFoundError>(py) {
-            let package = module.split('.').next().unwrap_or(module).to_string();
-            Error::ModuleNotFound { module: module.into(), package }
-        } else {
-            py_err(py, e)
-        }
-    })
+    crate::import::import(py, module).map(Bound::into_any)
 }

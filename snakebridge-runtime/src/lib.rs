@@ -18,6 +18,7 @@ pub mod env;
 mod error;
 mod exception_class;
 mod helpers;
+mod import;
 #[doc(hidden)]
 pub mod inline;
 mod interpreter;

@@ -11,6 +11,7 @@ use pyo3::types::PyList;
 
 use super::recent;
 use crate::error::{py_err, Error, Result};
+use crate::import::missing_module;
 use crate::suggest::closest;
 
 // foldhash rather than std's SipHash: hashing the two names was an eighth of a dynamic call.
@@ -84,7 +85,7 @@ fn import_path<'py>(py: Python<'py>, path: &str) -> Result<Bound<'py, PyAny>> {
     if path.is_empty() || path.split('.').any(|part| part.is_empty()) {
         return Err(Error::ModuleNotFound { module: path.into(), package: path.into() });
     }
-    match py.import(path) {
+    match crate::import::import_raw(py, path) {
         Ok(m) => Ok(m.into_any()),
         Err(e) if e.is_instance_of::<PyModuleNotFoundError>(py) && missing_module(py, &e).as_deref() == Some(path) => {
             // `pkg.Class.attr`: import the longest importable prefix, walk the rest as attributes.
@@ -104,10 +105,6 @@ fn import_path<'py>(py: Python<'py>, path: &str) -> Result<Bound<'py, PyAny>> {
         }
         Err(e) => Err(py_err(py, e)),
     }
-}
-
-fn missing_module(py: Python<'_>, e: &PyErr) -> Option<String> {
-    e.value(py).getattr("name").ok()?.extract().ok()
 }
 
 fn not_found(module: &str) -> Error {

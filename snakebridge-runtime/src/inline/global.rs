@@ -6,7 +6,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyModule, PyString};
 
 use super::{check, getattr};
-use crate::error::{py_err, Error, Result};
+use crate::error::{py_err, Result};
 
 /// The object at a dotted path whose first name is a builtin or a module.
 ///
@@ -70,7 +70,7 @@ impl Global {
                 None => {
                     // A submodule the package does not import itself: import it, as `import a.b` would.
                     let dotted = self.path[..=used].join(".");
-                    match py.import(dotted.as_str()) {
+                    match crate::import::import_raw(py, dotted.as_str()) {
                         Ok(m) => m.into_any(),
                         Err(e) if e.is_instance_of::<PyModuleNotFoundError>(py) => {
                             return Err(getattr(&cached, &name).err().unwrap_or_else(|| py_err(py, e)))
@@ -91,17 +91,5 @@ impl Global {
 }
 
 fn import<'py>(py: Python<'py>, name: &str) -> Result<Bound<'py, PyAny>> {
-    match py.import(name) {
-        Ok(m) => Ok(m.into_any()),
-        // Only when `name` itself is missing: a module that fails to import one of its own
-        // dependencies reports that dependency, as Python does.
-        Err(e) if e.is_instance_of::<PyModuleNotFoundError>(py) && missing_module(py, &e).as_deref() == Some(name) => {
-            Err(Error::ModuleNotFound { module: name.into(), package: name.into() })
-        }
-        Err(e) => Err(py_err(py, e)),
-    }
-}
-
-fn missing_module(py: Python<'_>, e: &PyErr) -> Option<String> {
-    e.value(py).getattr("name").ok()?.extract().ok()
+    crate::import::import(py, name).map(Bound::into_any)
 }
