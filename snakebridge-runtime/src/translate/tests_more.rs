@@ -289,6 +289,45 @@ fn huge_shapes_are_bounded() {
     assert_eq!(s.shape_a, Some(vec![u64::MAX]));
 }
 
+#[test]
+fn every_added_phrase_gets_a_complete_suggestion() {
+    // A `?` in a suggestion is a figure the parser should have filled in.
+    for msg in [
+        "incompatible shapes for broadcasting: [3, 4] vs [5, 6]",
+        "Incompatible shapes for broadcasting: shapes=[(3, 4), (5, 6)]",
+        "Binary op add with incompatible shapes: f32[3,4] and f32[5,6].",
+        "Incompatible shapes: [2,3] vs. [4,5] [Op:AddV2]",
+        "Matrix size-incompatible: In[0]: [2,3], In[1]: [4,5]",
+        "dot_general requires contracting dimensions to have the same shape, got (3,) and (4,).",
+        "Dimensions must be equal, but are 3 and 4 for '{{node add}} = AddV2[T=DT_FLOAT](x, y)' with input shapes: [2,3], [2,4].",
+        "ConcatOp : Dimensions of inputs should match: shape[0] = [4,32,8] vs. shape[1] = [6,35,8]",
+        "Cannot concatenate arrays with shapes that differ in dimensions other than the one being concatenated: concatenating along dimension 0 for shapes (2, 3), (2, 4).",
+        "all the input array dimensions except for the concatenation axis must match exactly, but along dimension 1, the array at index 0 has size 3 and the array at index 1 has size 4",
+        "all the input arrays must have same number of dimensions, but the array at index 0 has 2 dimension(s) and the array at index 1 has 1 dimension(s)",
+        "all input arrays must have the same shape",
+        "Sizes of tensors must match except in dimension 1. Expected size 3 but got size 4 for tensor number 1 in the list.",
+        "stack expects each tensor to be equal size, but got [3, 4] at entry 0 and [3, 5] at entry 1",
+        "cannot reshape array of shape (6,) (size 6) into shape (4,) (size 4)",
+        "Input to reshape is a tensor with 6 values, but the requested shape has 4",
+        "could not broadcast input array from shape (4,) into shape (3,)",
+        "shape mismatch: value array of shape (3,) could not be broadcast to indexing result of shape (4,)",
+        "The expanded size of the tensor (4) must match the existing size (3) at non-singleton dimension 1.  Target sizes: [2, 4].  Tensor sizes: [2, 3]",
+        "Given groups=1, weight of size [64, 3, 3, 3], expected input[1, 1, 28, 28] to have 3 channels, but got 1 channels instead",
+        "size mismatch for fc.weight: copying a param with shape torch.Size([10, 512]) from checkpoint, the shape in current model is torch.Size([5, 512]).",
+        "Expected size for first two dimensions of batch2 tensor to be: [10, 4] but got: [10, 5].",
+        "Expected input batch_size (32) to match target batch_size (64).",
+        "OOM when allocating tensor with shape[32,1024,64,64] and type float on /job:localhost/replica:0/task:0/device:GPU:0 by allocator GPU_0_bfc",
+        "RESOURCE_EXHAUSTED: Out of memory while trying to allocate 33762398024 bytes.",
+        "Ran out of memory in memory space hbm. Used 20.93G of 15.48G hbm.",
+        "lax.add requires arguments to have the same dtypes, got float32, int32.",
+        "Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!",
+    ] {
+        let e = MlError::from_message(msg).unwrap_or_else(|| panic!("{msg:?} not recognised"));
+        let text = e.to_string();
+        assert!(!text.contains('?'), "{msg:?}: {text}");
+    }
+}
+
 /// The phrases the translator knows, cut at any point and spliced into random text.
 const PHRASES: &[&str] = &[
     "incompatible shapes for broadcasting: [3, 4] vs [5, 6]",
