@@ -70,6 +70,31 @@ fn numpy_allocation_failure_is_out_of_memory_on_the_cpu() {
     assert!(err.is_python("MemoryError"));
 }
 
+#[test]
+fn numpy_concatenation_assignment_and_safe_casting_errors() {
+    let err = call("numpy", "concatenate", (vec![array((2, 3)), array((2, 4))],)).unwrap_err();
+    let Some(MlError::ShapeMismatch(s)) = err.ml() else { panic!("not translated: {err}") };
+    assert_eq!(
+        (s.operation, s.dimension, s.expected.as_deref(), s.got.as_deref()),
+        (ShapeOp::Concat, Some(1), Some("3"), Some("4"))
+    );
+    assert!(err.to_string().contains("shape mismatch in concat; the inputs must have the same rank"), "{err}");
+
+    let row = |n: i64| call("numpy", "ones", (n,)).unwrap();
+    let err = call("numpy", "stack", (vec![row(3), row(4)],)).unwrap_err();
+    assert!(matches!(err.ml(), Some(MlError::ShapeMismatch(ref s)) if s.operation == ShapeOp::Concat), "{err}");
+
+    let err = call("numpy", "copyto", (row(3), row(4))).unwrap_err();
+    let Some(MlError::ShapeMismatch(s)) = err.ml() else { panic!("not translated: {err}") };
+    assert_eq!((s.operation, s.shape_a, s.shape_b), (ShapeOp::Broadcast, Some(vec![4]), Some(vec![3])));
+
+    let ints = call("numpy", "zeros", args!(3, dtype = "int64")).unwrap();
+    let err = call("numpy", "copyto", (ints, row(3))).unwrap_err();
+    let Some(MlError::DtypeMismatch(d)) = err.ml() else { panic!("not translated: {err}") };
+    assert_eq!((d.expected, d.got), (Dtype::Int64, Dtype::Float64));
+    assert!(err.is_python("TypeError"), "{err}");
+}
+
 const RAISING: &str = r#"
 class AppError(Exception):
     pass
@@ -88,6 +113,12 @@ def torch_like_oom():
 
 def torch_like_dtype():
     raise RuntimeError("expected scalar type Float but found Double")
+
+def torch_like_device():
+    raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu! (when checking argument for argument mat1 in method wrapper_CUDA_addmm)")
+
+def jax_like_broadcast():
+    raise TypeError("add got incompatible shapes for broadcasting: (3, 4), (5, 6).")
 
 def plain():
     raise ValueError("invalid literal for int() with base 10: 'x'")
@@ -108,6 +139,13 @@ fn torch_style_messages_raised_from_python_are_translated() {
     assert!(
         matches!(err.ml(), Some(MlError::DtypeMismatch(ref d)) if d.expected == Dtype::Float32 && d.got == Dtype::Float64)
     );
+    let err = call("sb_raising", "torch_like_device", ()).unwrap_err();
+    let Some(MlError::DeviceMismatch(d)) = err.ml() else { panic!("not translated: {err}") };
+    assert_eq!((d.expected, d.got, d.argument.as_deref()), (Device::Cuda(0), Device::Cpu, Some("mat1")));
+    assert!(err.to_string().contains("x.to(\"cuda:0\")"), "{err}");
+    let err = call("sb_raising", "jax_like_broadcast", ()).unwrap_err();
+    let Some(MlError::ShapeMismatch(s)) = err.ml() else { panic!("not translated: {err}") };
+    assert_eq!((s.operation, s.shape_a, s.shape_b), (ShapeOp::Broadcast, Some(vec![3, 4]), Some(vec![5, 6])));
 }
 
 #[test]

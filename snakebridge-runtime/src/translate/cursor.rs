@@ -80,6 +80,56 @@ impl<'a> Cursor<'a> {
     pub(super) fn rest(self) -> &'a str {
         self.rest
     }
+
+    /// Consumes the first of `prefixes` the text starts with, if any.
+    pub(super) fn skip_any(self, prefixes: &[&str]) -> Self {
+        prefixes.iter().find_map(|p| self.expect(p)).unwrap_or(self)
+    }
+
+    /// One shape as the libraries print it: `(2, 3)`, `(4,)`, `[2,3]`, `[3 x 4]`, `()`, XLA's
+    /// `f32[3,4]` (the element type is dropped) or PyTorch's `torch.Size([2, 3])`.
+    pub(super) fn shape(self) -> Option<(Vec<u64>, Self)> {
+        let c = self.skip_spaces();
+        let (c, size_wrapper) = match c.expect("torch.Size(") {
+            Some(c) => (c, true),
+            None => (c, false),
+        };
+        // An element-type prefix is a short alphanumeric word glued to the bracket.
+        let c = match c.rest.find(['[', '(']) {
+            Some(at) if at <= 4 && c.rest[..at].chars().all(|ch| ch.is_ascii_alphanumeric()) => {
+                Cursor { rest: &c.rest[at..] }
+            }
+            _ => c,
+        };
+        let close = match c.rest.as_bytes().first() {
+            Some(b'(') => ')',
+            Some(b'[') => ']',
+            _ => return None,
+        };
+        let at = c.rest.find(close)?;
+        let d = dims(&c.rest[..=at])?;
+        let mut rest = Cursor { rest: &c.rest[at + 1..] };
+        if size_wrapper {
+            rest = rest.expect(")")?;
+        }
+        Some((d, rest))
+    }
+
+    /// Two shapes separated by `vs`, `vs.`, `and`, `,` or spaces.
+    pub(super) fn two_shapes(self) -> Option<(Vec<u64>, Vec<u64>, Self)> {
+        let (a, c) = self.shape()?;
+        let c = c.skip_spaces().skip_any(&["vs.", "vs", "and", ","]);
+        let (b, c) = c.shape()?;
+        Some((a, b, c))
+    }
+}
+
+/// `2x3` for a shape, `scalar` for `()`.
+pub(super) fn join(s: &[u64]) -> String {
+    if s.is_empty() {
+        return "scalar".into();
+    }
+    s.iter().map(u64::to_string).collect::<Vec<_>>().join("x")
 }
 
 /// Dimensions written `3x4`, `3 x 4`, `(2,3)`, `(2, 3)`, `[2, 3]` or `(1000000000,)`.
@@ -115,5 +165,23 @@ mod tests {
     fn integers_do_not_overflow() {
         assert!(Cursor::new("184467440737095516160").integer().is_none());
         assert_eq!(Cursor::new("12 x").integer().map(|(n, _)| n), Some(12));
+    }
+
+    #[test]
+    fn shapes_in_all_spellings() {
+        let s = |t: &str| Cursor::new(t).shape().map(|(d, c)| (d, c.rest().to_owned()));
+        assert_eq!(s("(2, 3) x"), Some((vec![2, 3], " x".into())));
+        assert_eq!(s("[2,3]"), Some((vec![2, 3], String::new())));
+        assert_eq!(s("f32[3,4] and"), Some((vec![3, 4], " and".into())));
+        assert_eq!(s("torch.Size([10, 512]) from"), Some((vec![10, 512], " from".into())));
+        assert_eq!(s("()"), Some((vec![], String::new())));
+        assert_eq!(s("(v, 4)"), None);
+        assert_eq!(s("[3, 4"), None);
+        assert_eq!(s("torch.Size([1, 2]"), None);
+        let two = |t: &str| Cursor::new(t).two_shapes().map(|(a, b, _)| (a, b));
+        assert_eq!(two("[3, 4] vs [5, 6]"), Some((vec![3, 4], vec![5, 6])));
+        assert_eq!(two("[2,3] vs. [4,5]"), Some((vec![2, 3], vec![4, 5])));
+        assert_eq!(two("(3,), (4,)."), Some((vec![3], vec![4])));
+        assert_eq!(two("[3, 4] vs"), None);
     }
 }

@@ -1,4 +1,4 @@
-//! Dtype names as PyTorch and NumPy print them, and the dtype-mismatch phrasings.
+//! Dtype names as PyTorch, NumPy, JAX and TensorFlow print them, and the dtype-mismatch phrasings.
 
 use std::fmt;
 
@@ -44,7 +44,7 @@ impl Dtype {
         if let Some(inner) = n.strip_prefix("dtype(").and_then(|s| s.strip_suffix(')')) {
             n = inner.trim_matches(|c| c == '\'' || c == '"');
         }
-        for prefix in ["torch.", "numpy.", "np.", "jnp.", "tf."] {
+        for prefix in ["torch.", "numpy.", "np.", "jnp.", "tf.", "c10::"] {
             if let Some(rest) = n.strip_prefix(prefix) {
                 n = rest;
             }
@@ -120,7 +120,7 @@ impl DtypeMismatch {
         } else {
             String::new()
         };
-        format!("convert the {g} operand to {e} before the call: `tensor.to(torch.{e})` in PyTorch or `array.astype(numpy.{e})` in NumPy{precision}")
+        format!("convert the {g} operand to {e} before the call: `tensor.to(torch.{e})` in PyTorch, `array.astype(numpy.{e})` in NumPy, `x.astype(jnp.{e})` in JAX, `tf.cast(x, tf.{e})` in TensorFlow{precision}")
     }
 }
 
@@ -132,8 +132,13 @@ fn rank(d: &Dtype) -> u8 {
     }
 }
 
-/// Recognises the dtype-mismatch phrasings of PyTorch and NumPy.
+/// Recognises the dtype-mismatch phrasings.
 pub(super) fn parse(message: &str) -> Option<DtypeMismatch> {
+    classic(message).or_else(|| more(message))
+}
+
+/// The phrasings of PyTorch and NumPy the translator knew first.
+fn classic(message: &str) -> Option<DtypeMismatch> {
     let m = Cursor::new(message);
     let pair = |expected: &str, got: &str, operation: Option<String>| {
         Some(DtypeMismatch { expected: Dtype::from_string(expected), got: Dtype::from_string(got), operation })
@@ -170,10 +175,10 @@ pub(super) fn parse(message: &str) -> Option<DtypeMismatch> {
         let (b, _) = c.expect(" and ")?.word()?;
         return pair(a, b, Some("matmul".into()));
     }
-    // "expected m1 and m2 to have the same dtype, but got: float != double"
+    // "expected m1 and m2 to have the same dtype, but got: float != double" (`c10::Half` too)
     if let Some(c) = m.skip_past("to have the same dtype, but got: ") {
-        let (a, c) = c.word()?;
-        let (b, _) = c.expect(" != ")?.word()?;
+        let (a, c) = c.skip_any(&["c10::"]).word()?;
+        let (b, _) = c.expect(" != ")?.skip_any(&["c10::"]).word()?;
         return pair(a, b, Some("matmul".into()));
     }
     // "result type Float can't be cast to the desired output type Long"
@@ -189,6 +194,65 @@ pub(super) fn parse(message: &str) -> Option<DtypeMismatch> {
         let (g, c) = c.until(" to ")?;
         let (e, _) = c.until(" with casting rule")?;
         return pair(e, g, Some(op.into()));
+    }
+    None
+}
+
+/// JAX, TensorFlow and further NumPy and PyTorch phrasings.
+fn more(message: &str) -> Option<DtypeMismatch> {
+    let m = Cursor::new(message);
+    let pair = |expected: &str, got: &str, operation: Option<&str>| {
+        Some(DtypeMismatch {
+            expected: Dtype::from_string(expected),
+            got: Dtype::from_string(got),
+            operation: operation.map(str::to_owned),
+        })
+    };
+    // JAX: "lax.add requires arguments to have the same dtypes, got float32, int32."
+    const SAME_DTYPES: &str = " requires arguments to have the same dtypes, got ";
+    if let Some(c) = m.skip_past(SAME_DTYPES) {
+        let head = &message[..message.len() - c.rest().len() - SAME_DTYPES.len()];
+        let op = head.rsplit([' ', '.']).next().filter(|w| !w.is_empty());
+        let (a, c) = c.word()?;
+        let (b, _) = c.expect(",")?.skip_spaces().word()?;
+        return pair(a, b, op);
+    }
+    // TensorFlow eager: "cannot compute AddV2 as input #1(zero-based) was expected to be a float
+    // tensor but is a int32 tensor [Op:AddV2]"
+    if let Some(c) = m.skip_past("cannot compute ") {
+        if let Some((op, c)) = c.word() {
+            if let Some(c) = c.skip_past(" was expected to be a ") {
+                let (e, c) = c.word()?;
+                let (g, _) = c.skip_past(" but is a ")?.word()?;
+                return pair(e, g, Some(op));
+            }
+        }
+    }
+    // TensorFlow graph: "Input 'y' of 'AddV2' Op has type int32 that does not match type float32 of argument 'x'."
+    if let Some(c) = m.skip_past("' Op has type ") {
+        let op = message[..message.len() - c.rest().len() - "' Op has type ".len()].rsplit('\'').next();
+        let (g, c) = c.word()?;
+        let (e, _) = c.expect(" that does not match type ")?.word()?;
+        return pair(e, g, op);
+    }
+    // TensorFlow: "Tensor conversion requested dtype float32 for Tensor with dtype int32: <tf.Tensor ...>"
+    if let Some(c) = m.skip_past("Tensor conversion requested dtype ") {
+        let (e, c) = c.word()?;
+        let (g, _) = c.expect(" for Tensor with dtype ")?.word()?;
+        return pair(e, g, None);
+    }
+    // NumPy: "Cannot cast array data from dtype('float64') to dtype('int64') according to the rule 'safe'"
+    if let Some(c) = m.skip_past("Cannot cast array data from ") {
+        let (g, c) = c.until(" to ")?;
+        let (e, _) = c.until(" according to the rule")?;
+        return pair(e, g, None);
+    }
+    // PyTorch: "Index put requires the source and destination dtypes match, got Float for the
+    // destination and Double for the source."
+    if let Some(c) = m.skip_past("source and destination dtypes match, got ") {
+        let (e, c) = c.word()?;
+        let (g, _) = c.expect(" for the destination and ")?.word()?;
+        return pair(e, g, Some("index_put"));
     }
     None
 }

@@ -1,4 +1,4 @@
-//! The out-of-memory phrasings of PyTorch (CUDA, MPS) and NumPy.
+//! The out-of-memory phrasings of PyTorch (CUDA, ROCm, MPS), NumPy, TensorFlow and JAX/XLA.
 
 use std::fmt;
 
@@ -14,6 +14,47 @@ pub enum Device {
     Cuda(u32),
     /// Apple's Metal Performance Shaders device.
     Mps,
+    /// A GPU as TensorFlow names it (`/device:GPU:0`), by index.
+    Gpu(u32),
+    /// A TPU (JAX/XLA on TPU), by index; 0 when the message does not say.
+    Tpu(u32),
+    /// An XLA device the message does not name (JAX's `RESOURCE_EXHAUSTED` on GPU or TPU).
+    Accelerator,
+}
+
+impl Device {
+    /// Parses a device as PyTorch and TensorFlow print it: `cuda:0`, `cuda`, `cpu`, `mps:0`,
+    /// `/job:localhost/replica:0/task:0/device:GPU:1`, `TPU:0`; `None` for anything else.
+    pub fn from_string(text: &str) -> Option<Device> {
+        let t = text.trim().trim_matches(|c| c == '\'' || c == '"').trim_end_matches(['!', '.', ',', ')', ';']);
+        let t = t.rsplit("device:").next().unwrap_or(t);
+        let (kind, index) = match t.split_once(':') {
+            Some((k, i)) => (k, Some(i.parse::<u32>().ok()?)),
+            None => (t, None),
+        };
+        let index = index.unwrap_or(0);
+        match kind.to_ascii_lowercase().as_str() {
+            "cpu" => Some(Device::Cpu),
+            "cuda" => Some(Device::Cuda(index)),
+            "mps" => Some(Device::Mps),
+            "gpu" => Some(Device::Gpu(index)),
+            "tpu" => Some(Device::Tpu(index)),
+            _ => None,
+        }
+    }
+
+    /// The name PyTorch accepts in `.to(...)` (`"cuda:0"`, `"cpu"`, `"mps"`); TensorFlow and
+    /// XLA devices get their own spelling (`"GPU:0"`).
+    pub fn torch_name(&self) -> String {
+        match self {
+            Device::Cpu => "cpu".into(),
+            Device::Cuda(i) => format!("cuda:{i}"),
+            Device::Mps => "mps".into(),
+            Device::Gpu(i) => format!("GPU:{i}"),
+            Device::Tpu(i) => format!("TPU:{i}"),
+            Device::Accelerator => "accelerator".into(),
+        }
+    }
 }
 
 impl fmt::Display for Device {
@@ -22,6 +63,9 @@ impl fmt::Display for Device {
             Device::Cpu => f.write_str("CPU"),
             Device::Cuda(i) => write!(f, "CUDA:{i}"),
             Device::Mps => f.write_str("MPS"),
+            Device::Gpu(i) => write!(f, "GPU:{i}"),
+            Device::Tpu(i) => write!(f, "TPU:{i}"),
+            Device::Accelerator => f.write_str("the XLA device"),
         }
     }
 }
@@ -58,6 +102,15 @@ impl OutOfMemory {
                 s.push("process the data in chunks, or use a smaller dtype (float32 instead of float64)".into());
                 s.push("use memory-mapped arrays (`numpy.memmap`) for data larger than RAM".into());
             }
+            Device::Gpu(_) => {
+                s.push("in TensorFlow, let the allocator grow instead of reserving everything: `tf.config.experimental.set_memory_growth(gpu, True)` before the first op".into());
+                s.push("use mixed precision (`tf.keras.mixed_precision.set_global_policy(\"mixed_float16\")`)".into());
+            }
+            Device::Tpu(_) | Device::Accelerator => {
+                s.push("in JAX, rematerialise activations with `jax.checkpoint` (`jax.remat`) and keep weights in bfloat16".into());
+                s.push("shard the arrays across devices (`jax.sharding`), or donate buffers you no longer need (`jax.jit(..., donate_argnums=...)`)".into());
+                s.push("on GPU, XLA_PYTHON_CLIENT_PREALLOCATE=false or a larger XLA_PYTHON_CLIENT_MEM_FRACTION changes how much memory JAX claims up front".into());
+            }
         }
         if !matches!(self.device, Device::Cpu) {
             s.push("move part of the work to the CPU".into());
@@ -69,7 +122,11 @@ impl OutOfMemory {
 /// Recognises the out-of-memory phrasings.
 pub(super) fn parse(message: &str) -> Option<OutOfMemory> {
     let m = Cursor::new(message);
-    if message.contains("CUDA out of memory") || message.contains("CUDA error: out of memory") {
+    // ROCm builds of PyTorch say HIP but are driven through `torch.cuda`.
+    if message.contains("CUDA out of memory")
+        || message.contains("CUDA error: out of memory")
+        || message.contains("HIP out of memory")
+    {
         return Some(cuda(m));
     }
     if let Some(c) = m.skip_past("MPS backend out of memory") {
@@ -107,7 +164,60 @@ pub(super) fn parse(message: &str) -> Option<OutOfMemory> {
         let requested = c.integer().map(|(bytes, _)| bytes / (1 << 20));
         return Some(OutOfMemory { device: Device::Cpu, requested_mb: requested, total_mb: None, available_mb: None });
     }
+    xla_and_tf(m)
+}
+
+/// TensorFlow's and XLA's phrasings.
+fn xla_and_tf(m: Cursor<'_>) -> Option<OutOfMemory> {
+    let bare = |device| OutOfMemory { device, requested_mb: None, total_mb: None, available_mb: None };
+    // TensorFlow: "OOM when allocating tensor with shape[32,1024,64,64] and type float on
+    // /job:localhost/replica:0/task:0/device:GPU:0 by allocator GPU_0_bfc"
+    if let Some(c) = m.skip_past("OOM when allocating tensor with shape") {
+        let shape = c.shape();
+        let after = shape.as_ref().map(|s| s.1).unwrap_or(c);
+        let dtype = after.skip_past(" and type ").and_then(Cursor::word).map(|(w, _)| w);
+        let device = after
+            .skip_past(" on ")
+            .and_then(|c| c.rest().split_whitespace().next())
+            .and_then(Device::from_string)
+            .unwrap_or(Device::Gpu(0));
+        let requested = match (shape, dtype.and_then(element_bytes)) {
+            (Some((dims, _)), Some(bytes)) => {
+                dims.iter().try_fold(bytes, |acc, &d| acc.checked_mul(d)).map(|b| b.div_ceil(1 << 20))
+            }
+            _ => None,
+        };
+        return Some(OutOfMemory { requested_mb: requested, ..bare(device) });
+    }
+    // XLA/JAX: "RESOURCE_EXHAUSTED: Out of memory while trying to allocate 33762398024 bytes."
+    // (or "... allocate 16.00GiB."); the BFC allocator's "Out of memory allocating 4294967296 bytes".
+    for phrase in ["Out of memory while trying to allocate ", "Out of memory allocating "] {
+        if let Some(c) = m.skip_past(phrase) {
+            if let Some((mb, _)) = amount(c) {
+                return Some(OutOfMemory { requested_mb: Some(mb), ..bare(Device::Accelerator) });
+            }
+        }
+    }
+    // XLA on TPU: "RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in
+    // memory space hbm. Used 20.93G of 15.48G hbm. Exceeded hbm capacity by 5.45G."
+    if let Some(c) = m.skip_past("Ran out of memory in memory space ") {
+        let used = c.skip_past("Used ").and_then(amount);
+        let total = used.and_then(|(_, c)| c.expect(" of ")).and_then(amount).map(|(n, _)| n);
+        return Some(OutOfMemory { requested_mb: used.map(|(n, _)| n), total_mb: total, ..bare(Device::Tpu(0)) });
+    }
     None
+}
+
+/// The size of one element of a TensorFlow dtype (`float`, `half`, `int64`, …).
+fn element_bytes(name: &str) -> Option<u64> {
+    Some(match name {
+        "double" | "int64" | "uint64" | "complex64" => 8,
+        "float" | "int32" | "uint32" => 4,
+        "half" | "bfloat16" | "int16" | "uint16" => 2,
+        "int8" | "uint8" | "bool" | "qint8" | "quint8" => 1,
+        "complex128" => 16,
+        _ => return None,
+    })
 }
 
 fn cuda(m: Cursor<'_>) -> OutOfMemory {
@@ -139,10 +249,11 @@ fn amount(c: Cursor<'_>) -> Option<(u64, Cursor<'_>)> {
     let (unit, c) = c.skip_spaces().word()?;
     let factor = match unit {
         "B" | "bytes" => 1.0 / (1024.0 * 1024.0),
-        "KiB" | "KB" | "kB" => 1.0 / 1024.0,
-        "MiB" | "MB" => 1.0,
-        "GiB" | "GB" => 1024.0,
-        "TiB" | "TB" => 1024.0 * 1024.0,
+        // XLA's memory reports write `20.93G`, `530.01M`.
+        "KiB" | "KB" | "kB" | "K" => 1.0 / 1024.0,
+        "MiB" | "MB" | "M" => 1.0,
+        "GiB" | "GB" | "G" => 1024.0,
+        "TiB" | "TB" | "T" => 1024.0 * 1024.0,
         "PiB" | "PB" => 1024.0 * 1024.0 * 1024.0,
         "EiB" | "EB" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
         _ => return None,

@@ -1,18 +1,21 @@
-//! The ML error translator (the seed's `ErrorTranslator`): recognises PyTorch and NumPy failure
-//! messages — shape mismatches, out of memory, dtype mismatches — and turns them into
-//! structured errors with the parsed figures and a suggestion. Anything it does not recognise
-//! stays the original Python error.
+//! The ML error translator (the seed's `ErrorTranslator`): recognises PyTorch, NumPy, JAX and
+//! TensorFlow failure messages — shape mismatches, out of memory, dtype mismatches, tensors on
+//! two devices — and turns them into structured errors with the parsed figures and a
+//! suggestion. Anything it does not recognise stays the original Python error.
 //!
 //! Translation is attached to [`PythonError`](crate::PythonError) rather than replacing it, so
 //! matching by Python class keeps working on a translated error.
 
 mod cursor;
+mod device;
 mod dtype;
 mod memory;
 mod shape;
+mod shape_xla;
 
 use std::fmt;
 
+pub use self::device::DeviceMismatch;
 pub use self::dtype::{Dtype, DtypeMismatch};
 pub use self::memory::{Device, OutOfMemory};
 pub use self::shape::{ShapeMismatch, ShapeOp};
@@ -27,6 +30,8 @@ pub enum MlError {
     OutOfMemory(OutOfMemory),
     /// Incompatible element types (the seed's `DtypeMismatchError`).
     DtypeMismatch(DtypeMismatch),
+    /// Tensors an operation needs on one device are on two (PyTorch).
+    DeviceMismatch(DeviceMismatch),
 }
 
 impl MlError {
@@ -40,6 +45,12 @@ impl MlError {
         if let Some(m) = memory::parse(message) {
             return Some(MlError::OutOfMemory(m));
         }
+        // Before dtypes: a layer's "Input type (…) and weight type (…)" is one or the other.
+        match device::parse(message) {
+            Some(device::Found::Device(d)) => return Some(MlError::DeviceMismatch(d)),
+            Some(device::Found::Dtype(d)) => return Some(MlError::DtypeMismatch(d)),
+            None => {}
+        }
         if let Some(d) = dtype::parse(message) {
             return Some(MlError::DtypeMismatch(d));
         }
@@ -52,6 +63,7 @@ impl MlError {
             MlError::ShapeMismatch(s) => s.suggestion(),
             MlError::OutOfMemory(o) => o.suggestions().join("; "),
             MlError::DtypeMismatch(d) => d.suggestion(),
+            MlError::DeviceMismatch(d) => d.suggestion(),
         }
     }
 }
@@ -78,6 +90,7 @@ impl fmt::Display for MlError {
                 }
                 write!(f, ": expected {} but got {}", d.expected, d.got)?;
             }
+            MlError::DeviceMismatch(d) => write!(f, "device mismatch: expected {} but got {}", d.expected, d.got)?,
         }
         write!(f, "; {}", self.suggestion())
     }
@@ -91,7 +104,7 @@ impl crate::PythonError {
 }
 
 impl crate::Error {
-    /// The ML failure behind this error (a shape mismatch, out of memory, a dtype mismatch),
+    /// The ML failure behind this error (a shape mismatch, out of memory, a dtype or device mismatch),
     /// when it is a Python exception the translator recognises.
     ///
     /// ```no_run
@@ -112,3 +125,5 @@ impl crate::Error {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_more;
