@@ -23,8 +23,8 @@ pub(super) fn plan_errors(cx: &Ctxt, args: &ModuleArgs, model: &Plan<'_>) {
         cx.error_at(
             rename.span,
             format!(
-                "`rename` names `{}`, but `{}` generates no function, class, constant, submodule or class member by that Python name{hint}; \
-                 a `_with`, `_stream` or `set_` variant is renamed through the item it comes from",
+                "`rename` names `{}`, but `{}` generates no function, class, constant, submodule or class member by that Python name \
+                 (a `_with`, `_stream` or `set_` variant is renamed through the item it comes from){hint}",
                 rename.python, args.config.module
             ),
         );
