@@ -34,7 +34,7 @@ pub struct ModuleArgs {
 
 enum RawArg {
     Positional(LitStr),
-    Named(Ident, Expr),
+    Named(Ident, Box<Expr>),
     /// `name = { "a" = "b", ... }`: only `rename` takes a map.
     Map(Ident, Vec<(LitStr, LitStr)>),
 }
@@ -52,7 +52,7 @@ impl Parse for RawArg {
             let entries = Punctuated::<MapEntry, Token![,]>::parse_terminated(&content)?;
             return Ok(RawArg::Map(name, entries.into_iter().map(|e| (e.key, e.value)).collect()));
         }
-        Ok(RawArg::Named(name, input.parse()?))
+        Ok(RawArg::Named(name, Box::new(input.parse()?)))
     }
 }
 
@@ -115,7 +115,7 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
                 }
                 continue;
             }
-            RawArg::Named(name, value) => (name, value),
+            RawArg::Named(name, value) => (name, *value),
             RawArg::Map(name, entries) => {
                 if name != "rename" {
                     cx.error_spanned_by(
