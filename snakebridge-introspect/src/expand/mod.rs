@@ -109,9 +109,8 @@ pub fn expand_in(
             }
         }
     }
-    // Only the module's own name is allowed here; each generated item carries its allowances,
-    // so the user's items inside the module keep their lints.
-    module.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
+    // No allowance on the module: each generated item carries its own, so the module's name
+    // (the user's) and the user's items inside it keep their lints.
     let user_items = module.content.take().map(|(_, items)| items).unwrap_or_default();
     module.semi = None;
     let errors = cx.into_compile_errors();
