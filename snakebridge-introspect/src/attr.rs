@@ -7,11 +7,13 @@ use syn::{Expr, ExprArray, ExprLit, Ident, Lit, LitStr, Token};
 
 use crate::config::{LibraryConfig, Submodules};
 use crate::ctxt::Ctxt;
+use crate::generate::names::is_identifier;
+use crate::plan::Rename;
 use crate::suggest::did_you_mean;
 
 /// The argument names `#[python_module]` accepts.
 pub const KNOWN_ARGS: &[&str] =
-    &["module", "include", "exclude", "submodules", "streaming", "version", "pypi_package", "extras"];
+    &["module", "include", "exclude", "submodules", "streaming", "rename", "version", "pypi_package", "extras"];
 
 /// The parsed arguments, with the spans that later checks point at.
 #[derive(Debug, Clone)]
@@ -26,11 +28,15 @@ pub struct ModuleArgs {
     pub include_spans: Vec<(String, Span)>,
     /// Each `streaming` entry with its span.
     pub streaming_spans: Vec<(String, Span)>,
+    /// `rename = { "py_name" = "rust_name", ... }`, each entry spanned at its key.
+    pub renames: Vec<Rename>,
 }
 
 enum RawArg {
     Positional(LitStr),
-    Named(Ident, Expr),
+    Named(Ident, Box<Expr>),
+    /// `name = { "a" = "b", ... }`: only `rename` takes a map.
+    Map(Ident, Vec<(LitStr, LitStr)>),
 }
 
 impl Parse for RawArg {
@@ -40,7 +46,31 @@ impl Parse for RawArg {
         }
         let name: Ident = input.parse()?;
         input.parse::<Token![=]>()?;
-        Ok(RawArg::Named(name, input.parse()?))
+        if input.peek(syn::token::Brace) {
+            let content;
+            syn::braced!(content in input);
+            let entries = Punctuated::<MapEntry, Token![,]>::parse_terminated(&content)?;
+            return Ok(RawArg::Map(name, entries.into_iter().map(|e| (e.key, e.value)).collect()));
+        }
+        Ok(RawArg::Named(name, Box::new(input.parse()?)))
+    }
+}
+
+struct MapEntry {
+    key: LitStr,
+    value: LitStr,
+}
+
+impl Parse for MapEntry {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let key = input.parse().map_err(|e| {
+            syn::Error::new(e.span(), "expected `\"python_name\" = \"rust_name\"`: the Python name as a string")
+        })?;
+        input.parse::<Token![=]>()?;
+        let value = input.parse().map_err(|e| {
+            syn::Error::new(e.span(), "expected `\"python_name\" = \"rust_name\"`: the Rust name as a string")
+        })?;
+        Ok(MapEntry { key, value })
     }
 }
 
@@ -73,6 +103,7 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
         module_span: Span::call_site(),
         include_spans: Vec::new(),
         streaming_spans: Vec::new(),
+        renames: Vec::new(),
     };
     for arg in raw.0 {
         let (name, value) = match arg {
@@ -84,7 +115,21 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
                 }
                 continue;
             }
-            RawArg::Named(name, value) => (name, value),
+            RawArg::Named(name, value) => (name, *value),
+            RawArg::Map(name, entries) => {
+                if name != "rename" {
+                    cx.error_spanned_by(
+                        &name,
+                        format!("`{name}` does not take a map; only `rename = {{ \"py_name\" = \"rust_name\" }}` does"),
+                    );
+                } else if seen.iter().any(|s| s == "rename") {
+                    cx.error_spanned_by(&name, "duplicate argument `rename`");
+                } else {
+                    seen.push("rename".to_owned());
+                    args.renames = renames(cx, entries);
+                }
+                continue;
+            }
         };
         let key = name.to_string();
         if !KNOWN_ARGS.contains(&key.as_str()) {
@@ -118,6 +163,10 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
                 args.streaming_spans = strings(cx, &value).into_iter().map(|l| (l.value(), l.span())).collect();
                 args.streaming = args.streaming_spans.iter().map(|(s, _)| s.clone()).collect();
             }
+            "rename" => cx.error_spanned_by(
+                &value,
+                "expected a map of Python names to Rust names: `rename = { \"py_name\" = \"rust_name\" }`",
+            ),
             "extras" => args.config.extras = strings(cx, &value).iter().map(LitStr::value).collect(),
             "version" => args.config.version = string(cx, &value).map(|l| l.value()),
             "pypi_package" => args.config.pypi_package = string(cx, &value).map(|l| l.value()),
@@ -145,6 +194,31 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
     args.config.module = path;
     args.module_span = module.span();
     Some(args)
+}
+
+/// The `rename` entries whose values are usable Rust names; every other entry is an error at
+/// its token.
+fn renames(cx: &Ctxt, entries: Vec<(LitStr, LitStr)>) -> Vec<Rename> {
+    let mut out: Vec<Rename> = Vec::new();
+    for (key, value) in entries {
+        let (python, rust) = (key.value(), value.value());
+        if python.is_empty() || !python.split('.').all(is_python_identifier) {
+            cx.error_spanned_by(
+                &key,
+                format!("`{python}` is not a Python name; write the name as Python spells it (`\"linalg.norm\"` for a submodule member, `\"Path.open\"` for a method)"),
+            );
+        } else if !is_identifier(&rust) {
+            cx.error_spanned_by(
+                &value,
+                format!("`{rust}` is not a Rust identifier (a Rust keyword, or characters Rust does not allow); choose another name, like `{}`", crate::generate::names::rust_name(&rust)),
+            );
+        } else if out.iter().any(|r| r.python == python) {
+            cx.error_spanned_by(&key, format!("`{python}` is renamed twice; keep one entry"));
+        } else {
+            out.push(Rename { python, rust, span: key.span() });
+        }
+    }
+    out
 }
 
 fn is_python_identifier(part: &str) -> bool {

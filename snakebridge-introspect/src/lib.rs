@@ -19,6 +19,8 @@ pub mod inline;
 pub mod introspect;
 pub mod manifest;
 pub mod model;
+pub mod plan;
+pub mod stamp;
 pub mod suggest;
 pub mod telemetry;
 

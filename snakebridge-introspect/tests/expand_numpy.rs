@@ -35,6 +35,7 @@ fn numpy_top_level_expands_from_a_warm_cache_offline() {
     println!("numpy top level: first expansion {first:?}");
     let text = tokens.to_string();
     assert!(!text.contains("compile_error"), "{}", &text[..text.len().min(2000)]);
+    let file_tokens = tokens.clone();
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses as Rust");
     let pretty = prettyplease::unparse(&file);
     let lines = pretty.lines().count();
@@ -51,5 +52,51 @@ fn numpy_top_level_expands_from_a_warm_cache_offline() {
         "numpy top level: expanded in {elapsed:?}, {lines} lines pretty-printed ({code_lines} without doc comments)"
     );
     assert!(pretty.contains("pub fn mean("));
+    // `cargo expand` shows the bindings and nothing else: the manifest is tracked through its
+    // small stamp file, never inlined.
+    let longest = longest_literal(&file_tokens);
+    assert!(longest <= 1024, "a literal of {longest} bytes in the expansion");
+    // rustc expands `include_bytes!` into the file's bytes: every included file must be small.
+    let included = included_files(&text);
+    assert!(!included.is_empty() && included.iter().all(|p| p.ends_with(".stamp")), "{included:?}");
+    for path in &included {
+        let size = std::fs::metadata(path).unwrap().len();
+        assert!(size <= 1024, "{path} is {size} bytes, and `cargo expand` would print them all");
+    }
     assert!(pretty.contains("pub struct ndarray"));
+}
+
+/// The longest literal in `tokens` other than doc comments (what `cargo expand` would show as
+/// one blob), in bytes of source text.
+fn longest_literal(tokens: &proc_macro2::TokenStream) -> usize {
+    use proc_macro2::TokenTree;
+    let mut longest = 0;
+    for tree in tokens.clone() {
+        match tree {
+            TokenTree::Group(g) => {
+                // `#[doc = "..."]`: the docstrings are the bindings' documentation, not noise.
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                let is_doc = matches!(inner.first(), Some(TokenTree::Ident(i)) if i == "doc");
+                if !is_doc {
+                    longest = longest.max(longest_literal(&g.stream()));
+                }
+            }
+            TokenTree::Literal(l) => longest = longest.max(l.to_string().len()),
+            _ => {}
+        }
+    }
+    longest
+}
+
+/// The files an expansion's `include_bytes!`/`include_str!` name.
+fn included_files(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in text.split("include_").skip(1) {
+        if let Some(rest) = part.strip_prefix("bytes !").or_else(|| part.strip_prefix("str !")) {
+            if let Some(path) = rest.split('"').nth(1) {
+                out.push(path.to_owned());
+            }
+        }
+    }
+    out
 }

@@ -3,10 +3,9 @@
 //! `*args` or `**kwargs` parameters. Keywords in `rest` are checked against the signature at
 //! run time, with an error that lists the valid names.
 //!
-//! Generated bodies refer to `__sb`, the `use ::snakebridge::__private as __sb;` at the top of
-//! every generated module.
-
-use std::collections::HashSet;
+//! Every path in a generated body is fully qualified and the body's own locals are reserved in
+//! the parameter scope, so neither a Python class (`Function`, `Value`) nor a Python parameter
+//! (`F`, `rest`) can shadow what the body means.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -16,6 +15,10 @@ use super::names::{rust_name, Scope};
 use super::types::RustType;
 use crate::docs::ItemKind;
 use crate::model::{ParamKind, Signature};
+use crate::plan::ClassNames;
+
+/// The names a generated body declares itself; a parameter that maps to one is renamed.
+const LOCALS: &[&str] = &["__SB_FUNCTION", "rest", "args"];
 
 /// How the generated body reaches the Python callable.
 pub enum Target<'a> {
@@ -44,8 +47,12 @@ pub struct Spec<'a> {
     pub python_name: &'a str,
     /// The Rust name of the plain variant.
     pub ident: Ident,
-    /// The Rust name of the `_with` variant, if one is free.
+    /// The Rust name of the `_with` variant, when the model has one.
     pub with_ident: Option<Ident>,
+    /// Whether `rename` chose the name.
+    pub renamed: bool,
+    /// The lint allowances, on a module-level item; empty inside an `impl`, which has them.
+    pub allow: TokenStream,
     /// The raw docstring.
     pub doc: Option<&'a str>,
     /// The page already converted when the manifest was written, if any.
@@ -54,15 +61,8 @@ pub struct Spec<'a> {
     pub signature: Option<&'a Signature>,
     /// How to reach the callable.
     pub target: Target<'a>,
-    /// Class names generated in the same module (for typed results).
-    pub classes: &'a HashSet<String>,
-}
-
-impl Spec<'_> {
-    /// Whether a `_with` variant is needed.
-    pub fn has_optional(&self) -> bool {
-        self.signature.is_some_and(|s| s.params.iter().any(|p| !p.is_required()))
-    }
+    /// The classes generated in the same module (for typed results).
+    pub classes: &'a ClassNames,
 }
 
 /// The keyword parameters as the runtime's compact spec string (`"axis dtype **"`).
@@ -93,22 +93,29 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
             renamed,
         )),
     };
+    let user_rename = spec.renamed.then(|| {
+        format!("\n The Python name is `{}`; `rename` on `#[python_module]` gives it this Rust name.", spec.python_name)
+    });
     let doc = doc.as_ref();
+    let user_rename = user_rename.iter();
     let ident = &spec.ident;
+    let allow = &spec.allow;
     let receiver = matches!(spec.target, Target::Method { .. }).then(|| quote!(&self,));
     let Some(sig) = spec.signature else {
         let ret = result_type(spec, None);
         let call = plain_call(spec, "", quote!(args));
         return quote! {
             #[doc = #doc]
+            #(#[doc = #user_rename])*
+            #allow
             #[doc = "\n The signature is unknown to Python, so the arguments are passed as they are: a tuple, a `Vec` or `snakebridge::args!(...)`."]
-            pub fn #ident(#receiver args: impl __sb::IntoArgs) -> __sb::Result<#ret> {
+            pub fn #ident(#receiver args: impl ::snakebridge::__private::IntoArgs) -> ::snakebridge::__private::Result<#ret> {
                 #call
             }
         };
     };
 
-    let mut scope = Scope::default();
+    let mut scope = Scope::with_reserved(LOCALS);
     let mut params = Vec::new();
     let mut positional = Vec::new();
     let mut keywords = Vec::new();
@@ -138,11 +145,13 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     };
     let plain = quote! {
         #[doc = #doc]
-        pub fn #ident(#receiver #(#params),*) -> __sb::Result<#ret> {
+        #(#[doc = #user_rename])*
+        #allow
+        pub fn #ident(#receiver #(#params),*) -> ::snakebridge::__private::Result<#ret> {
             #plain_body
         }
     };
-    let Some(with_ident) = spec.with_ident.as_ref().filter(|_| spec.has_optional()) else {
+    let Some(with_ident) = spec.with_ident.as_ref() else {
         return plain;
     };
     let link =
@@ -155,7 +164,7 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
         if shown.is_empty() { "none".to_owned() } else { shown.join(", ") },
         if kw_spec.ends_with("**") { " Any other keyword is accepted too (`**kwargs`)." } else { "" }
     );
-    let rest_name = scope.claim_exact("rest");
+    let rest_name = Ident::new("rest", proc_macro2::Span::call_site());
     let call = bound_call(
         spec,
         &kw_spec,
@@ -166,7 +175,8 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     quote! {
         #plain
         #[doc = #with_doc]
-        pub fn #with_ident(#receiver #(#params,)* #rest_name: __sb::Args<'_>) -> __sb::Result<#ret> {
+        #allow
+        pub fn #with_ident(#receiver #(#params,)* #rest_name: ::snakebridge::__private::Args<'_>) -> ::snakebridge::__private::Result<#ret> {
             #call
         }
     }
@@ -190,11 +200,11 @@ fn result_type(spec: &Spec<'_>, returns: Option<&str>) -> TokenStream {
 fn plain_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream {
     match &spec.target {
         Target::Function { owner, name } => quote! {
-            static F: __sb::Function = __sb::Function::new(#owner, #name, #kw_spec);
-            F.call(#args)
+            static __SB_FUNCTION: ::snakebridge::__private::Function = ::snakebridge::__private::Function::new(#owner, #name, #kw_spec);
+            __SB_FUNCTION.call(#args)
         },
         Target::Constructor => quote!(Self::__sb_class().call(#args)),
-        Target::Method { name } => quote!(__sb::method_as(self.__sb_ref(), #name, #args)),
+        Target::Method { name } => quote!(::snakebridge::__private::method_as(self.__sb_ref(), #name, #args)),
     }
 }
 
@@ -202,8 +212,8 @@ fn plain_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream 
 fn positional_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream {
     match &spec.target {
         Target::Function { owner, name } => quote! {
-            static F: __sb::Function = __sb::Function::new(#owner, #name, #kw_spec);
-            F.call_positional(#args)
+            static __SB_FUNCTION: ::snakebridge::__private::Function = ::snakebridge::__private::Function::new(#owner, #name, #kw_spec);
+            __SB_FUNCTION.call_positional(#args)
         },
         _ => plain_call(spec, kw_spec, args),
     }
@@ -218,15 +228,15 @@ fn bound_call(
 ) -> TokenStream {
     match &spec.target {
         Target::Function { owner, name } => quote! {
-            static F: __sb::Function = __sb::Function::new(#owner, #name, #kw_spec);
-            F.call_with(#positional, #keywords, #rest)
+            static __SB_FUNCTION: ::snakebridge::__private::Function = ::snakebridge::__private::Function::new(#owner, #name, #kw_spec);
+            __SB_FUNCTION.call_with(#positional, #keywords, #rest)
         },
         Target::Constructor => {
             let qualified = &spec.qualified;
-            quote!(__sb::call_class(Self::__sb_class(), #qualified, #kw_spec, #positional, #keywords, #rest))
+            quote!(::snakebridge::__private::call_class(Self::__sb_class(), #qualified, #kw_spec, #positional, #keywords, #rest))
         }
         Target::Method { name } => {
-            quote!(__sb::call_method(self.__sb_ref(), #name, #kw_spec, #positional, #keywords, #rest))
+            quote!(::snakebridge::__private::call_method(self.__sb_ref(), #name, #kw_spec, #positional, #keywords, #rest))
         }
     }
 }

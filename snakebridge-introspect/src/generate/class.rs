@@ -2,16 +2,15 @@
 //! property getters and setters, protocol helpers from dunder methods, and checked
 //! conversions to and from `Ref`, `Value` and Python objects.
 
-use std::collections::HashSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::callable::{self, Spec, Target};
 use super::doc_text;
-use super::names::{ident, rust_name, Scope};
+use super::names::rust_name;
 use super::types::RustType;
-use crate::model::{ClassInfo, ConstantInfo};
+use crate::model::ClassInfo;
+use crate::plan::{ClassNames, ClassPlan, ConstantPlan, Helper};
 
 /// The generated base class of `class`: its first base that is generated in the same module.
 /// The struct derefs to it, and methods it already has are not generated again.
@@ -20,9 +19,10 @@ pub fn parent<'a>(class: &ClassInfo, siblings: &'a [ClassInfo]) -> Option<&'a Cl
 }
 
 /// Renders the struct and its impls. `module` is the dotted Python module the class is read
-/// from; `siblings` the classes generated next to it.
-pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblings: &[ClassInfo]) -> TokenStream {
-    let name = ident(&class.name);
+/// from; `classes` the classes generated next to it.
+pub fn render(plan: &ClassPlan<'_>, module: &str, classes: &ClassNames) -> TokenStream {
+    let class = plan.info;
+    let name = &plan.ident;
     let qualified = format!("{module}.{}", class.name);
     let mut doc = class.rustdoc.clone().unwrap_or_else(|| doc_text::class(module, class));
     if !class.bases.is_empty() {
@@ -31,111 +31,102 @@ pub fn render(class: &ClassInfo, module: &str, classes: &HashSet<String>, siblin
             class.bases.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")
         ));
     }
-    let parent = parent(class, siblings);
-    let inherited = |owner: &Option<String>| match (parent, owner) {
-        (Some(p), Some(owner)) => p.mro.contains(owner) || p.qualname == *owner,
-        _ => false,
-    };
-    if let Some(p) = parent {
-        doc.push_str(&format!("\n Derefs to [`{}`], which has the methods inherited from it.\n", rust_name(&p.name)));
+    if let Some((_, p)) = &plan.parent {
+        doc.push_str(&format!("\n Derefs to [`{p}`], which has the methods inherited from it.\n"));
+    }
+    if *name != rust_name(&class.name) {
+        doc.push_str(&format!(
+            "\n The Python name is `{}`; `rename` on `#[python_module]` gives it this Rust name.\n",
+            class.name
+        ));
     }
 
-    let mut scope = Scope::default();
     let mut items = Vec::new();
-    let new_ident = scope.claim_exact("new");
-    let new_with = free_with(&mut scope, "new");
     items.push(callable::render(&Spec {
         qualified: qualified.clone(),
         python_name: &class.name,
-        ident: new_ident,
-        with_ident: new_with,
+        ident: proc_macro2::Ident::new("new", proc_macro2::Span::call_site()),
+        with_ident: plan.new_with.clone(),
+        renamed: false,
+        allow: TokenStream::new(),
         doc: None,
         rustdoc: None,
         signature: class.init.as_ref(),
         target: Target::Constructor,
         classes,
     }));
-    for method in class.methods.iter().filter(|m| !inherited(&m.owner)) {
-        let method_ident = scope.claim(&method.name);
-        let spec_name = format!("{qualified}.{}", method.name);
-        let static_like = matches!(method.kind.as_deref(), Some("static" | "class"));
+    for method in &plan.methods {
+        let m = method.info;
+        let static_like = matches!(m.kind.as_deref(), Some("static" | "class"));
         let target = if static_like {
-            Target::Function { owner: &qualified, name: &method.name }
+            Target::Function { owner: &qualified, name: &m.name }
         } else {
-            Target::Method { name: &method.name }
+            Target::Method { name: &m.name }
         };
-        let mut spec = Spec {
-            qualified: spec_name,
-            python_name: &method.name,
-            ident: method_ident,
-            with_ident: None,
-            doc: method.doc.as_deref(),
-            rustdoc: method.rustdoc.as_deref(),
-            signature: method.signature.as_ref(),
+        items.push(callable::render(&Spec {
+            qualified: format!("{qualified}.{}", m.name),
+            python_name: &m.name,
+            ident: method.ident.clone(),
+            with_ident: method.with.clone(),
+            renamed: method.renamed,
+            allow: TokenStream::new(),
+            doc: m.doc.as_deref(),
+            rustdoc: m.rustdoc.as_deref(),
+            signature: m.signature.as_ref(),
             target,
             classes,
-        };
-        if spec.has_optional() {
-            spec.with_ident = free_with(&mut scope, &method.name);
-        }
-        items.push(callable::render(&spec));
+        }));
     }
-    for property in class.properties.iter().filter(|p| !inherited(&p.owner)) {
-        let getter = scope.claim(&property.name);
-        let ty = RustType::from_annotation(property.annotation.as_deref(), classes).result_tokens();
-        let py_name = &property.name;
-        let doc = property.rustdoc.clone().unwrap_or_else(|| doc_text::property(&qualified, property));
+    for property in &plan.properties {
+        let getter = &property.getter;
+        let p = property.info;
+        let ty = RustType::from_annotation(p.annotation.as_deref(), classes).result_tokens();
+        let py_name = &p.name;
+        let doc = p.rustdoc.clone().unwrap_or_else(|| doc_text::property(&qualified, p));
         items.push(quote! {
             #[doc = #doc]
-            pub fn #getter(&self) -> __sb::Result<#ty> {
-                __sb::attr(self.__sb_ref(), #py_name)?.extract()
+            pub fn #getter(&self) -> ::snakebridge::__private::Result<#ty> {
+                ::snakebridge::__private::attr(self.__sb_ref(), #py_name)?.extract()
             }
         });
-        if property.writable {
-            let setter = scope.claim_exact(&format!("set_{}", rust_name(py_name)));
+        if let Some(setter) = &property.setter {
             let doc = format!(" Sets the Python property `{qualified}.{py_name}`.");
             items.push(quote! {
                 #[doc = #doc]
-                pub fn #setter(&self, value: impl __sb::ToPython) -> __sb::Result<()> {
-                    __sb::set_attr(self.__sb_ref(), #py_name, value)
+                pub fn #setter(&self, value: impl ::snakebridge::__private::ToPython) -> ::snakebridge::__private::Result<()> {
+                    ::snakebridge::__private::set_attr(self.__sb_ref(), #py_name, value)
                 }
             });
         }
     }
-    for attribute in &class.attributes {
-        items.push(attribute_getter(&mut scope, attribute, &qualified));
+    for attribute in &plan.attributes {
+        items.push(attribute_getter(attribute, &qualified));
     }
-    let dunders: Vec<String> =
-        class.dunders.iter().filter(|d| parent.is_none_or(|p| !p.dunders.contains(d))).cloned().collect();
-    items.push(protocols(&mut scope, &dunders));
+    items.push(protocols(&plan.helpers));
 
     let class_name = &class.name;
     let python_qualname = &class.qualname;
-    let (fields, kind) = match parent {
-        Some(p) => {
-            let p = ident(&p.name);
-            (quote!({ __base: #p }), quote!(base #p))
-        }
-        None => (quote!({ __ref: __sb::Ref }), quote!(root)),
+    let (fields, kind) = match &plan.parent {
+        Some((_, p)) => (quote!({ __base: #p }), quote!(base #p)),
+        None => (quote!({ __ref: ::snakebridge::__private::Ref }), quote!(root)),
     };
+    let allow = super::allow();
     quote! {
         #[doc = #doc]
-        #[derive(Clone)]
+        #[derive(::core::clone::Clone)]
+        #allow
         pub struct #name #fields
-        __sb::python_class!(#name, #module, #class_name, #python_qualname, #kind);
+        ::snakebridge::__private::python_class!(#name, #module, #class_name, #python_qualname, #kind);
+        #allow
         impl #name {
             #(#items)*
         }
     }
 }
 
-fn free_with(scope: &mut Scope, base: &str) -> Option<proc_macro2::Ident> {
-    let name = rust_name(&format!("{base}_with"));
-    scope.is_free(&name).then(|| scope.claim_exact(&name))
-}
-
-fn attribute_getter(scope: &mut Scope, attribute: &ConstantInfo, qualified: &str) -> TokenStream {
-    let getter = scope.claim(&attribute.name);
+fn attribute_getter(attribute: &ConstantPlan<'_>, qualified: &str) -> TokenStream {
+    let getter = &attribute.ident;
+    let attribute = attribute.info;
     let ty = super::constant::value_type(attribute).result_tokens();
     let py_name = &attribute.name;
     let doc = format!(
@@ -145,85 +136,58 @@ fn attribute_getter(scope: &mut Scope, attribute: &ConstantInfo, qualified: &str
     );
     quote! {
         #[doc = #doc]
-        pub fn #getter(&self) -> __sb::Result<#ty> {
-            __sb::attr(self.__sb_ref(), #py_name)?.extract()
+        pub fn #getter(&self) -> ::snakebridge::__private::Result<#ty> {
+            ::snakebridge::__private::attr(self.__sb_ref(), #py_name)?.extract()
         }
     }
 }
 
 /// Helpers for the protocols the class's dunder methods give it.
-fn protocols(scope: &mut Scope, dunders: &[String]) -> TokenStream {
-    let has = |d: &str| dunders.iter().any(|x| x == d);
-    let mut out = TokenStream::new();
-    let mut helper = |scope: &mut Scope, name: &str, tokens: &dyn Fn(&proc_macro2::Ident) -> TokenStream| {
-        if scope.is_free(name) {
-            let ident = scope.claim_exact(name);
-            out.extend(tokens(&ident));
-        }
-    };
-    if has("__len__") {
-        helper(scope, "len", &|id| {
-            quote! {
-                /// Python `len(self)`.
-                pub fn #id(&self) -> __sb::Result<usize> {
-                    static LEN: __sb::CachedFunction = __sb::CachedFunction::new("builtins", "len");
-                    LEN.call((self.__sb_ref(),))
-                }
+fn protocols(helpers: &[(Helper, proc_macro2::Ident)]) -> TokenStream {
+    helpers.iter().map(|(helper, id)| protocol(*helper, id)).collect()
+}
+
+fn protocol(helper: Helper, id: &proc_macro2::Ident) -> TokenStream {
+    match helper {
+        Helper::Len => quote! {
+            /// Python `len(self)`.
+            pub fn #id(&self) -> ::snakebridge::__private::Result<::core::primitive::usize> {
+                static LEN: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("builtins", "len");
+                LEN.call((self.__sb_ref(),))
             }
-        });
-    }
-    if has("__getitem__") {
-        helper(scope, "get_item", &|id| {
-            quote! {
-                /// Python `self[key]`.
-                pub fn #id(&self, key: impl __sb::ToPython) -> __sb::Result<__sb::Value> {
-                    static GETITEM: __sb::CachedFunction = __sb::CachedFunction::new("operator", "getitem");
-                    GETITEM.call((self.__sb_ref(), key))
-                }
+        },
+        Helper::GetItem => quote! {
+            /// Python `self[key]`.
+            pub fn #id(&self, key: impl ::snakebridge::__private::ToPython) -> ::snakebridge::__private::Result<::snakebridge::__private::Value> {
+                static GETITEM: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "getitem");
+                GETITEM.call((self.__sb_ref(), key))
             }
-        });
-    }
-    if has("__setitem__") {
-        helper(scope, "set_item", &|id| {
-            quote! {
-                /// Python `self[key] = value`.
-                pub fn #id(&self, key: impl __sb::ToPython, value: impl __sb::ToPython) -> __sb::Result<()> {
-                    static SETITEM: __sb::CachedFunction = __sb::CachedFunction::new("operator", "setitem");
-                    SETITEM.call::<__sb::Value>((self.__sb_ref(), key, value)).map(|_| ())
-                }
+        },
+        Helper::SetItem => quote! {
+            /// Python `self[key] = value`.
+            pub fn #id(&self, key: impl ::snakebridge::__private::ToPython, value: impl ::snakebridge::__private::ToPython) -> ::snakebridge::__private::Result<()> {
+                static SETITEM: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "setitem");
+                SETITEM.call::<::snakebridge::__private::Value>((self.__sb_ref(), key, value)).map(|_| ())
             }
-        });
-    }
-    if has("__contains__") {
-        helper(scope, "contains", &|id| {
-            quote! {
-                /// Python `item in self`.
-                pub fn #id(&self, item: impl __sb::ToPython) -> __sb::Result<bool> {
-                    static CONTAINS: __sb::CachedFunction = __sb::CachedFunction::new("operator", "contains");
-                    CONTAINS.call((self.__sb_ref(), item))
-                }
+        },
+        Helper::Contains => quote! {
+            /// Python `item in self`.
+            pub fn #id(&self, item: impl ::snakebridge::__private::ToPython) -> ::snakebridge::__private::Result<::core::primitive::bool> {
+                static CONTAINS: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new("operator", "contains");
+                CONTAINS.call((self.__sb_ref(), item))
             }
-        });
-    }
-    if has("__iter__") {
-        helper(scope, "iter", &|id| {
-            quote! {
-                /// Python `iter(self)`, as a Rust iterator of values.
-                pub fn #id(&self) -> __sb::Result<__sb::StreamRef> {
-                    __sb::StreamRef::from_ref(self.__sb_ref())
-                }
+        },
+        Helper::Iter => quote! {
+            /// Python `iter(self)`, as a Rust iterator of values.
+            pub fn #id(&self) -> ::snakebridge::__private::Result<::snakebridge::__private::StreamRef> {
+                ::snakebridge::__private::StreamRef::from_ref(self.__sb_ref())
             }
-        });
-    }
-    if has("__call__") {
-        helper(scope, "call", &|id| {
-            quote! {
-                /// Python `self(*args, **kwargs)`.
-                pub fn #id(&self, args: impl __sb::IntoArgs) -> __sb::Result<__sb::Value> {
-                    __sb::call_ref(self.__sb_ref(), args)
-                }
+        },
+        Helper::Call => quote! {
+            /// Python `self(*args, **kwargs)`.
+            pub fn #id(&self, args: impl ::snakebridge::__private::IntoArgs) -> ::snakebridge::__private::Result<::snakebridge::__private::Value> {
+                ::snakebridge::__private::call_ref(self.__sb_ref(), args)
             }
-        });
+        },
     }
-    out
 }

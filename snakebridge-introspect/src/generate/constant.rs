@@ -4,9 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::names::{rust_name, Scope};
+use super::names::rust_name;
 use super::types::RustType;
 use crate::model::ConstantInfo;
+use crate::plan::ConstantPlan;
 
 /// The Rust type of a constant's value: scalars typed, everything else (`None` included) `Value`.
 pub fn value_type(constant: &ConstantInfo) -> RustType {
@@ -20,8 +21,9 @@ pub fn value_type(constant: &ConstantInfo) -> RustType {
 }
 
 /// Renders `pub fn NAME() -> Result<T>`.
-pub fn render(scope: &mut Scope, constant: &ConstantInfo, module: &str) -> TokenStream {
-    let ident = scope.claim(&constant.name);
+pub fn render(plan: &ConstantPlan<'_>, module: &str) -> TokenStream {
+    let ident = &plan.ident;
+    let constant = plan.info;
     let ty = value_type(constant).result_tokens();
     let name = &constant.name;
     let mut doc = format!(
@@ -29,15 +31,21 @@ pub fn render(scope: &mut Scope, constant: &ConstantInfo, module: &str) -> Token
         constant.type_name,
         constant.repr.replace('`', "'")
     );
-    if rust_name(name) != *name {
+    if *ident != rust_name(name) {
+        doc.push_str(&format!(
+            "\n\n The Python name is `{name}`; `rename` on `#[python_module]` gives it this Rust name."
+        ));
+    } else if rust_name(name) != *name {
         doc.push_str(&format!(
             "\n\n The Python name is `{name}`; it is renamed because it is not a valid Rust identifier here."
         ));
     }
+    let allow = super::allow();
     quote! {
         #[doc = #doc]
-        pub fn #ident() -> __sb::Result<#ty> {
-            __sb::get_as(#module, #name)
+        #allow
+        pub fn #ident() -> ::snakebridge::__private::Result<#ty> {
+            ::snakebridge::__private::get_as(#module, #name)
         }
     }
 }

@@ -1,4 +1,10 @@
-//! Rendering a manifest's module as Rust items.
+//! Rendering the model of [`crate::plan`] as Rust items: the names are decided there, this
+//! only writes tokens.
+//!
+//! Every path the generated code uses is fully qualified (`::snakebridge::__private::…`,
+//! `::core::primitive::f64`), never a glob or a short alias, so a Python name (sympy's class
+//! `Function`, a class named `Value` or `f64`) can never shadow one. The lint allowances
+//! sit on each generated item, so the user's own items inside the module keep their lints.
 
 mod array_annotation;
 mod callable;
@@ -8,88 +14,63 @@ pub mod doc_text;
 pub mod names;
 pub mod types;
 
-use std::collections::HashSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use self::callable::{Spec, Target};
-use self::names::{ident, rust_name, Scope};
+pub use self::class::parent;
 use crate::model::ModuleInfo;
+use crate::plan::{self, ModulePlan, Options, StreamPlan};
 
-/// The items of `module` (functions, classes, constants, nested submodules); `streaming`
-/// names functions that also get a `*_stream` variant (dotted for submodule members).
+/// The items of `module` with no `rename`: the model of [`plan::plan`], rendered. Items whose
+/// Rust name collides are left out (an expansion reports each collision as a compile error).
 pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
-    let classes: HashSet<String> = module.classes.iter().map(|c| c.name.clone()).collect();
-    let mut values = Scope::default();
-    let mut types = Scope::default();
-    let mut items = Vec::new();
-    let here = &module.name;
+    render(&plan::plan(module, Options { streaming, renames: &[] }).module)
+}
 
-    // Claim every plain name first so that a `_with`/`_stream` variant never takes a
-    // Python function's own name.
-    let function_idents: Vec<_> = module.functions.iter().map(|f| values.claim(&f.name)).collect();
-    let constant_items: Vec<_> = module.constants.iter().map(|c| constant::render(&mut values, c, here)).collect();
-    for (function, ident) in module.functions.iter().zip(function_idents) {
-        let mut spec = Spec {
-            qualified: format!("{here}.{}", function.name),
-            python_name: &function.name,
-            ident,
-            with_ident: None,
-            doc: function.doc.as_deref(),
-            rustdoc: function.rustdoc.as_deref(),
-            signature: function.signature.as_ref(),
-            target: Target::Function { owner: here, name: &function.name },
-            classes: &classes,
-        };
-        if spec.has_optional() {
-            let with = rust_name(&format!("{}_with", function.name));
-            spec.with_ident = values.is_free(&with).then(|| values.claim_exact(&with));
-        }
-        items.push(callable::render(&spec));
-        if streaming.contains(&function.name) {
-            let stream = rust_name(&format!("{}_stream", function.name));
-            if values.is_free(&stream) {
-                let stream_ident = values.claim_exact(&stream);
-                items.push(stream_fn(&stream_ident, here, &function.name));
-            }
-        }
+/// The tokens of a module's model.
+pub fn render(plan: &ModulePlan<'_>) -> TokenStream {
+    let here = &plan.info.name;
+    let mut items = Vec::new();
+    for function in &plan.functions {
+        let f = function.info;
+        items.push(callable::render(&Spec {
+            qualified: format!("{here}.{}", f.name),
+            python_name: &f.name,
+            ident: function.ident.clone(),
+            with_ident: function.with.clone(),
+            renamed: function.renamed,
+            allow: allow(),
+            doc: f.doc.as_deref(),
+            rustdoc: f.rustdoc.as_deref(),
+            signature: f.signature.as_ref(),
+            target: Target::Function { owner: here, name: &f.name },
+            classes: &plan.class_names,
+        }));
     }
-    for class in module.classes.iter().filter(|c| streaming.contains(&c.name)) {
-        let stream = rust_name(&format!("{}_stream", class.name));
-        if values.is_free(&stream) {
-            let stream_ident = values.claim_exact(&stream);
-            items.push(stream_fn(&stream_ident, here, &class.name));
-        }
-    }
-    items.extend(constant_items);
-    for class in &module.classes {
-        types.claim(&class.name);
-        items.push(class::render(class, here, &classes, &module.classes));
-    }
-    for sub in &module.submodules {
-        let short = sub.name.rsplit('.').next().unwrap_or(&sub.name);
-        if !types.is_free(&rust_name(short)) {
-            continue;
-        }
-        let sub_ident = types.claim(short);
-        let prefix = format!("{short}.");
-        let sub_streaming: Vec<String> =
-            streaming.iter().filter_map(|s| s.strip_prefix(&prefix).map(str::to_owned)).collect();
-        let inner = module_items(sub, &sub_streaming);
-        let doc = module_doc(sub);
+    items.extend(plan.streams.iter().map(|s| stream_fn(s, here)));
+    items.extend(plan.constants.iter().map(|c| constant::render(c, here)));
+    items.extend(plan.classes.iter().map(|c| class::render(c, here, &plan.class_names)));
+    for sub in &plan.submodules {
+        let inner = render(&sub.module);
+        let doc = module_doc(sub.module.info);
+        let ident = &sub.ident;
+        let allow = allow();
         items.push(quote! {
             #[doc = #doc]
-            pub mod #sub_ident {
+            #allow
+            pub mod #ident {
                 #inner
             }
         });
     }
-    quote! {
-        #[allow(unused_imports)]
-        use ::snakebridge::__private as __sb;
-        #(#items)*
-    }
+    quote!(#(#items)*)
+}
+
+/// The lint allowances of a generated item: Python's names keep their case, and docstrings and
+/// signatures are not written for clippy.
+pub(crate) fn allow() -> TokenStream {
+    quote!(#[allow(non_snake_case, non_camel_case_types, non_upper_case_globals, clippy::all, clippy::pedantic, rustdoc::all)])
 }
 
 /// The rustdoc of a generated module.
@@ -97,20 +78,19 @@ pub fn module_doc(module: &ModuleInfo) -> String {
     module.rustdoc.clone().unwrap_or_else(|| doc_text::module(module))
 }
 
-/// The identifier for a Python name (re-exported for the expansion).
-pub fn rust_ident(name: &str) -> proc_macro2::Ident {
-    ident(name)
-}
-
-fn stream_fn(ident: &proc_macro2::Ident, module: &str, name: &str) -> TokenStream {
+fn stream_fn(stream: &StreamPlan<'_>, module: &str) -> TokenStream {
+    let name = stream.python_name;
+    let ident = &stream.ident;
     let doc = format!(
         " Calls Python `{module}.{name}(*args, **kwargs)` and iterates over what it returns (a generator, an iterator or any iterable), one `Value` at a time."
     );
+    let allow = allow();
     quote! {
         #[doc = #doc]
-        pub fn #ident(args: impl __sb::IntoArgs) -> __sb::Result<__sb::StreamRef> {
-            static __SB_FUNCTION: __sb::CachedFunction = __sb::CachedFunction::new(#module, #name);
-            __sb::StreamRef::call(&__SB_FUNCTION, args)
+        #allow
+        pub fn #ident(args: impl ::snakebridge::__private::IntoArgs) -> ::snakebridge::__private::Result<::snakebridge::__private::StreamRef> {
+            static __SB_FUNCTION: ::snakebridge::__private::CachedFunction = ::snakebridge::__private::CachedFunction::new(#module, #name);
+            ::snakebridge::__private::StreamRef::call(&__SB_FUNCTION, args)
         }
     }
 }

@@ -7,8 +7,9 @@
 //!   a digit gets a leading `_`;
 //! - case is kept (`ndarray` stays `ndarray`, `SEEK_SET` stays `SEEK_SET`), with the lints
 //!   allowed on the generated module;
-//! - when two Python names map to the same Rust name in one scope, the later one gets `_2`,
-//!   `_3`, ...
+//! - when two Python names map to the same Rust name in one namespace, that is a compile error
+//!   (see [`crate::plan`]), resolved with `rename`; only parameter names, which are local, are
+//!   deduplicated here with `_2`, `_3`, ...
 //!
 //! The rustdoc of every renamed item names the Python original.
 
@@ -48,6 +49,12 @@ pub fn rust_name(name: &str) -> String {
     out
 }
 
+/// Whether `name` can be written as a Rust identifier as it is (not a keyword, not `_`): what
+/// a `rename` value must be.
+pub fn is_identifier(name: &str) -> bool {
+    syn::parse_str::<Ident>(name).is_ok()
+}
+
 fn unicode_ident_ok(c: char) -> bool {
     syn::parse_str::<Ident>(&format!("a{c}")).is_ok()
 }
@@ -57,8 +64,7 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(&rust_name(name), Span::call_site())
 }
 
-/// Hands out unique identifiers within one Rust namespace (the functions of a module, the
-/// methods of an `impl`).
+/// Hands out unique identifiers within one function's parameters, which no caller names.
 #[derive(Default)]
 pub struct Scope {
     taken: HashSet<String>,
@@ -68,11 +74,6 @@ impl Scope {
     /// A scope where `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
-    }
-
-    /// Whether `rust` is still free.
-    pub fn is_free(&self, rust: &str) -> bool {
-        !self.taken.contains(rust)
     }
 
     /// Claims the Rust name for `python` (deduplicated with `_2`, `_3`, ...).

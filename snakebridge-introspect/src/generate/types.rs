@@ -9,10 +9,10 @@
 //! types, also inside numpy's own bindings where `ndarray` is a generated class: a typed,
 //! uncopied result is worth more than the class's method list (`Ref` still reaches them).
 
-use std::collections::HashSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
+
+use crate::plan::ClassNames;
 
 /// A Rust type the generator knows how to convert.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,15 +40,15 @@ pub enum RustType {
     /// A numpy array: `NDArray[np.float64]` → `Array(Some("f64"))` (`NdArray<f64, IxDyn>`,
     /// `impl ArrayArg<f64>` as a parameter); an unknown dtype → `Array(None)` (`AnyArray`).
     Array(Option<&'static str>),
-    /// A class generated in the same module.
+    /// A class generated in the same module, by its struct's Rust name.
     Class(String),
     /// Anything else: `Value`.
     Dynamic,
 }
 
 impl RustType {
-    /// Parses an annotation; `classes` are the class names generated in the same module.
-    pub fn from_annotation(text: Option<&str>, classes: &HashSet<String>) -> RustType {
+    /// Parses an annotation; `classes` are the classes generated in the same module.
+    pub fn from_annotation(text: Option<&str>, classes: &ClassNames) -> RustType {
         text.map(|t| parse(t.trim(), classes)).unwrap_or(RustType::Dynamic)
     }
 
@@ -59,11 +59,11 @@ impl RustType {
     /// The type of a result.
     pub fn result_tokens(&self) -> TokenStream {
         match self {
-            RustType::F64 => quote!(f64),
-            RustType::I64 => quote!(i64),
+            RustType::F64 => quote!(::core::primitive::f64),
+            RustType::I64 => quote!(::core::primitive::i64),
             RustType::Str => quote!(::std::string::String),
             RustType::Bool => quote!(::core::primitive::bool),
-            RustType::Bytes => quote!(__sb::Bytes),
+            RustType::Bytes => quote!(::snakebridge::__private::Bytes),
             RustType::Unit => quote!(()),
             RustType::List(t) => {
                 let t = t.result_tokens();
@@ -83,14 +83,14 @@ impl RustType {
             }
             RustType::Array(Some(element)) => {
                 let element = element_tokens(element);
-                quote!(__sb::NdArray<#element, __sb::IxDyn>)
+                quote!(::snakebridge::__private::NdArray<#element, ::snakebridge::__private::IxDyn>)
             }
-            RustType::Array(None) => quote!(__sb::AnyArray),
-            RustType::Class(name) => {
-                let ident = super::names::ident(name);
+            RustType::Array(None) => quote!(::snakebridge::__private::AnyArray),
+            RustType::Class(rust) => {
+                let ident = proc_macro2::Ident::new(rust, proc_macro2::Span::call_site());
                 quote!(#ident)
             }
-            RustType::Dynamic => quote!(__sb::Value),
+            RustType::Dynamic => quote!(::snakebridge::__private::Value),
         }
     }
 
@@ -98,9 +98,9 @@ impl RustType {
     /// `impl ToPython` otherwise.
     pub fn param_tokens(&self) -> TokenStream {
         match self {
-            RustType::F64 => quote!(f64),
-            RustType::I64 => quote!(i64),
-            RustType::Str => quote!(&str),
+            RustType::F64 => quote!(::core::primitive::f64),
+            RustType::I64 => quote!(::core::primitive::i64),
+            RustType::Str => quote!(&::core::primitive::str),
             RustType::Bool => quote!(::core::primitive::bool),
             RustType::List(t) if t.is_scalar() => {
                 let t = t.param_tokens();
@@ -109,13 +109,13 @@ impl RustType {
             // Any `NdArray<T, D>` (passed as it is) or an `ndarray` array (copied).
             RustType::Array(Some(element)) => {
                 let element = element_tokens(element);
-                quote!(impl __sb::ArrayArg<#element>)
+                quote!(impl ::snakebridge::__private::ArrayArg<#element>)
             }
-            RustType::Class(name) => {
-                let ident = super::names::ident(name);
+            RustType::Class(rust) => {
+                let ident = proc_macro2::Ident::new(rust, proc_macro2::Span::call_site());
                 quote!(&#ident)
             }
-            _ => quote!(impl __sb::ToPython),
+            _ => quote!(impl ::snakebridge::__private::ToPython),
         }
     }
 
@@ -127,8 +127,8 @@ impl RustType {
 /// A Rust element type as `array_element` names it.
 fn element_tokens(element: &str) -> TokenStream {
     match element {
-        "Complex32" => quote!(__sb::Complex32),
-        "Complex64" => quote!(__sb::Complex64),
+        "Complex32" => quote!(::snakebridge::__private::Complex32),
+        "Complex64" => quote!(::snakebridge::__private::Complex64),
         // By its full path: numpy's bindings generate structs named `bool`, `float64`, ….
         primitive => {
             let ident = proc_macro2::Ident::new(primitive, proc_macro2::Span::call_site());
@@ -137,7 +137,7 @@ fn element_tokens(element: &str) -> TokenStream {
     }
 }
 
-fn parse(text: &str, classes: &HashSet<String>) -> RustType {
+fn parse(text: &str, classes: &ClassNames) -> RustType {
     let text = text.trim_matches(|c| c == '\'' || c == '"').trim();
     let parts = split_top(text, '|');
     if parts.len() == 1 {
@@ -177,8 +177,10 @@ fn parse(text: &str, classes: &HashSet<String>) -> RustType {
         "bool" | "builtins.bool" => RustType::Bool,
         "bytes" | "builtins.bytes" => RustType::Bytes,
         "None" | "NoneType" => RustType::Unit,
-        name if classes.contains(name) => RustType::Class(name.to_owned()),
-        _ => RustType::Dynamic,
+        name => match classes.get(name) {
+            Some(rust) => RustType::Class(rust.clone()),
+            None => RustType::Dynamic,
+        },
     }
 }
 
@@ -220,7 +222,7 @@ mod tests {
     use super::*;
 
     fn ty(text: &str) -> RustType {
-        RustType::from_annotation(Some(text), &["Path".to_owned()].into_iter().collect())
+        RustType::from_annotation(Some(text), &[("Path".to_owned(), "Path".to_owned())].into_iter().collect())
     }
 
     #[test]
@@ -241,12 +243,12 @@ mod tests {
         assert_eq!(ty("ArrayLike"), RustType::Dynamic);
         assert_eq!(ty("list[Any]"), RustType::Dynamic);
         assert_eq!(ty("dict[float, int]"), RustType::Dynamic);
-        assert_eq!(RustType::from_annotation(None, &HashSet::new()), RustType::Dynamic);
+        assert_eq!(RustType::from_annotation(None, &ClassNames::new()), RustType::Dynamic);
     }
 
     #[test]
     fn numpy_arrays_win_over_a_class_named_ndarray() {
-        let classes = ["ndarray".to_owned()].into_iter().collect();
+        let classes = [("ndarray".to_owned(), "ndarray".to_owned())].into_iter().collect();
         assert_eq!(RustType::from_annotation(Some("ndarray"), &classes), RustType::Array(None));
         assert_eq!(ty("NDArray[np.float64] | None"), RustType::Optional(Box::new(RustType::Array(Some("f64")))));
         assert_eq!(
@@ -256,12 +258,16 @@ mod tests {
         assert_eq!(ty("ndarray | generic"), RustType::Dynamic);
         assert_eq!(
             ty("NDArray[np.int64]").result_tokens().to_string(),
-            quote!(__sb::NdArray<::core::primitive::i64, __sb::IxDyn>).to_string()
+            quote!(::snakebridge::__private::NdArray<::core::primitive::i64, ::snakebridge::__private::IxDyn>)
+                .to_string()
         );
         assert_eq!(
             ty("NDArray[np.complex64]").param_tokens().to_string(),
-            quote!(impl __sb::ArrayArg<__sb::Complex32>).to_string()
+            quote!(impl ::snakebridge::__private::ArrayArg<::snakebridge::__private::Complex32>).to_string()
         );
-        assert_eq!(ty("ndarray").param_tokens().to_string(), quote!(impl __sb::ToPython).to_string());
+        assert_eq!(
+            ty("ndarray").param_tokens().to_string(),
+            quote!(impl ::snakebridge::__private::ToPython).to_string()
+        );
     }
 }

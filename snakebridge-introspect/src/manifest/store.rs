@@ -40,5 +40,7 @@ pub fn write_if_changed(path: &Path, manifest: &Manifest) -> Result<bool, Error>
         let _ = std::fs::remove_file(&tmp);
         io(e)
     })?;
+    // The stamp is what the expansion makes cargo track (see `crate::stamp`).
+    crate::stamp::write(path).map_err(io)?;
     Ok(true)
 }

@@ -1,6 +1,10 @@
-//! The whole expansion of `#[python_module(...)] mod m {}`: parse, load the manifest, check,
-//! render. On any error the module is still emitted (with whatever could be generated) next
-//! to the `compile_error!`s, so the rest of the crate and IDEs keep working.
+//! The whole expansion of `#[python_module(...)] mod m {}`: parse the arguments, load the
+//! manifest, check the arguments against it, decide every Rust name ([`crate::plan`], whose
+//! collisions are reported here), render the model. On any error the module is still emitted
+//! (with whatever could be generated) next to the `compile_error!`s, so the rest of the crate
+//! and IDEs keep working.
+
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -11,7 +15,8 @@ use syn::ItemMod;
 
 use crate::ctxt::Ctxt;
 use crate::manifest::{load, Mode, Origin};
-use crate::{attr, check, generate, telemetry};
+use crate::plan::{self, Options};
+use crate::{attr, check, generate, stamp, telemetry};
 
 /// Expands with the real environment: the crate is `CARGO_MANIFEST_DIR`.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -55,7 +60,9 @@ pub fn expand_in(
                 check::check(&cx, &args, found);
                 let path = loaded.path.to_string_lossy().into_owned();
                 let generating = Instant::now();
-                let items = generate::module_items(found, &args.streaming);
+                let model = plan::plan(found, Options { streaming: &args.streaming, renames: &args.renames });
+                report::plan_errors(&cx, &args, &model);
+                let items = generate::render(&model.module);
                 // The byte count needs the tokens as text: only when someone listens.
                 let bytes = if tracing::enabled!(target: telemetry::TARGET, tracing::Level::DEBUG) {
                     items.to_string().len() as u64
@@ -82,9 +89,17 @@ pub fn expand_in(
                     let doc = generate::module_doc(&loaded.manifest.introspection);
                     module.attrs.push(syn::parse_quote!(#[doc = #doc]));
                 }
+                // The stamp stands in for the manifest (see `crate::stamp`); where it cannot be
+                // written (a read-only checkout), the manifest itself is tracked.
+                let tracked = match stamp::ensure(&loaded.path) {
+                    Ok(stamp) => stamp.to_string_lossy().into_owned(),
+                    Err(e) => {
+                        tracing::debug!("could not write the stamp of {path}: {e}");
+                        path
+                    }
+                };
                 generated = quote! {
-                    // Names the manifest so that cargo rebuilds when it changes.
-                    const _: &[u8] = ::core::include_bytes!(#path);
+                    const _: &[::core::primitive::u8] = ::core::include_bytes!(#tracked);
                     #items
                 };
             }
@@ -94,7 +109,8 @@ pub fn expand_in(
             }
         }
     }
-    module.attrs.push(syn::parse_quote!(#[allow(non_snake_case, non_camel_case_types, non_upper_case_globals, clippy::all, clippy::pedantic, rustdoc::all)]));
+    // No allowance on the module: each generated item carries its own, so the module's name
+    // (the user's) and the user's items inside it keep their lints.
     let user_items = module.content.take().map(|(_, items)| items).unwrap_or_default();
     module.semi = None;
     let errors = cx.into_compile_errors();

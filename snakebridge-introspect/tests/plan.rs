@@ -1,0 +1,67 @@
+//! The naming model: every Rust name decided and every collision reported before rendering.
+
+use snakebridge_introspect::model::ModuleInfo;
+use snakebridge_introspect::plan::{plan, Options, Rename};
+
+fn module() -> ModuleInfo {
+    let optional = serde_json::json!({"text": "(n=3)", "source": "inspect", "returns": null,
+        "params": [{"name": "n", "kind": "positional_or_keyword", "has_default": true, "default": "3", "annotation": null}]});
+    serde_json::from_value(serde_json::json!({
+        "name": "demo", "doc": null,
+        "functions": [
+            {"name": "rows", "doc": null, "signature": optional},
+            {"name": "rows_stream", "doc": null, "signature": null},
+            {"name": "type", "doc": null, "signature": null},
+            {"name": "type_", "doc": null, "signature": null}
+        ],
+        "classes": [{"name": "Box", "qualname": "demo.Box", "doc": null, "bases": [], "mro": ["demo.Box"], "init": null,
+            "methods": [{"name": "new", "kind": "instance", "doc": null, "owner": "demo.Box", "signature": null}],
+            "properties": [], "attributes": [], "dunders": ["__len__"]}]
+    }))
+    .unwrap()
+}
+
+#[test]
+fn collisions_are_reported_not_dropped_silently() {
+    let m = module();
+    let streaming = ["rows".to_owned()];
+    let model = plan(&m, Options { streaming: &streaming, renames: &[] });
+    let mut names: Vec<&str> = model.collisions.iter().map(|c| c.rust.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["new", "rows_stream", "type_"]);
+    let rows = model.collisions.iter().find(|c| c.rust == "rows_stream").unwrap();
+    let text = rows.message();
+    assert!(
+        text.contains("`demo.rows_stream`") && text.contains("`_stream` variant of Python function `demo.rows`"),
+        "{text}"
+    );
+    assert!(text.contains(r#"rename = { "rows_stream" = "rows_stream_2" }"#), "{text}");
+    // The first claimant keeps the name: the Python function, not the variant.
+    assert!(model.module.streams.is_empty());
+    assert!(model.module.functions.iter().any(|f| f.ident == "rows_stream"));
+    assert_eq!(model.module.functions.iter().find(|f| f.ident == "rows").unwrap().with.as_ref().unwrap(), "rows_with");
+    // The protocol helper is claimed after Python names and kept when free.
+    assert_eq!(model.module.classes[0].helpers.len(), 1);
+}
+
+#[test]
+fn renames_resolve_collisions_and_variants_follow() {
+    let m = module();
+    let streaming = ["rows".to_owned()];
+    let rename = |python: &str, rust: &str| Rename {
+        python: python.into(),
+        rust: rust.into(),
+        span: proc_macro2::Span::call_site(),
+    };
+    let renames =
+        [rename("rows", "lines"), rename("type_", "kind"), rename("Box.new", "new_box"), rename("nothing", "x")];
+    let model = plan(&m, Options { streaming: &streaming, renames: &renames });
+    assert!(model.collisions.is_empty(), "{:?}", model.collisions);
+    assert_eq!(model.unused_renames, [3]);
+    let lines = model.module.functions.iter().find(|f| f.info.name == "rows").unwrap();
+    assert_eq!(lines.ident, "lines");
+    assert!(lines.renamed);
+    assert_eq!(lines.with.as_ref().unwrap(), "lines_with");
+    assert_eq!(model.module.streams[0].ident, "lines_stream");
+    assert_eq!(model.module.classes[0].methods[0].ident, "new_box");
+}

@@ -1,0 +1,71 @@
+//! Names in generated bindings: Python names that match what the generated code uses from
+//! `::snakebridge::__private`, `::core` and `::std` (`tests/python/sb_shadow.py`) cannot
+//! shadow it, a parameter named like a body's local stays a parameter, and `rename` gives an
+//! item the Rust name asked for. sympy, whose class `Function` once broke its bindings, builds.
+//! The manifests are committed in `snakebridge/.snakebridge/` (refresh them with
+//! `PYTHONPATH=tests/python cargo snakebridge prepare`).
+
+use snakebridge::{args, call, python_module};
+
+#[python_module("sb_shadow", rename = { "F" = "F_VALUE", "text" = "shout" })]
+mod shadow {
+    /// A user's item beside the generated ones: the Python class `i64` is in scope here, so
+    /// the primitive is spelt in full (the generated code always does).
+    pub fn user_item() -> ::core::primitive::i64 {
+        F_VALUE().unwrap() + 1
+    }
+}
+
+#[python_module("sympy", include = ["Function", "Symbol", "bottom_up", "sqrt", "sympify"])]
+mod sympy {}
+
+/// Makes `tests/python` importable in the embedded interpreter, once per process.
+fn import_path() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/python");
+        call("site", "addsitedir", (dir,)).unwrap();
+    });
+}
+
+#[test]
+fn classes_named_like_the_generated_code_s_paths_are_ordinary_structs() {
+    import_path();
+    let f = shadow::Function::try_from(shadow::make_function(41).unwrap()).unwrap();
+    assert_eq!(f.get().unwrap(), 41);
+    assert_eq!(shadow::take_function(&f).unwrap(), 41);
+    let v = shadow::Value::new_with(args!(7)).unwrap();
+    assert_eq!(v.get().unwrap(), 7);
+    let s = shadow::String::new_with(args!(2)).unwrap();
+    assert_eq!(s.get().unwrap(), 2);
+    // Functions named like `__private`'s functions.
+    assert_eq!(shadow::attr(1).unwrap(), 2);
+    assert_eq!(shadow::get_as(2).unwrap(), 3);
+    assert_eq!(shadow::python_class(3).unwrap(), 4);
+}
+
+#[test]
+fn parameters_named_like_a_body_s_locals_stay_parameters() {
+    import_path();
+    assert_eq!(shadow::shadowed_params(1, 2, 3, 4).unwrap(), 10);
+    assert_eq!(shadow::shadowed_optional(1).unwrap(), 11);
+    assert_eq!(shadow::shadowed_optional_with(1, args!(2, 3, key = 4)).unwrap(), 10);
+}
+
+#[test]
+fn rename_gives_the_rust_name_asked_for() {
+    import_path();
+    assert_eq!(shadow::F_VALUE().unwrap(), 3);
+    assert_eq!(shadow::user_item(), 4);
+    assert_eq!(shadow::shout("abc").unwrap().extract::<String>().unwrap(), "ABC");
+}
+
+#[test]
+fn sympy_builds_and_calls() {
+    let text = |v: &snakebridge::Value| call("builtins", "str", (v,)).unwrap().extract::<String>().unwrap();
+    assert_eq!(text(&sympy::sqrt(16).unwrap()), "4");
+    let x = sympy::Symbol::new("x").unwrap();
+    assert_eq!(x.to_string(), "x");
+    let expr = sympy::sympify(format!("{x}**2 + 1")).unwrap();
+    assert_eq!(text(&expr), "x**2 + 1");
+}
