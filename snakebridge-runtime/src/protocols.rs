@@ -25,9 +25,13 @@ impl Ref {
         })
     }
 
-    /// `str(obj)`.
+    /// `str(obj)`; text with an unpaired surrogate (no UTF-8 form) is an `Error::Conversion`,
+    /// never silently replaced.
     pub fn str(&self) -> Result<String> {
-        self.with_object(|o| o.str().map(|s| s.to_string()))
+        with_gil(|py| {
+            let text = self.bind(py)?.str().map_err(|e| py_err(py, e))?;
+            String::from_python(text.as_any())
+        })
     }
 
     /// `repr(obj)`.

@@ -9,8 +9,10 @@ use pyo3::types::{
 };
 use pyo3::IntoPyObjectExt;
 
+use snakebridge_meta::limits::MAX_NESTING_DEPTH;
+
 use super::{Bytes, Date, DateTime, Int, Time, Value};
-use crate::error::{py_err, Result};
+use crate::error::{py_err, Error, Result};
 use crate::refs::Ref;
 
 /// Converts a Rust value into a Python object.
@@ -147,6 +149,12 @@ tuple_to_python!(A 0, B 1, C 2);
 tuple_to_python!(A 0, B 1, C 2, D 3);
 tuple_to_python!(A 0, B 1, C 2, D 3, E 4);
 tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
 
 impl ToPython for Bytes {
     fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
@@ -156,13 +164,7 @@ impl ToPython for Bytes {
 
 impl ToPython for Int {
     fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
-        match self.as_i64() {
-            Some(v) => v.to_python(py),
-            None => {
-                let builtins = py.import("builtins").map_err(|e| py_err(py, e))?;
-                builtins.getattr("int").and_then(|int| int.call1((self.to_string(),))).map_err(|e| py_err(py, e))
-            }
-        }
+        super::from_python::int_to_python(py, self)
     }
 }
 
@@ -216,30 +218,53 @@ impl ToPython for DateTime {
 
 impl ToPython for Value {
     fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
-        let err = |e| py_err(py, e);
-        Ok(match self {
-            Value::None => py.None().into_bound(py),
-            Value::Bool(b) => b.to_python(py)?,
-            Value::Int(i) => i.to_python(py)?,
-            Value::Float(f) => f.to_python(py)?,
-            Value::Str(s) => s.to_python(py)?,
-            Value::Bytes(b) => b.to_python(py)?,
-            Value::List(items) => list(py, items)?,
-            Value::Tuple(items) => {
-                let converted = items.iter().map(|i| i.to_python(py)).collect::<Result<Vec<_>>>()?;
-                PyTuple::new(py, converted).map_err(err)?.into_any()
+        value_to_python(py, self, 0)
+    }
+}
+
+/// `value`, which sits inside `depth` containers, as a Python object.
+fn value_to_python<'py>(py: Python<'py>, value: &Value, depth: usize) -> Result<Bound<'py, PyAny>> {
+    let err = |e| py_err(py, e);
+    let inner = depth + 1;
+    let items = |items: &[Value]| -> Result<Vec<Bound<'py, PyAny>>> {
+        if inner > MAX_NESTING_DEPTH {
+            return Err(too_deep(value));
+        }
+        items.iter().map(|i| value_to_python(py, i, inner)).collect()
+    };
+    Ok(match value {
+        Value::None => py.None().into_bound(py),
+        Value::Bool(b) => b.to_python(py)?,
+        Value::Int(i) => i.to_python(py)?,
+        Value::Float(f) => f.to_python(py)?,
+        Value::Str(s) => s.to_python(py)?,
+        Value::Bytes(b) => b.to_python(py)?,
+        Value::List(v) => PyList::new(py, items(v)?).map_err(err)?.into_any(),
+        Value::Tuple(v) => PyTuple::new(py, items(v)?).map_err(err)?.into_any(),
+        Value::Dict(pairs) => {
+            if inner > MAX_NESTING_DEPTH {
+                return Err(too_deep(value));
             }
-            Value::Dict(items) => dict(py, items.iter().map(|(k, v)| (k, v)))?,
-            Value::Set(items) => set(py, items.iter())?,
-            Value::FrozenSet(items) => {
-                let converted = items.iter().map(|i| i.to_python(py)).collect::<Result<Vec<_>>>()?;
-                PyFrozenSet::new(py, converted).map_err(err)?.into_any()
+            let d = PyDict::new(py);
+            for (k, v) in pairs {
+                d.set_item(value_to_python(py, k, inner)?, value_to_python(py, v, inner)?).map_err(err)?;
             }
-            Value::DateTime(d) => d.to_python(py)?,
-            Value::Date(d) => d.to_python(py)?,
-            Value::Time(t) => t.to_python(py)?,
-            Value::Complex { re, im } => PyComplex::from_doubles(py, *re, *im).into_any(),
-            Value::Ref(r) => r.to_python(py)?,
-        })
+            d.into_any()
+        }
+        Value::Set(v) => PySet::new(py, items(v)?).map_err(err)?.into_any(),
+        Value::FrozenSet(v) => PyFrozenSet::new(py, items(v)?).map_err(err)?.into_any(),
+        Value::DateTime(d) => d.to_python(py)?,
+        Value::Date(d) => d.to_python(py)?,
+        Value::Time(t) => t.to_python(py)?,
+        Value::Complex { re, im } => PyComplex::from_doubles(py, *re, *im).into_any(),
+        Value::Ref(r) => r.to_python(py)?,
+    })
+}
+
+fn too_deep(value: &Value) -> Error {
+    Error::Conversion {
+        expected: format!("a Value with containers nested at most {MAX_NESTING_DEPTH} deep"),
+        found: format!("a {} nested deeper", value.type_name()),
+        hint: Some("flatten the data, or build the structure in Python".into()),
     }
 }
