@@ -14,4 +14,4 @@ pub const MAX_TUPLE_ARITY: usize = 12;
 /// depth 2; a tagged wire object is one level, not two) and return a typed error beyond this
 /// depth, so that whatever one of them accepts the others accept too, and none recurses deep
 /// enough to overflow a 2 MiB thread stack.
-pub const MAX_NESTING_DEPTH: usize = 256;
+pub const MAX_NESTING_DEPTH: usize = 128;

@@ -223,41 +223,63 @@ impl ToPython for Value {
 }
 
 /// `value`, which sits inside `depth` containers, as a Python object.
+///
+/// Plain loops rather than iterator chains: each nesting level costs one small frame, so the
+/// nesting limit stays far from a 2 MiB stack even in debug builds.
 fn value_to_python<'py>(py: Python<'py>, value: &Value, depth: usize) -> Result<Bound<'py, PyAny>> {
-    let err = |e| py_err(py, e);
-    let inner = depth + 1;
-    let items = |items: &[Value]| -> Result<Vec<Bound<'py, PyAny>>> {
-        if inner > MAX_NESTING_DEPTH {
-            return Err(too_deep(value));
-        }
-        items.iter().map(|i| value_to_python(py, i, inner)).collect()
+    let items = match value {
+        Value::List(v) | Value::Tuple(v) | Value::Set(v) | Value::FrozenSet(v) => v,
+        Value::Dict(pairs) => return dict_to_python(py, value, pairs, depth),
+        Value::Int(i) => return i.to_python(py),
+        Value::DateTime(d) => return d.to_python(py),
+        Value::Date(d) => return d.to_python(py),
+        Value::Time(t) => return t.to_python(py),
+        Value::Ref(r) => return r.to_python(py),
+        other => return scalar_to_python(py, other),
     };
+    if depth >= MAX_NESTING_DEPTH {
+        return Err(too_deep(value));
+    }
+    let mut converted = Vec::with_capacity(items.len());
+    for item in items {
+        converted.push(value_to_python(py, item, depth + 1)?);
+    }
+    let err = |e| py_err(py, e);
     Ok(match value {
-        Value::None => py.None().into_bound(py),
+        Value::List(_) => PyList::new(py, converted).map_err(err)?.into_any(),
+        Value::Tuple(_) => PyTuple::new(py, converted).map_err(err)?.into_any(),
+        Value::Set(_) => PySet::new(py, converted).map_err(err)?.into_any(),
+        _ => PyFrozenSet::new(py, converted).map_err(err)?.into_any(),
+    })
+}
+
+fn dict_to_python<'py>(
+    py: Python<'py>,
+    value: &Value,
+    pairs: &[(Value, Value)],
+    depth: usize,
+) -> Result<Bound<'py, PyAny>> {
+    if depth >= MAX_NESTING_DEPTH {
+        return Err(too_deep(value));
+    }
+    let d = PyDict::new(py);
+    for (k, v) in pairs {
+        let k = value_to_python(py, k, depth + 1)?;
+        let v = value_to_python(py, v, depth + 1)?;
+        d.set_item(k, v).map_err(|e| py_err(py, e))?;
+    }
+    Ok(d.into_any())
+}
+
+#[inline(never)]
+fn scalar_to_python<'py>(py: Python<'py>, value: &Value) -> Result<Bound<'py, PyAny>> {
+    Ok(match value {
         Value::Bool(b) => b.to_python(py)?,
-        Value::Int(i) => i.to_python(py)?,
         Value::Float(f) => f.to_python(py)?,
         Value::Str(s) => s.to_python(py)?,
         Value::Bytes(b) => b.to_python(py)?,
-        Value::List(v) => PyList::new(py, items(v)?).map_err(err)?.into_any(),
-        Value::Tuple(v) => PyTuple::new(py, items(v)?).map_err(err)?.into_any(),
-        Value::Dict(pairs) => {
-            if inner > MAX_NESTING_DEPTH {
-                return Err(too_deep(value));
-            }
-            let d = PyDict::new(py);
-            for (k, v) in pairs {
-                d.set_item(value_to_python(py, k, inner)?, value_to_python(py, v, inner)?).map_err(err)?;
-            }
-            d.into_any()
-        }
-        Value::Set(v) => PySet::new(py, items(v)?).map_err(err)?.into_any(),
-        Value::FrozenSet(v) => PyFrozenSet::new(py, items(v)?).map_err(err)?.into_any(),
-        Value::DateTime(d) => d.to_python(py)?,
-        Value::Date(d) => d.to_python(py)?,
-        Value::Time(t) => t.to_python(py)?,
         Value::Complex { re, im } => PyComplex::from_doubles(py, *re, *im).into_any(),
-        Value::Ref(r) => r.to_python(py)?,
+        _ => py.None().into_bound(py),
     })
 }
 

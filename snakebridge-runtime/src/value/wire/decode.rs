@@ -55,13 +55,38 @@ pub(super) fn decode(node: &Node, path: &mut String, depth: usize) -> Result<Val
                         .collect::<Result<_>>()?,
                 )
             }
+            Some(Node::Str(tag)) if matches!(tag.as_str(), "tuple" | "set" | "frozenset" | "list") => {
+                check_schema(map, path)?;
+                let items = array_field(map, "elements", tag, path)?;
+                let inner = enter(depth, path)?;
+                let len = path.len();
+                path.push_str("/elements");
+                let out = elements(items, path, inner);
+                path.truncate(len);
+                let items = out?;
+                match tag.as_str() {
+                    "tuple" => Value::Tuple(items),
+                    "set" => Value::Set(items),
+                    "frozenset" => Value::FrozenSet(items),
+                    _ => Value::List(items),
+                }
+            }
             Some(tag) => decode_tagged(tag, map, path, depth)?,
         },
     })
 }
 
 fn elements(items: &[Node], path: &mut String, depth: usize) -> Result<Vec<Value>> {
-    items.iter().enumerate().map(|(i, item)| at(path, &i.to_string(), |p| decode(item, p, depth))).collect()
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let len = path.len();
+        path.push('/');
+        path.push_str(&i.to_string());
+        let value = decode(item, path, depth);
+        path.truncate(len);
+        out.push(value?);
+    }
+    Ok(out)
 }
 
 fn field<'a>(map: &'a Fields, name: &str, tag: &str, path: &str) -> Result<&'a Node> {
@@ -84,9 +109,8 @@ fn array_field<'a>(map: &'a Fields, name: &str, tag: &str, path: &str) -> Result
     }
 }
 
-fn decode_tagged(tag: &Node, map: &Fields, path: &mut String, depth: usize) -> Result<Value> {
-    let tag =
-        tag.as_str().ok_or_else(|| Error::invalid_wire(&format!("{path}/__type__"), "`__type__` must be a string"))?;
+#[inline(never)]
+fn check_schema(map: &Fields, path: &str) -> Result<()> {
     match Node::get(map, "__schema__") {
         None => {}
         Some(Node::Int(1)) | Some(Node::UInt(1)) => {}
@@ -97,6 +121,14 @@ fn decode_tagged(tag: &Node, map: &Fields, path: &mut String, depth: usize) -> R
             ))
         }
     }
+    Ok(())
+}
+
+#[inline(never)]
+fn decode_tagged(tag: &Node, map: &Fields, path: &mut String, depth: usize) -> Result<Value> {
+    let tag =
+        tag.as_str().ok_or_else(|| Error::invalid_wire(&format!("{path}/__type__"), "`__type__` must be a string"))?;
+    check_schema(map, path)?;
     let p = path.clone();
     let items = |path: &mut String| -> Result<Vec<Value>> {
         let inner = enter(depth, path)?;

@@ -36,10 +36,58 @@ impl Node {
         }
     }
 
-    /// Compact JSON text.
+    /// Compact JSON text, as serde_json writes it.
     pub(super) fn to_text(&self) -> String {
-        serde_json::to_string(self).expect("a JSON tree of bounded depth always serializes")
+        let mut out = String::new();
+        self.write(&mut out);
+        out
     }
+
+    /// A writer of its own rather than serde_json's serializer: one small frame per level,
+    /// where serde's generic frames would overflow a 2 MiB stack at the nesting limit in
+    /// debug builds (a tagged dict is three JSON levels per value level).
+    fn write(&self, out: &mut String) {
+        match self {
+            Node::Null => out.push_str("null"),
+            Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Node::Int(i) => out.push_str(&i.to_string()),
+            Node::UInt(u) => out.push_str(&u.to_string()),
+            Node::Float(f) => out.push_str(&float_text(*f)),
+            Node::Str(t) => write_str(t, out),
+            Node::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Node::Object(items) => {
+                out.push('{');
+                for (i, (k, v)) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_str(k, out);
+                    out.push(':');
+                    v.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+#[inline(never)]
+fn float_text(f: f64) -> String {
+    serde_json::to_string(&f).unwrap_or_else(|_| "null".into())
+}
+
+#[inline(never)]
+fn write_str(s: &str, out: &mut String) {
+    out.push_str(&serde_json::to_string(s).expect("a str always serializes"));
 }
 
 fn too_deep(path: &str) -> Error {
