@@ -142,13 +142,13 @@ pub(crate) fn value_from_python(obj: &Bound<'_, PyAny>, depth: usize) -> std::re
         return Ok(Value::Complex { re: c.real(), im: c.imag() });
     }
     if let Ok(dt) = obj.cast_exact::<PyDateTime>() {
-        return datetime_fields(&dt).map(Value::DateTime).ok_or(Object);
+        return datetime_fields(dt).map(Value::DateTime).ok_or(Object);
     }
     if let Ok(d) = obj.cast_exact::<PyDate>() {
-        return Ok(Value::Date(date_fields(&d)));
+        return Ok(Value::Date(date_fields(d)));
     }
     if let Ok(t) = obj.cast_exact::<PyTime>() {
-        return time_fields(&t).map(Value::Time).ok_or(Object);
+        return time_fields(t).map(Value::Time).ok_or(Object);
     }
     Err(Object)
 }
