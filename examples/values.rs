@@ -24,7 +24,7 @@ fn main() -> snakebridge::Result<()> {
     println!("deepcopy of a tuple-keyed map: {copied:?}");
     let mixed =
         call("builtins", "tuple", (vec![Value::Float(f64::INFINITY), Value::Set(vec![1.into()]), Value::None],))?;
-    println!("as JSON on the wire: {}", wire::to_string(&mixed));
+    println!("as JSON on the wire: {}", wire::to_string(&mixed)?);
 
     // Any serde type crosses as Python data and comes back.
     let config = Config { name: "demo".into(), retries: 3, weights: vec![0.5, 0.25] };

@@ -168,7 +168,7 @@ fn dropping_the_last_session_handle_releases_its_refs() {
     let session = Session::new();
     let id = session.id().to_owned();
     let r = session.run(new_ref);
-    let wire_copy = wire::to_string(&Value::Ref(r.clone()));
+    let wire_copy = wire::to_string(&Value::Ref(r.clone())).unwrap();
     drop(session);
     assert_eq!(session_ref_count(&id), 0);
     let borrowed = wire::from_str(&wire_copy).unwrap();
@@ -194,7 +194,7 @@ fn auto_session_is_released_when_the_thread_ends() {
         let r = new_ref();
         let _keep = r.clone();
         std::mem::forget(r); // even a leaked handle does not keep the object past the thread
-        (current_session(), wire::to_string(&Value::Ref(_keep)))
+        (current_session(), wire::to_string(&Value::Ref(_keep)).unwrap())
     })
     .join()
     .unwrap();

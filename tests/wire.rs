@@ -7,29 +7,37 @@ use snakebridge::{call, wire, Bytes, Date, DateTime, Error, Int, Time, Value};
 #[test]
 fn tagged_shapes_match_the_seed() {
     let v = Value::Tuple(vec![1.into(), "ok".into()]);
-    assert_eq!(wire::to_json(&v), json!({"__type__": "tuple", "__schema__": 1, "elements": [1, "ok"]}));
+    assert_eq!(wire::to_json(&v).unwrap(), json!({"__type__": "tuple", "__schema__": 1, "elements": [1, "ok"]}));
     let d = Value::Dict(vec![(1.into(), "one".into()), (2.into(), "two".into())]);
-    assert_eq!(wire::to_json(&d), json!({"__type__": "dict", "__schema__": 1, "pairs": [[1, "one"], [2, "two"]]}));
     assert_eq!(
-        wire::to_json(&Value::Bytes(Bytes(b"hello".to_vec()))),
+        wire::to_json(&d).unwrap(),
+        json!({"__type__": "dict", "__schema__": 1, "pairs": [[1, "one"], [2, "two"]]})
+    );
+    assert_eq!(
+        wire::to_json(&Value::Bytes(Bytes(b"hello".to_vec()))).unwrap(),
         json!({"__type__": "bytes", "__schema__": 1, "data": "aGVsbG8="})
     );
     assert_eq!(
-        wire::to_json(&Value::Float(f64::NEG_INFINITY)),
+        wire::to_json(&Value::Float(f64::NEG_INFINITY)).unwrap(),
         json!({"__type__": "special_float", "__schema__": 1, "value": "neg_infinity"})
     );
     assert_eq!(
-        wire::to_json(&Value::Set(vec![1.into()])),
+        wire::to_json(&Value::Set(vec![1.into()])).unwrap(),
         json!({"__type__": "set", "__schema__": 1, "elements": [1]})
     );
     let plain = Value::Dict(vec![("b".into(), 1.into()), ("a".into(), Value::List(vec![]))]);
-    assert_eq!(wire::to_string(&plain), r#"{"b":1,"a":[]}"#, "string keys stay a plain object, in order");
+    assert_eq!(wire::to_string(&plain).unwrap(), r#"{"b":1,"a":[]}"#, "string keys stay a plain object, in order");
     // A str-keyed dict with a "__type__" key must not be mistaken for a tagged value.
     let tricky = Value::Dict(vec![("__type__".into(), "tuple".into())]);
-    assert_eq!(wire::from_json(&wire::to_json(&tricky)).unwrap(), tricky);
-    // Big ints are JSON integers with every digit.
-    let big: Int = "123456789012345678901234567890".parse().unwrap();
-    assert_eq!(wire::to_string(&Value::Int(big)), "123456789012345678901234567890");
+    assert_eq!(wire::from_json(&wire::to_json(&tricky).unwrap()).unwrap(), tricky);
+    // Ints that fit 64 bits are JSON numbers; beyond, a tagged decimal string (a JSON number
+    // would be rounded by readers without big-number support).
+    assert_eq!(wire::to_string(&Value::from(u64::MAX)).unwrap(), u64::MAX.to_string());
+    assert_eq!(wire::to_string(&Value::from(i64::MIN)).unwrap(), i64::MIN.to_string());
+    let big: Int = "-123456789012345678901234567890".parse().unwrap();
+    let text = wire::to_string(&Value::Int(big.clone())).unwrap();
+    assert_eq!(text, r#"{"__type__":"int","__schema__":1,"value":"-123456789012345678901234567890"}"#);
+    assert_eq!(wire::from_str(&text).unwrap(), Value::Int(big));
 }
 
 #[test]
@@ -45,7 +53,7 @@ fn seed_payloads_decode() {
 #[test]
 fn refs_round_trip_through_the_wire_and_stay_usable() {
     let path = call("pathlib", "Path", ("/tmp",)).unwrap();
-    let text = wire::to_string(&path);
+    let text = wire::to_string(&path).unwrap();
     assert!(text.contains(r#""__type__":"ref""#) && text.contains(r#""session_id":"auto_"#), "{text}");
     let back = wire::from_str(&text).unwrap();
     assert_eq!(back, path);
@@ -138,7 +146,7 @@ fn value() -> impl Strategy<Value = Value> {
 proptest! {
     #[test]
     fn wire_round_trip_is_lossless(v in value()) {
-        let text = wire::to_string(&v);
+        let text = wire::to_string(&v).unwrap();
         let back = wire::from_str(&text).unwrap();
         prop_assert_eq!(&back, &v, "through {}", text);
         // And through serde, as a field of another structure.

@@ -32,9 +32,13 @@ impl Ref {
         self.protocol(name, |py, obj| f(obj).map_err(|e| py_err(py, e)))
     }
 
-    /// `str(obj)`.
+    /// `str(obj)`; text with an unpaired surrogate (no UTF-8 form) is an `Error::Conversion`,
+    /// never silently replaced.
     pub fn str(&self) -> Result<String> {
-        self.with_object("__str__", |o| o.str().map(|s| s.to_string()))
+        self.protocol("__str__", |py, obj| {
+            let text = obj.str().map_err(|e| py_err(py, e))?;
+            String::from_python(text.as_any())
+        })
     }
 
     /// `repr(obj)`.

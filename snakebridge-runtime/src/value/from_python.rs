@@ -1,7 +1,4 @@
-//! Python → Rust: lossless conversion to [`Value`], else a [`Ref`] to the whole object.
-
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasher, Hash};
+//! Python → [`Value`]: lossless conversion, else a [`Ref`] to the whole object.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -9,31 +6,76 @@ use pyo3::types::{
     PyBool, PyBytes, PyComplex, PyDate, PyDateAccess, PyDateTime, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet,
     PyString, PyTime, PyTimeAccess, PyTuple, PyType, PyTzInfo, PyTzInfoAccess,
 };
+use snakebridge_meta::limits::MAX_NESTING_DEPTH;
 
 use super::{Bytes, Date, DateTime, Int, Time, Value};
 use crate::error::{py_err, Error, Result};
 use crate::refs::Ref;
 use crate::session::effective_session_id;
 
-/// Deeper nesting than this (or a cycle) is kept as a ref rather than converted.
-const MAX_DEPTH: usize = 256;
-
-/// Converts a Python object into a Rust type.
+/// Converts a Python object into a Rust type: the Python → Rust conversion table.
 ///
-/// For [`Value`] the conversion is lossless or the object comes back as one [`Ref`]; for
-/// plain Rust types a Python value of the wrong type is [`Error::Conversion`].
+/// Every Rust type converts by the same rules whether it is read straight from Python
+/// (`call_as::<T>`) or from a [`Value`] first (`call(..)?.extract::<T>()`, [`FromValue`]):
+/// the table is in the [`FromValue`] docs. For [`Value`] itself the conversion is lossless
+/// or the object comes back as one [`Ref`].
+///
+/// [`FromValue`]: super::FromValue
 pub trait FromPython: Sized {
     /// Converts `obj`.
     fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self>;
 }
 
+/// Why a Python object has no plain [`Value`].
+pub(crate) enum NotPlain {
+    /// Some part is not an exact builtin (or has no lossless form): it stays a ref.
+    Object,
+    /// Containers nest deeper than [`MAX_NESTING_DEPTH`] (or form a cycle).
+    TooDeep,
+}
+
+impl NotPlain {
+    /// The error for a converter that needs plain data (`Serde`, `Date`, …).
+    pub(crate) fn into_error(self, expected: &str, obj: &Bound<'_, PyAny>) -> Error {
+        match self {
+            NotPlain::TooDeep => too_deep_python(obj),
+            NotPlain::Object => Error::Conversion {
+                expected: expected.into(),
+                found: describe(obj),
+                hint: Some("it holds a Python object with no plain value; read it as a `Ref` instead".into()),
+            },
+        }
+    }
+}
+
+/// `Python <type> <repr>`, shortened, for error messages.
+pub(crate) fn describe(obj: &Bound<'_, PyAny>) -> String {
+    let ty = obj.get_type().qualname().map(|s| s.to_string()).unwrap_or_else(|_| "object".into());
+    // A repr of a deep or huge object is itself expensive and unbounded: keep it to containers' type.
+    let preview =
+        match obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyDict>() || obj.is_instance_of::<PyTuple>() {
+            true => String::new(),
+            false => obj.repr().map(|r| format!(" {}", super::preview_text(&r.to_string_lossy()))).unwrap_or_default(),
+        };
+    format!("Python {ty}{preview}")
+}
+
+pub(crate) fn too_deep_python(obj: &Bound<'_, PyAny>) -> Error {
+    Error::Conversion {
+        expected: format!("containers nested at most {MAX_NESTING_DEPTH} deep"),
+        found: format!("{} nested deeper (or containing itself)", describe(obj)),
+        hint: Some("read it as a `Ref` (`call_as::<Ref>`) and walk it in Python, or flatten it".into()),
+    }
+}
+
 impl FromPython for Value {
     #[inline]
     fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-        Ok(match value_from_python(obj, 0) {
-            Some(v) => v,
-            None => Value::Ref(Ref::register(obj, effective_session_id())),
-        })
+        match value_from_python(obj, 0) {
+            Ok(v) => Ok(v),
+            Err(NotPlain::Object) => Ok(Value::Ref(Ref::register(obj, effective_session_id()))),
+            Err(NotPlain::TooDeep) => Err(too_deep_python(obj)),
+        }
     }
 }
 
@@ -43,88 +85,136 @@ impl FromPython for Ref {
     }
 }
 
-/// The lossless [`Value`] of `obj`, or `None` when some part of it has no exact form.
-pub(crate) fn value_from_python(obj: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
-    if depth > MAX_DEPTH {
-        return None;
-    }
-    let py = obj.py();
+/// The lossless [`Value`] of `obj`, which sits inside `depth` containers.
+pub(crate) fn value_from_python(obj: &Bound<'_, PyAny>, depth: usize) -> std::result::Result<Value, NotPlain> {
+    use NotPlain::Object;
     if obj.is_none() {
-        return Some(Value::None);
+        return Ok(Value::None);
     }
     if obj.is_exact_instance_of::<PyFloat>() {
-        return obj.extract::<f64>().ok().map(Value::Float);
+        return obj.extract::<f64>().map(Value::Float).map_err(|_| Object);
     }
     if obj.is_exact_instance_of::<PyBool>() {
-        return Some(Value::Bool(obj.is_truthy().ok()?));
+        return Ok(Value::Bool(obj.is_truthy().map_err(|_| Object)?));
     }
     if obj.is_exact_instance_of::<PyInt>() {
-        return Some(Value::Int(match obj.extract::<i64>() {
-            Ok(v) => Int::from(v),
-            Err(_) => obj.str().ok()?.to_str().ok()?.parse().ok()?,
-        }));
+        return int_from_python(obj).map(Value::Int).map_err(|_| Object);
     }
     if let Ok(s) = obj.cast_exact::<PyString>() {
         // A str with lone surrogates has no UTF-8 form: keep it as a ref.
-        return s.to_str().ok().map(|s| Value::Str(s.to_owned()));
+        return s.to_str().map(|s| Value::Str(s.to_owned())).map_err(|_| Object);
     }
     if let Ok(b) = obj.cast_exact::<PyBytes>() {
-        return Some(Value::Bytes(Bytes(b.as_bytes().to_vec())));
+        return Ok(Value::Bytes(Bytes(b.as_bytes().to_vec())));
+    }
+    let inner = depth + 1;
+    let items = |iter: &mut dyn Iterator<Item = Bound<'_, PyAny>>| -> std::result::Result<Vec<Value>, NotPlain> {
+        iter.map(|item| value_from_python(&item, inner)).collect()
+    };
+    let container = obj.is_exact_instance_of::<PyList>()
+        || obj.is_exact_instance_of::<PyTuple>()
+        || obj.is_exact_instance_of::<PyDict>()
+        || obj.is_exact_instance_of::<PySet>()
+        || obj.is_exact_instance_of::<PyFrozenSet>();
+    if container && inner > MAX_NESTING_DEPTH {
+        return Err(NotPlain::TooDeep);
     }
     if let Ok(list) = obj.cast_exact::<PyList>() {
-        return list.iter().map(|item| value_from_python(&item, depth + 1)).collect::<Option<_>>().map(Value::List);
+        return items(&mut list.iter()).map(Value::List);
     }
     if let Ok(tuple) = obj.cast_exact::<PyTuple>() {
-        return tuple.iter().map(|item| value_from_python(&item, depth + 1)).collect::<Option<_>>().map(Value::Tuple);
+        return items(&mut tuple.iter()).map(Value::Tuple);
     }
     if let Ok(dict) = obj.cast_exact::<PyDict>() {
         return dict
             .iter()
-            .map(|(k, v)| Some((value_from_python(&k, depth + 1)?, value_from_python(&v, depth + 1)?)))
-            .collect::<Option<_>>()
+            .map(|(k, v)| Ok((value_from_python(&k, inner)?, value_from_python(&v, inner)?)))
+            .collect::<std::result::Result<_, _>>()
             .map(Value::Dict);
     }
     if let Ok(set) = obj.cast_exact::<PySet>() {
-        return set.iter().map(|item| value_from_python(&item, depth + 1)).collect::<Option<_>>().map(Value::Set);
+        return items(&mut set.iter()).map(Value::Set);
     }
     if let Ok(set) = obj.cast_exact::<PyFrozenSet>() {
-        return set.iter().map(|item| value_from_python(&item, depth + 1)).collect::<Option<_>>().map(Value::FrozenSet);
+        return items(&mut set.iter()).map(Value::FrozenSet);
     }
     if let Ok(c) = obj.cast_exact::<PyComplex>() {
-        return Some(Value::Complex { re: c.real(), im: c.imag() });
+        return Ok(Value::Complex { re: c.real(), im: c.imag() });
     }
     if let Ok(dt) = obj.cast_exact::<PyDateTime>() {
-        if dt.get_fold() {
-            return None;
-        }
-        let date = Date { year: dt.get_year(), month: dt.get_month(), day: dt.get_day() };
-        let utc_offset = fixed_offset(py, dt.get_tzinfo(), || dt.call_method0("utcoffset"))?;
-        let time = Time {
-            hour: dt.get_hour(),
-            minute: dt.get_minute(),
-            second: dt.get_second(),
-            microsecond: dt.get_microsecond(),
-            utc_offset,
-        };
-        return Some(Value::DateTime(DateTime { date, time }));
+        return datetime_fields(dt).map(Value::DateTime).ok_or(Object);
     }
     if let Ok(d) = obj.cast_exact::<PyDate>() {
-        return Some(Value::Date(Date { year: d.get_year(), month: d.get_month(), day: d.get_day() }));
+        return Ok(Value::Date(date_fields(d)));
     }
     if let Ok(t) = obj.cast_exact::<PyTime>() {
-        if t.get_fold() {
-            return None;
-        }
-        let utc_offset = fixed_offset(py, t.get_tzinfo(), || t.call_method0("utcoffset"))?;
-        return Some(Value::Time(Time {
-            hour: t.get_hour(),
-            minute: t.get_minute(),
-            second: t.get_second(),
-            microsecond: t.get_microsecond(),
-            utc_offset,
-        }));
+        return time_fields(t).map(Value::Time).ok_or(Object);
     }
-    None
+    Err(Object)
+}
+
+/// The exact value of a Python `int` (or an `int` subclass), at any size.
+///
+/// Ints beyond 64 bits cross as their magnitude's bytes (`int.to_bytes`), never through
+/// `str()`, which CPython refuses beyond 4,300 digits.
+pub(crate) fn int_from_python(obj: &Bound<'_, PyAny>) -> PyResult<Int> {
+    if let Ok(v) = obj.extract::<i64>() {
+        return Ok(Int::from(v));
+    }
+    let negative = obj.lt(0)?;
+    let magnitude = obj.abs()?;
+    let bits: usize = magnitude.call_method0("bit_length")?.extract()?;
+    let bytes = magnitude.call_method1("to_bytes", (bits.div_ceil(8), "little"))?;
+    Ok(Int::from_magnitude_le_bytes(negative, bytes.cast::<PyBytes>()?.as_bytes()))
+}
+
+/// The Python `int` of `i`, at any size (`int.from_bytes` beyond 64 bits).
+pub(crate) fn int_to_python<'py>(py: Python<'py>, i: &Int) -> Result<Bound<'py, PyAny>> {
+    use pyo3::IntoPyObjectExt;
+    if let Some(v) = i.as_i64() {
+        return v.into_bound_py_any(py).map_err(|e| py_err(py, e));
+    }
+    let bytes = PyBytes::new(py, &i.magnitude_le_bytes());
+    let magnitude = py.get_type::<PyInt>().call_method1("from_bytes", (bytes, "little")).map_err(|e| py_err(py, e))?;
+    match i.is_negative() {
+        true => magnitude.neg().map_err(|e| py_err(py, e)),
+        false => Ok(magnitude),
+    }
+}
+
+pub(crate) fn date_fields(d: &Bound<'_, PyDate>) -> Date {
+    Date { year: d.get_year(), month: d.get_month(), day: d.get_day() }
+}
+
+/// The fields of a datetime, if its tzinfo has a lossless form (see [`fixed_offset`]).
+pub(crate) fn datetime_fields(dt: &Bound<'_, PyDateTime>) -> Option<DateTime> {
+    if dt.get_fold() {
+        return None;
+    }
+    let date = Date { year: dt.get_year(), month: dt.get_month(), day: dt.get_day() };
+    let utc_offset = fixed_offset(dt.py(), dt.get_tzinfo(), || dt.call_method0("utcoffset"))?;
+    let time = Time {
+        hour: dt.get_hour(),
+        minute: dt.get_minute(),
+        second: dt.get_second(),
+        microsecond: dt.get_microsecond(),
+        utc_offset,
+    };
+    Some(DateTime { date, time })
+}
+
+pub(crate) fn time_fields(t: &Bound<'_, PyTime>) -> Option<Time> {
+    if t.get_fold() {
+        return None;
+    }
+    let utc_offset = fixed_offset(t.py(), t.get_tzinfo(), || t.call_method0("utcoffset"))?;
+    Some(Time {
+        hour: t.get_hour(),
+        minute: t.get_minute(),
+        second: t.get_second(),
+        microsecond: t.get_microsecond(),
+        utc_offset,
+    })
 }
 
 /// `Some(None)` for naive, `Some(Some(secs))` for a plain `datetime.timezone` offset, `None`
@@ -151,103 +241,4 @@ fn fixed_offset<'py>(
         return None;
     }
     Some(Some(secs as i32))
-}
-
-fn wrong_type(expected: &str, obj: &Bound<'_, PyAny>) -> Error {
-    let found = obj.get_type().qualname().map(|s| s.to_string()).unwrap_or_else(|_| "object".into());
-    Error::conversion(expected, format!("Python {found}"))
-}
-
-macro_rules! via_extract {
-    ($($t:ty => $name:literal),* $(,)?) => {$(
-        impl FromPython for $t {
-            #[inline]
-            fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-                obj.extract::<$t>().map_err(|e| match e.is_instance_of::<pyo3::exceptions::PyOverflowError>(obj.py()) {
-                    true => Error::conversion(concat!($name, " in range"), format!("{}", obj)),
-                    false => wrong_type($name, obj),
-                })
-            }
-        }
-    )*};
-}
-via_extract!(
-    bool => "bool", i8 => "i8", i16 => "i16", i32 => "i32", i64 => "i64", i128 => "i128", isize => "isize",
-    u8 => "u8", u16 => "u16", u32 => "u32", u64 => "u64", u128 => "u128", usize => "usize",
-    f32 => "f32", f64 => "f64", String => "str",
-);
-
-impl FromPython for () {
-    fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-        if obj.is_none() {
-            Ok(())
-        } else {
-            Err(wrong_type("None", obj))
-        }
-    }
-}
-
-impl FromPython for Bytes {
-    fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-        match obj.cast::<PyBytes>() {
-            Ok(b) => Ok(Bytes(b.as_bytes().to_vec())),
-            Err(_) => Err(wrong_type("bytes", obj)),
-        }
-    }
-}
-
-impl<T: FromPython> FromPython for Option<T> {
-    fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-        if obj.is_none() {
-            Ok(None)
-        } else {
-            T::from_python(obj).map(Some)
-        }
-    }
-}
-
-impl<T: FromPython> FromPython for Vec<T> {
-    fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-        if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyDict>() {
-            return Err(wrong_type("a sequence", obj));
-        }
-        let iter = obj.try_iter().map_err(|_| wrong_type("an iterable", obj))?;
-        iter.map(|item| T::from_python(&item.map_err(|e| py_err(obj.py(), e))?)).collect()
-    }
-}
-
-impl<K: FromPython + Eq + Hash, V: FromPython, S: BuildHasher + Default> FromPython for HashMap<K, V, S> {
-    fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-        let dict = obj.cast::<PyDict>().map_err(|_| wrong_type("dict", obj))?;
-        dict.iter().map(|(k, v)| Ok((K::from_python(&k)?, V::from_python(&v)?))).collect()
-    }
-}
-
-impl<K: FromPython + Ord, V: FromPython> FromPython for BTreeMap<K, V> {
-    fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-        let dict = obj.cast::<PyDict>().map_err(|_| wrong_type("dict", obj))?;
-        dict.iter().map(|(k, v)| Ok((K::from_python(&k)?, V::from_python(&v)?))).collect()
-    }
-}
-
-macro_rules! tuple_from_python {
-    ($($n:literal: $($T:ident $i:tt),+;)*) => {$(
-        impl<$($T: FromPython),+> FromPython for ($($T,)+) {
-            fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
-                let t = obj.cast::<PyTuple>().map_err(|_| wrong_type(concat!("a tuple of ", $n), obj))?;
-                if t.len() != $n {
-                    return Err(Error::conversion(concat!("a tuple of ", $n), format!("a tuple of {}", t.len())));
-                }
-                Ok(($($T::from_python(&t.get_item($i).map_err(|e| py_err(obj.py(), e))?)?,)+))
-            }
-        }
-    )*};
-}
-tuple_from_python! {
-    1: A 0;
-    2: A 0, B 1;
-    3: A 0, B 1, C 2;
-    4: A 0, B 1, C 2, D 3;
-    5: A 0, B 1, C 2, D 3, E 4;
-    6: A 0, B 1, C 2, D 3, E 4, F 5;
 }

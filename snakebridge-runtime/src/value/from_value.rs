@@ -1,42 +1,51 @@
 //! [`Value`] → Rust types.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{BuildHasher, Hash};
-
-use super::{Bytes, Date, DateTime, Int, Time, Value};
+use super::{FromPython, ToPython, Value};
 use crate::error::{Error, Result};
 use crate::refs::Ref;
 
 /// Converts a [`Value`] into a Rust type, failing with [`Error::Conversion`] on a mismatch.
 ///
-/// Numbers convert only when exact: an `int` to any integer type it fits, a `float` or an
-/// `int` of at most 53 bits to `f64`. `list`, `tuple`, `set` and `frozenset` all convert to
-/// `Vec`; `dict` to the map types.
+/// This is the same table as [`FromPython`] (which every `FromValue` type also implements):
+/// `call_as::<T>(..)` and `call(..)?.extract::<T>()` give the same value or the same error. A
+/// plain value converts by the rules below; a [`Value::Ref`] (any object that is not an exact
+/// builtin: a subclass, a numpy scalar, a `range`) converts through [`FromPython`] on its object.
 ///
-/// A [`Value::Ref`] converts to `bool`, the integer types, `f64`/`f32` and `String` when its
-/// Python object supports the conversion (`__index__`, `__float__`, a `str` subclass): a numpy
-/// scalar such as `numpy.float64` is a ref (it is not exactly a `float`) but extracts to `f64`.
-pub trait FromValue: Sized {
+/// | Rust | from | never from |
+/// |---|---|---|
+/// | `i8` … `u128`, `isize`, `usize` | an `int` that fits; an object with `__index__` | `bool`, `float` |
+/// | [`Int`](super::Int) | any `int`, any size | `bool` |
+/// | `f64` | a `float`; an `int` within ±2⁵³ (exact); a `float` subclass or `__float__` object | `bool`, a larger `int` |
+/// | `f32` | what `f64` takes, when an `f32` holds it exactly (or it is NaN) | `0.1` (lossy) |
+/// | `bool` | `True`/`False` (and `numpy.bool_`) | `int` |
+/// | `String` | a `str` that is valid Unicode | lone surrogates |
+/// | [`Bytes`](super::Bytes) | `bytes` | `bytearray`, `str` |
+/// | `()` | `None` | |
+/// | `Option<T>` | `None`, or what `T` takes | |
+/// | `Vec<T>`, `HashSet<T>`, `BTreeSet<T>` | any iterable but `str` and `dict`: list, tuple, set, frozenset, `bytes` (as ints), range, … | `str`, `dict` |
+/// | tuples up to 12 | a tuple or list of exactly that length | |
+/// | `HashMap<K, V>`, `BTreeMap<K, V>` | a `dict` (or subclass) | |
+/// | [`Date`](super::Date), [`Time`](super::Time), [`DateTime`](super::DateTime) | naive or with a fixed offset | a named zone, `fold=1`; a `datetime` as `Date` |
+/// | [`Serde<T>`](super::Serde) | plain data that `T` deserializes from | refs |
+/// | [`Ref`] | anything (a plain value becomes a new object equal to it) | |
+/// | [`Value`] | anything | |
+///
+/// Anything lossy is an error on both paths, naming the Rust type and the Python one.
+pub trait FromValue: FromPython {
     /// Converts `value`.
     fn from_value(value: Value) -> Result<Self>;
 }
 
-fn mismatch(expected: &str, found: &Value) -> Error {
+pub(super) fn mismatch(expected: &str, found: &Value) -> Error {
     Error::conversion(expected, format!("Python {} {}", found.type_name(), preview(found)))
 }
 
 fn preview(v: &Value) -> String {
-    let mut text = format!("{v:?}");
-    if text.len() > 60 {
-        let cut = (0..=57).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-        text.truncate(cut);
-        text.push_str("...");
-    }
-    text
+    super::preview_value(v)
 }
 
 /// Converts the object behind a ref with Python's own protocols.
-fn via_python<T: super::FromPython>(r: &Ref) -> Result<T> {
+pub(super) fn via_python<T: FromPython>(r: &Ref) -> Result<T> {
     crate::interpreter::with_gil(|py| T::from_python(&r.bind(py)?))
 }
 
@@ -46,190 +55,13 @@ impl FromValue for Value {
     }
 }
 
-impl FromValue for () {
-    fn from_value(value: Value) -> Result<Self> {
-        match value {
-            Value::None => Ok(()),
-            other => Err(mismatch("None", &other)),
-        }
-    }
-}
-
-impl FromValue for bool {
-    fn from_value(value: Value) -> Result<Self> {
-        match value {
-            Value::Bool(b) => Ok(b),
-            Value::Ref(r) => via_python(&r),
-            other => Err(mismatch("bool", &other)),
-        }
-    }
-}
-
-impl FromValue for Int {
-    fn from_value(value: Value) -> Result<Self> {
-        match value {
-            Value::Int(i) => Ok(i),
-            other => Err(mismatch("int", &other)),
-        }
-    }
-}
-
-macro_rules! ints {
-    ($($t:ty),*) => {$(
-        impl FromValue for $t {
-            fn from_value(value: Value) -> Result<Self> {
-                match &value {
-                    Value::Int(i) => i
-                        .as_i128()
-                        .and_then(|v| <$t>::try_from(v).ok())
-                        .or_else(|| i.as_u128().and_then(|v| <$t>::try_from(v).ok()))
-                        .ok_or_else(|| Error::Conversion {
-                            expected: concat!("an int that fits ", stringify!($t)).into(),
-                            found: i.to_string(),
-                            hint: Some("extract a wider integer type, or `Int` for any size".into()),
-                        }),
-                    Value::Ref(r) => via_python(r),
-                    other => Err(mismatch(stringify!($t), other)),
-                }
-            }
-        }
-    )*};
-}
-ints!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
-
-impl FromValue for f64 {
-    fn from_value(value: Value) -> Result<Self> {
-        match &value {
-            Value::Ref(r) => via_python(r),
-            _ => value.as_f64().ok_or_else(|| mismatch("float", &value)),
-        }
-    }
-}
-
-impl FromValue for f32 {
-    fn from_value(value: Value) -> Result<Self> {
-        f64::from_value(value).map(|f| f as f32)
-    }
-}
-
-impl FromValue for String {
-    fn from_value(value: Value) -> Result<Self> {
-        match value {
-            Value::Str(s) => Ok(s),
-            Value::Ref(r) => via_python(&r),
-            other => Err(mismatch("str", &other)),
-        }
-    }
-}
-
-impl FromValue for Bytes {
-    fn from_value(value: Value) -> Result<Self> {
-        match value {
-            Value::Bytes(b) => Ok(b),
-            other => Err(mismatch("bytes", &other)),
-        }
-    }
-}
-
 impl FromValue for Ref {
+    /// A ref is itself; a plain value becomes a new Python object equal to it, as
+    /// `call_as::<Ref>` gives a ref to whatever the call returned.
     fn from_value(value: Value) -> Result<Self> {
         match value {
             Value::Ref(r) => Ok(r),
-            other => Err(Error::Conversion {
-                expected: "a ref".into(),
-                found: format!("Python {} {}", other.type_name(), preview(&other)),
-                hint: Some("the object converted to a plain value; extract that type instead".into()),
-            }),
+            other => crate::interpreter::with_gil(|py| Ref::from_python(&other.to_python(py)?)),
         }
     }
-}
-
-macro_rules! simple {
-    ($($t:ident => $name:literal),*) => {$(
-        impl FromValue for $t {
-            fn from_value(value: Value) -> Result<Self> {
-                match value {
-                    Value::$t(v) => Ok(v),
-                    other => Err(mismatch($name, &other)),
-                }
-            }
-        }
-    )*};
-}
-simple!(Date => "date", Time => "time", DateTime => "datetime");
-
-impl<T: FromValue> FromValue for Option<T> {
-    fn from_value(value: Value) -> Result<Self> {
-        match value {
-            Value::None => Ok(None),
-            other => T::from_value(other).map(Some),
-        }
-    }
-}
-
-fn sequence(value: Value, expected: &str) -> Result<Vec<Value>> {
-    match value {
-        Value::List(v) | Value::Tuple(v) | Value::Set(v) | Value::FrozenSet(v) => Ok(v),
-        other => Err(mismatch(expected, &other)),
-    }
-}
-
-impl<T: FromValue> FromValue for Vec<T> {
-    fn from_value(value: Value) -> Result<Self> {
-        sequence(value, "a list")?.into_iter().map(T::from_value).collect()
-    }
-}
-
-impl<T: FromValue + Eq + Hash, S: BuildHasher + Default> FromValue for HashSet<T, S> {
-    fn from_value(value: Value) -> Result<Self> {
-        sequence(value, "a set")?.into_iter().map(T::from_value).collect()
-    }
-}
-
-impl<T: FromValue + Ord> FromValue for BTreeSet<T> {
-    fn from_value(value: Value) -> Result<Self> {
-        sequence(value, "a set")?.into_iter().map(T::from_value).collect()
-    }
-}
-
-fn items(value: Value) -> Result<Vec<(Value, Value)>> {
-    match value {
-        Value::Dict(items) => Ok(items),
-        other => Err(mismatch("a dict", &other)),
-    }
-}
-
-impl<K: FromValue + Eq + Hash, V: FromValue, S: BuildHasher + Default> FromValue for HashMap<K, V, S> {
-    fn from_value(value: Value) -> Result<Self> {
-        items(value)?.into_iter().map(|(k, v)| Ok((K::from_value(k)?, V::from_value(v)?))).collect()
-    }
-}
-
-impl<K: FromValue + Ord, V: FromValue> FromValue for BTreeMap<K, V> {
-    fn from_value(value: Value) -> Result<Self> {
-        items(value)?.into_iter().map(|(k, v)| Ok((K::from_value(k)?, V::from_value(v)?))).collect()
-    }
-}
-
-macro_rules! tuples {
-    ($($n:literal: $($T:ident),+;)*) => {$(
-        impl<$($T: FromValue),+> FromValue for ($($T,)+) {
-            fn from_value(value: Value) -> Result<Self> {
-                let items = match value {
-                    Value::Tuple(v) | Value::List(v) if v.len() == $n => v,
-                    other => return Err(mismatch(concat!("a tuple of ", $n), &other)),
-                };
-                let mut it = items.into_iter();
-                Ok(($($T::from_value(it.next().expect("length checked"))?,)+))
-            }
-        }
-    )*};
-}
-tuples! {
-    1: A;
-    2: A, B;
-    3: A, B, C;
-    4: A, B, C, D;
-    5: A, B, C, D, E;
-    6: A, B, C, D, E, F;
 }

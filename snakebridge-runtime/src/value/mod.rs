@@ -17,15 +17,24 @@
 //!
 //! Only exact builtin types convert; a subclass (an `IntEnum`, an `OrderedDict`) and a
 //! container holding anything that does not convert come back as one [`Ref`] to the whole
-//! object, never half-converted.
+//! object, never half-converted. Containers nested deeper than
+//! [`MAX_NESTING_DEPTH`](snakebridge_meta::limits::MAX_NESTING_DEPTH) are an
+//! [`Error::Conversion`](crate::Error::Conversion) in every converter.
+//!
+//! `Clone` and `Drop` of a `Value` recurse like those of any nested Rust data (and of
+//! `serde_json::Value`); every converter, `==` and `Debug` are bounded.
 
 mod bytes;
-mod datetime;
+mod containers;
+pub(crate) mod datetime;
 mod from_python;
 mod from_value;
-mod int;
+pub(crate) mod int;
 mod into_value;
+mod scalars;
 mod serde_bridge;
+mod serde_de;
+mod serde_ser;
 mod to_python;
 pub mod wire;
 
@@ -33,7 +42,6 @@ use std::fmt;
 
 pub use self::bytes::{bytes, Bytes};
 pub use self::datetime::{Date, DateTime, Time};
-pub(crate) use self::from_python::value_from_python;
 pub use self::from_python::FromPython;
 pub use self::from_value::FromValue;
 pub use self::int::Int;
@@ -64,7 +72,8 @@ pub enum Value {
     Tuple(Vec<Value>),
     /// A `dict`, as its items in order. Keys may be any hashable value.
     Dict(Vec<(Value, Value)>),
-    /// A `set`, as its elements in Python's iteration order.
+    /// A `set`, as its elements in Python's iteration order (`==` ignores the order; the wire
+    /// format writes them sorted).
     Set(Vec<Value>),
     /// A `frozenset`.
     FrozenSet(Vec<Value>),
@@ -160,46 +169,109 @@ impl Value {
     }
 
     /// Builds a value from any `serde` type, with JSON's data model: maps become dicts,
-    /// sequences lists, unit `None`.
+    /// sequences lists, unit `None`. Pure Rust: no interpreter, no wire format.
     pub fn from_serde<T: serde::Serialize + ?Sized>(value: &T) -> crate::Result<Value> {
         serde_bridge::to_value(value)
     }
 
-    /// Reads any `serde` type out of the value (the reverse of [`Value::from_serde`]).
+    /// Reads any `serde` type out of the value (the reverse of [`Value::from_serde`]). Pure Rust;
+    /// a ref or a complex in the value is an [`Error::Conversion`](crate::Error::Conversion).
     pub fn to_serde<T: serde::de::DeserializeOwned>(&self) -> crate::Result<T> {
         serde_bridge::from_value(self)
     }
 }
 
-/// Floats compare equal when both are NaN, so that round trips can be checked with `==`.
+/// Floats compare equal when both are NaN, so that round trips can be checked with `==`; sets
+/// compare regardless of order, as in Python. Iterative: any depth compares without recursion.
 impl PartialEq for Value {
     fn eq(&self, other: &Value) -> bool {
         use Value::*;
-        match (self, other) {
-            (None, None) => true,
-            (Bool(a), Bool(b)) => a == b,
-            (Int(a), Int(b)) => a == b,
-            (Float(a), Float(b)) => same_float(*a, *b),
-            (Str(a), Str(b)) => a == b,
-            (Bytes(a), Bytes(b)) => a == b,
-            (List(a), List(b)) | (Tuple(a), Tuple(b)) | (Set(a), Set(b)) | (FrozenSet(a), FrozenSet(b)) => a == b,
-            (Dict(a), Dict(b)) => a == b,
-            (DateTime(a), DateTime(b)) => a == b,
-            (Date(a), Date(b)) => a == b,
-            (Time(a), Time(b)) => a == b,
-            (Complex { re: a, im: b }, Complex { re: c, im: d }) => same_float(*a, *c) && same_float(*b, *d),
-            (Ref(a), Ref(b)) => a == b,
-            _ => false,
+        let mut pending = vec![(self, other)];
+        while let Some(pair) = pending.pop() {
+            let same = match pair {
+                (None, None) => true,
+                (Bool(a), Bool(b)) => a == b,
+                (Int(a), Int(b)) => a == b,
+                (Float(a), Float(b)) => same_float(*a, *b),
+                (Str(a), Str(b)) => a == b,
+                (Bytes(a), Bytes(b)) => a == b,
+                (List(a), List(b)) | (Tuple(a), Tuple(b)) => {
+                    pending.extend(a.iter().zip(b));
+                    a.len() == b.len()
+                }
+                (Set(a), Set(b)) | (FrozenSet(a), FrozenSet(b)) => same_elements(a, b),
+                (Dict(a), Dict(b)) => {
+                    pending.extend(a.iter().zip(b).flat_map(|((ka, va), (kb, vb))| [(ka, kb), (va, vb)]));
+                    a.len() == b.len()
+                }
+                (DateTime(a), DateTime(b)) => a == b,
+                (Date(a), Date(b)) => a == b,
+                (Time(a), Time(b)) => a == b,
+                (Complex { re: a, im: b }, Complex { re: c, im: d }) => same_float(*a, *c) && same_float(*b, *d),
+                (Ref(a), Ref(b)) => a == b,
+                _ => false,
+            };
+            if !same {
+                return false;
+            }
         }
+        true
     }
+}
+
+/// Set equality: the same elements in any order (compared by their canonical wire encoding).
+fn same_elements(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len() && wire::sorted_keys(a).is_some_and(|ka| wire::sorted_keys(b).is_some_and(|kb| ka == kb))
 }
 
 fn same_float(a: f64, b: f64) -> bool {
     a == b || (a.is_nan() && b.is_nan())
 }
 
+/// At most 60 characters of `text`, with `...` when cut.
+pub(crate) fn preview_text(text: &str) -> String {
+    match text.char_indices().nth(57) {
+        Some((cut, _)) if text.len() > 60 => format!("{}...", &text[..cut]),
+        _ => text.to_owned(),
+    }
+}
+
+thread_local! {
+    /// How many containers the current `Debug` call is inside, to stop at the nesting limit.
+    static DEBUG_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one container level for `Debug`; `None` beyond the nesting limit.
+struct DebugLevel;
+
+impl DebugLevel {
+    fn enter() -> Option<DebugLevel> {
+        DEBUG_DEPTH.with(|d| {
+            (d.get() < snakebridge_meta::limits::MAX_NESTING_DEPTH).then(|| {
+                d.set(d.get() + 1);
+                DebugLevel
+            })
+        })
+    }
+}
+
+impl Drop for DebugLevel {
+    fn drop(&mut self) {
+        DEBUG_DEPTH.with(|d| d.set(d.get() - 1));
+    }
+}
+
 impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let container =
+            matches!(self, Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::FrozenSet(_));
+        let _level = match container {
+            true => match DebugLevel::enter() {
+                Some(level) => Some(level),
+                Option::None => return f.write_str("..."),
+            },
+            false => Option::None,
+        };
         match self {
             Value::None => f.write_str("None"),
             Value::Bool(b) => write!(f, "{}", if *b { "True" } else { "False" }),
@@ -229,4 +301,22 @@ impl fmt::Debug for Value {
             Value::Ref(r) => write!(f, "{r:?}"),
         }
     }
+}
+
+/// The start of `v`'s `Debug` form, at most 60 characters; stops writing once it has them.
+pub(crate) fn preview_value(v: &Value) -> String {
+    struct Limited(String);
+    impl fmt::Write for Limited {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0.push_str(s);
+            if self.0.len() > 64 {
+                Err(fmt::Error)
+            } else {
+                Ok(())
+            }
+        }
+    }
+    let mut out = Limited(String::new());
+    let _ = fmt::write(&mut out, format_args!("{v:?}"));
+    preview_text(&out.0)
 }

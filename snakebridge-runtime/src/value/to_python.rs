@@ -9,8 +9,10 @@ use pyo3::types::{
 };
 use pyo3::IntoPyObjectExt;
 
+use snakebridge_meta::limits::MAX_NESTING_DEPTH;
+
 use super::{Bytes, Date, DateTime, Int, Time, Value};
-use crate::error::{py_err, Result};
+use crate::error::{py_err, Error, Result};
 use crate::refs::Ref;
 
 /// Converts a Rust value into a Python object.
@@ -147,6 +149,12 @@ tuple_to_python!(A 0, B 1, C 2);
 tuple_to_python!(A 0, B 1, C 2, D 3);
 tuple_to_python!(A 0, B 1, C 2, D 3, E 4);
 tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_to_python!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
 
 impl ToPython for Bytes {
     fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
@@ -156,13 +164,7 @@ impl ToPython for Bytes {
 
 impl ToPython for Int {
     fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
-        match self.as_i64() {
-            Some(v) => v.to_python(py),
-            None => {
-                let builtins = py.import("builtins").map_err(|e| py_err(py, e))?;
-                builtins.getattr("int").and_then(|int| int.call1((self.to_string(),))).map_err(|e| py_err(py, e))
-            }
-        }
+        super::from_python::int_to_python(py, self)
     }
 }
 
@@ -216,30 +218,75 @@ impl ToPython for DateTime {
 
 impl ToPython for Value {
     fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
-        let err = |e| py_err(py, e);
-        Ok(match self {
-            Value::None => py.None().into_bound(py),
-            Value::Bool(b) => b.to_python(py)?,
-            Value::Int(i) => i.to_python(py)?,
-            Value::Float(f) => f.to_python(py)?,
-            Value::Str(s) => s.to_python(py)?,
-            Value::Bytes(b) => b.to_python(py)?,
-            Value::List(items) => list(py, items)?,
-            Value::Tuple(items) => {
-                let converted = items.iter().map(|i| i.to_python(py)).collect::<Result<Vec<_>>>()?;
-                PyTuple::new(py, converted).map_err(err)?.into_any()
-            }
-            Value::Dict(items) => dict(py, items.iter().map(|(k, v)| (k, v)))?,
-            Value::Set(items) => set(py, items.iter())?,
-            Value::FrozenSet(items) => {
-                let converted = items.iter().map(|i| i.to_python(py)).collect::<Result<Vec<_>>>()?;
-                PyFrozenSet::new(py, converted).map_err(err)?.into_any()
-            }
-            Value::DateTime(d) => d.to_python(py)?,
-            Value::Date(d) => d.to_python(py)?,
-            Value::Time(t) => t.to_python(py)?,
-            Value::Complex { re, im } => PyComplex::from_doubles(py, *re, *im).into_any(),
-            Value::Ref(r) => r.to_python(py)?,
-        })
+        value_to_python(py, self, 0)
+    }
+}
+
+/// `value`, which sits inside `depth` containers, as a Python object.
+///
+/// Plain loops rather than iterator chains: each nesting level costs one small frame, so the
+/// nesting limit stays far from a 2 MiB stack even in debug builds.
+fn value_to_python<'py>(py: Python<'py>, value: &Value, depth: usize) -> Result<Bound<'py, PyAny>> {
+    let items = match value {
+        Value::List(v) | Value::Tuple(v) | Value::Set(v) | Value::FrozenSet(v) => v,
+        Value::Dict(pairs) => return dict_to_python(py, value, pairs, depth),
+        Value::Int(i) => return i.to_python(py),
+        Value::DateTime(d) => return d.to_python(py),
+        Value::Date(d) => return d.to_python(py),
+        Value::Time(t) => return t.to_python(py),
+        Value::Ref(r) => return r.to_python(py),
+        other => return scalar_to_python(py, other),
+    };
+    if depth >= MAX_NESTING_DEPTH {
+        return Err(too_deep(value));
+    }
+    let mut converted = Vec::with_capacity(items.len());
+    for item in items {
+        converted.push(value_to_python(py, item, depth + 1)?);
+    }
+    let err = |e| py_err(py, e);
+    Ok(match value {
+        Value::List(_) => PyList::new(py, converted).map_err(err)?.into_any(),
+        Value::Tuple(_) => PyTuple::new(py, converted).map_err(err)?.into_any(),
+        Value::Set(_) => PySet::new(py, converted).map_err(err)?.into_any(),
+        _ => PyFrozenSet::new(py, converted).map_err(err)?.into_any(),
+    })
+}
+
+fn dict_to_python<'py>(
+    py: Python<'py>,
+    value: &Value,
+    pairs: &[(Value, Value)],
+    depth: usize,
+) -> Result<Bound<'py, PyAny>> {
+    if depth >= MAX_NESTING_DEPTH {
+        return Err(too_deep(value));
+    }
+    let d = PyDict::new(py);
+    for (k, v) in pairs {
+        let k = value_to_python(py, k, depth + 1)?;
+        let v = value_to_python(py, v, depth + 1)?;
+        d.set_item(k, v).map_err(|e| py_err(py, e))?;
+    }
+    Ok(d.into_any())
+}
+
+#[inline(never)]
+fn scalar_to_python<'py>(py: Python<'py>, value: &Value) -> Result<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Bool(b) => b.to_python(py)?,
+        Value::Float(f) => f.to_python(py)?,
+        Value::Str(s) => s.to_python(py)?,
+        Value::Bytes(b) => b.to_python(py)?,
+        Value::Complex { re, im } => PyComplex::from_doubles(py, *re, *im).into_any(),
+        _ => py.None().into_bound(py),
+    })
+}
+
+fn too_deep(value: &Value) -> Error {
+    Error::Conversion {
+        expected: format!("a Value with containers nested at most {MAX_NESTING_DEPTH} deep"),
+        found: format!("a {} nested deeper", value.type_name()),
+        hint: Some("flatten the data, or build the structure in Python".into()),
     }
 }
