@@ -54,6 +54,6 @@ fn honest_function_still_converts() {
 fn method_and_property_lying_are_conversion_errors() {
     import_path();
     let oracle = lying::Oracle::new("delphi").unwrap();
-    expect_conversion(oracle.speak().unwrap_err(), "str", "int");
+    expect_conversion(oracle.speak().unwrap_err(), "String", "int");
     expect_conversion(oracle.age().unwrap_err(), "i64", "NoneType");
 }
