@@ -5,3 +5,6 @@
 //! copy in step.
 
 pub mod limits;
+pub mod process;
+pub mod suggest;
+pub mod venv;
