@@ -4,7 +4,9 @@
 //! Each module holds one table or model; both sides read it from here rather than keeping a
 //! copy in step.
 
+pub mod dtype;
 pub mod limits;
+pub mod ops;
 pub mod process;
 pub mod suggest;
 pub mod venv;
