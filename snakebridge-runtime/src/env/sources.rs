@@ -109,19 +109,10 @@ mod tests {
     }
 
     #[test]
-    fn output_and_exit_codes_come_back() {
-        let out = run_with_timeout(
-            Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]),
-            Duration::from_secs(10),
-        )
-        .unwrap();
-        assert_eq!(
-            (out.success, out.code, out.stdout.as_str(), out.stderr.as_str()),
-            (false, Some(3), "out\n", "err\n")
-        );
-        assert!(
-            SystemSources::default().run("snakebridge-no-such-tool", &[]).is_none(),
-            "a missing tool is None, not an error"
-        );
+    fn the_runners_outcome_maps_to_command_output() {
+        let out =
+            run_with_timeout(Command::new("sh").args(["-c", "echo out; exit 3"]), Duration::from_secs(30)).unwrap();
+        assert_eq!((out.success, out.code, out.stdout.as_str()), (false, Some(3), "out\n"));
+        assert!(SystemSources::default().run("snakebridge-no-such-tool", &[]).is_none(), "a missing tool is None");
     }
 }
