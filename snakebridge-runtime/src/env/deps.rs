@@ -357,6 +357,16 @@ mod tests {
     }
 
     #[test]
+    fn a_specifier_may_carry_a_marker() {
+        let c =
+            parse("[package.metadata.snakebridge.python_deps]\nnumpy = \">=1.26; python_version >= '3.9'\"\n").unwrap();
+        assert_eq!(c.requirements(), vec!["numpy>=1.26; python_version >= '3.9'"]);
+        let err =
+            parse("[package.metadata.snakebridge.python_deps]\nnumpy = \">=1.26; python_version >=\"\n").unwrap_err();
+        assert!(err.to_string().contains("PEP 440"), "{err}");
+    }
+
+    #[test]
     fn no_metadata_is_an_empty_config_and_bad_toml_an_error() {
         assert!(parse("[package]\nname = \"x\"\n").unwrap().python_deps.is_empty());
         let err = parse("[package\n").unwrap_err().to_string();

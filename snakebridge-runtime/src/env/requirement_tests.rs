@@ -218,3 +218,16 @@ fn markers_are_evaluated_as_the_venvs_python_would() {
     }
     assert!(!r("numpy; python_version<'3.0'").applies_in(&details.markers), "not required on Python 3");
 }
+
+#[test]
+fn a_requirement_whose_marker_does_not_hold_in_the_venv_is_not_missing() {
+    let details = test_venv().inspect().expect("the test venv inspects");
+    let project = crate::env::ProjectConfig::parse(
+        Path::new("/p/Cargo.toml"),
+        "[package.metadata.snakebridge.python_deps]\n\
+         no_such_dist_a = \">=1; python_version < '3.0'\"\n\
+         no_such_dist_b = \">=1; python_version >= '3.0'\"\n",
+    )
+    .unwrap();
+    assert_eq!(crate::env::missing_packages(&project, &details), vec!["no_such_dist_b>=1; python_version >= '3.0'"]);
+}
