@@ -6,6 +6,7 @@
 
 pub mod dtype;
 pub mod limits;
+pub mod manifest;
 pub mod ops;
 pub mod process;
 pub mod suggest;
