@@ -1,4 +1,4 @@
-//! The compile-time core of snakebridge: runs `python/introspect.py`, keeps the manifest cache
+//! The compile-time core of snakebridge: runs `snakebridge-introspect/python/introspect.py`, keeps the manifest cache
 //! in `.snakebridge/`, maps Python types to Rust and renders the tokens of `#[python_module]`
 //! and `python!`.
 //!

@@ -1,4 +1,4 @@
-//! What `python/introspect.py` reports about a module: the data inside a manifest.
+//! What `snakebridge-introspect/python/introspect.py` reports about a module: the data inside a manifest.
 //!
 //! Field names follow the script's JSON output; bump [`SCHEMA_VERSION`] together with the
 //! script's `SCHEMA_VERSION` whenever the shape changes.

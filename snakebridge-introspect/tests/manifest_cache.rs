@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use snakebridge_introspect::config::LibraryConfig;
-use snakebridge_introspect::introspect::{find_python, introspect, IntrospectErrorKind, PythonEnv, PythonSource};
+use snakebridge_introspect::introspect::{find_python, introspect, IntrospectErrorKind, PythonEnv};
 use snakebridge_introspect::manifest::{load, read, staleness, write_if_changed, Manifest, Mode, Origin, Staleness};
 use snakebridge_introspect::model::{PackageInfo, SCHEMA_VERSION};
 use snakebridge_introspect::Error;
@@ -156,7 +156,7 @@ fn python_with_modules(dir: &Path, modules: &[(&str, &str)]) -> PythonEnv {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    PythonEnv { executable: wrapper, venv: None, source: PythonSource::Path }
+    PythonEnv::interpreter(wrapper)
 }
 
 #[test]
@@ -196,7 +196,7 @@ fn introspection_failures_are_classified_with_a_suggestion() {
     let x = ok.module.constants.iter().find(|c| c.name == "x").expect("x is reported");
     assert_eq!(x.type_name, "NoneType");
 
-    let missing = PythonEnv { executable: dir.0.join("no-python-here"), venv: None, source: PythonSource::Path };
+    let missing = PythonEnv::interpreter(dir.0.join("no-python-here"));
     let err = introspect(&missing, &LibraryConfig::new("math"), timeout).unwrap_err();
     assert_eq!(err.kind, IntrospectErrorKind::PythonNotFound, "{err}");
 }

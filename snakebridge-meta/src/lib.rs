@@ -4,4 +4,10 @@
 //! Each module holds one table or model; both sides read it from here rather than keeping a
 //! copy in step.
 
+pub mod dtype;
 pub mod limits;
+pub mod manifest;
+pub mod ops;
+pub mod process;
+pub mod suggest;
+pub mod venv;

@@ -32,8 +32,8 @@ use crate::interpreter::with_gil;
 use crate::suggest::closest;
 use crate::value::{FromPython, Value};
 
-const REGISTRY_SOURCE: &str = include_str!("../../python/snakebridge_helpers/__init__.py");
-const PACK_SOURCE: &str = include_str!("../../python/snakebridge_helpers/builtin.py");
+const REGISTRY_SOURCE: &str = include_str!("../python/snakebridge_helpers/__init__.py");
+const PACK_SOURCE: &str = include_str!("../python/snakebridge_helpers/builtin.py");
 
 /// Where helpers come from.
 #[derive(Debug, Clone, PartialEq, Eq)]

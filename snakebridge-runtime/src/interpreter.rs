@@ -1,14 +1,17 @@
 //! The embedded CPython interpreter: lazy start-up and venv discovery.
 //!
-//! The venv is found in this order: `SNAKEBRIDGE_VENV`, [`RuntimeConfig::venv`], a `.venv`
-//! in the project root (the nearest ancestor of the working directory that holds one),
-//! `VIRTUAL_ENV`. Its site-packages are added with `site.addsitedir`, so `.pth` files
+//! The venv is found in the order shared with the macros and the CLI
+//! ([`RuntimeConfig::find_venv`]): `SNAKEBRIDGE_VENV`, [`RuntimeConfig::venv`], `venv` in the
+//! project's `[package.metadata.snakebridge]`, a `.venv` in the project root (the nearest
+//! ancestor of the working directory that holds one), `VIRTUAL_ENV`. Its site-packages are added with `site.addsitedir`, so `.pth` files
 //! (editable installs) work as they do in the venv's own interpreter.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use pyo3::prelude::*;
+
+use snakebridge_meta::venv::VenvSearch;
 
 use crate::error::{Error, Result};
 
@@ -48,18 +51,7 @@ pub struct InterpreterInfo {
     pub prefix: PathBuf,
 }
 
-/// Where the venv came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VenvSource {
-    /// The `SNAKEBRIDGE_VENV` environment variable.
-    EnvVar,
-    /// [`RuntimeConfig::venv`].
-    Config,
-    /// A `.venv` directory in the project root.
-    ProjectDir,
-    /// The `VIRTUAL_ENV` environment variable (an activated venv).
-    VirtualEnv,
-}
+pub use snakebridge_meta::venv::VenvSource;
 
 static STARTED: OnceLock<std::result::Result<InterpreterInfo, String>> = OnceLock::new();
 
@@ -127,50 +119,32 @@ fn check_python_home() -> std::result::Result<(), String> {
     Ok(())
 }
 
+impl RuntimeConfig {
+    /// The venv that [`init`] would use with this configuration, found without starting
+    /// Python, in the order the macros and `cargo snakebridge` use too (see
+    /// `snakebridge_meta::venv`): `SNAKEBRIDGE_VENV`, [`RuntimeConfig::venv`], `venv` in the
+    /// project's `[package.metadata.snakebridge]`, the nearest `.venv`, `VIRTUAL_ENV`.
+    ///
+    /// The project is [`RuntimeConfig::project_root`], else the working directory. Errs, with
+    /// the fix, when the chosen path is not a venv or the `Cargo.toml` setting is malformed.
+    pub fn find_venv(&self) -> Result<Option<(PathBuf, VenvSource)>> {
+        discover_venv(self).map_err(|message| Error::Interpreter { message })
+    }
+}
+
 fn discover_venv(config: &RuntimeConfig) -> std::result::Result<Option<(PathBuf, VenvSource)>, String> {
-    if let Some(v) = std::env::var_os("SNAKEBRIDGE_VENV").filter(|v| !v.is_empty()) {
-        return checked(PathBuf::from(v), VenvSource::EnvVar, "SNAKEBRIDGE_VENV").map(Some);
-    }
-    if let Some(v) = &config.venv {
-        return checked(v.clone(), VenvSource::Config, "RuntimeConfig::venv").map(Some);
-    }
     let root = match &config.project_root {
-        Some(r) => Some(r.clone()),
-        None => std::env::current_dir().ok(),
+        Some(r) => r.clone(),
+        None => std::env::current_dir().unwrap_or_default(),
     };
-    if let Some(found) = root.as_deref().and_then(find_project_venv) {
-        return Ok(Some((found, VenvSource::ProjectDir)));
+    let found = VenvSearch::new(root)
+        .configured(config.venv.clone())
+        .find(|name| std::env::var(name).ok())
+        .map_err(|e| e.to_string())?;
+    match found {
+        Some(venv) => venv.check().map(|()| Some((venv.path, venv.source))),
+        None => Ok(None),
     }
-    if let Some(v) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
-        return checked(PathBuf::from(v), VenvSource::VirtualEnv, "VIRTUAL_ENV").map(Some);
-    }
-    Ok(None)
-}
-
-fn checked(path: PathBuf, source: VenvSource, what: &str) -> std::result::Result<(PathBuf, VenvSource), String> {
-    if path.join("pyvenv.cfg").is_file() {
-        Ok((path, source))
-    } else {
-        Err(format!(
-            "{what} is {} but that is not a venv (no pyvenv.cfg); create it with `python3 -m venv {}` or fix the path",
-            path.display(),
-            path.display()
-        ))
-    }
-}
-
-/// The nearest `.venv` at `start` or above it; the search stops at a repository root.
-fn find_project_venv(start: &Path) -> Option<PathBuf> {
-    for dir in start.ancestors() {
-        let venv = dir.join(".venv");
-        if venv.join("pyvenv.cfg").is_file() {
-            return Some(venv);
-        }
-        if dir.join(".git").exists() {
-            break;
-        }
-    }
-    None
 }
 
 fn site_packages(venv: &Path, (major, minor): (u8, u8)) -> std::result::Result<PathBuf, String> {
@@ -200,20 +174,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_venv_in_an_ancestor() {
-        let root = std::env::temp_dir().join(format!("sb-venv-{}", std::process::id()));
-        let deep = root.join("a").join("b");
-        std::fs::create_dir_all(&deep).unwrap();
-        std::fs::create_dir_all(root.join(".venv")).unwrap();
-        std::fs::write(root.join(".venv").join("pyvenv.cfg"), "home = /usr\n").unwrap();
-        assert_eq!(find_project_venv(&deep), Some(root.join(".venv")));
-        std::fs::remove_dir_all(&root).unwrap();
-    }
-
-    #[test]
     fn a_path_without_pyvenv_cfg_is_rejected_with_the_fix() {
-        let err = checked(PathBuf::from("/nonexistent/venv"), VenvSource::EnvVar, "SNAKEBRIDGE_VENV").unwrap_err();
-        assert!(err.contains("python3 -m venv"), "{err}");
+        let config = RuntimeConfig::with_venv("/nonexistent/venv");
+        let err = discover_venv(&config).unwrap_err();
+        assert!(err.contains("python3 -m venv") && err.contains("RuntimeConfig::venv"), "{err}");
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! numpy array annotations (`numpy.ndarray`, `NDArray[np.float64]`, `npt.NDArray[...]`,
 //! `ndarray[tuple[int], np.dtype[np.float64]]`) and their element types.
 //!
-//! The generator does not depend on the runtime, so the dtype table is a copy of
-//! `snakebridge::array::rust_element_for_dtype`'s (the runtime's `ArrayElement::DTYPE` names
-//! the same dtypes). Element names other than `Complex32`/`Complex64` are Rust primitives.
+//! The dtype table is `snakebridge_meta::dtype`, the one the runtime's
+//! `rust_element_for_dtype` and `ArrayElement::DTYPE` use. Element names other than
+//! `Complex32`/`Complex64` are Rust primitives.
 
 /// `Some(element)` when `text` (one annotation, no union) names a numpy array: the Rust
 /// element type when the dtype has one, `None` when it is unknown (`NDArray[Any]`, a type
@@ -43,23 +43,7 @@ fn element(text: &str) -> Option<&'static str> {
             _ => None,
         };
     }
-    let bare = strip_numpy_prefix(text);
-    Some(match bare {
-        "bool" | "bool_" => "bool",
-        "int8" | "byte" => "i8",
-        "int16" | "short" => "i16",
-        "int32" | "intc" => "i32",
-        "int64" | "int_" | "longlong" => "i64",
-        "uint8" | "ubyte" => "u8",
-        "uint16" | "ushort" => "u16",
-        "uint32" | "uintc" => "u32",
-        "uint64" | "uint" | "ulonglong" => "u64",
-        "float32" | "single" => "f32",
-        "float64" | "double" | "float_" | "float" => "f64",
-        "complex64" | "csingle" => "Complex32",
-        "complex128" | "cdouble" | "complex_" | "complex" => "Complex64",
-        _ => return None,
-    })
+    snakebridge_meta::dtype::rust_element(strip_numpy_prefix(text))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use proc_macro2::Ident;
-use serde::Deserialize;
+use snakebridge_meta::manifest::{read_outline, ModuleOutline};
 
 use super::ast::{Arg, Expr, Subscript};
 use crate::manifest::DIR_NAME;
@@ -45,7 +45,7 @@ struct ModuleNames {
 }
 
 impl ModuleNames {
-    fn add(&mut self, module: &LeanModule, exclude: &[String]) {
+    fn add(&mut self, module: &ModuleOutline, exclude: &[String]) {
         let records = module.functions.iter().chain(&module.classes).chain(&module.constants);
         self.names.extend(records.map(|r| r.name.clone()));
         // `available` is the module's whole `dir()`, recorded when `include` narrowed it.
@@ -168,41 +168,6 @@ fn path_idents(e: &Expr) -> Option<Vec<&Ident>> {
 
 // ---------------------------------------------------------------- reading, cached per process
 
-/// The part of a manifest file the check needs; serde skips the rest (docs, signatures)
-/// without building it, which matters for numpy's 5 MB manifest.
-#[derive(Deserialize)]
-struct LeanManifest {
-    #[serde(default)]
-    config: LeanConfig,
-    introspection: LeanModule,
-}
-
-#[derive(Deserialize, Default)]
-struct LeanConfig {
-    #[serde(default)]
-    exclude: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct LeanModule {
-    name: String,
-    #[serde(default)]
-    functions: Vec<Named>,
-    #[serde(default)]
-    classes: Vec<Named>,
-    #[serde(default)]
-    constants: Vec<Named>,
-    #[serde(default)]
-    submodules: Vec<LeanModule>,
-    #[serde(default)]
-    available: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Named {
-    name: String,
-}
-
 /// A cache entry is reused while the directory (files added, removed, renamed) and each of
 /// the module's files keep their modification times: a few `stat` calls per check.
 struct Entry {
@@ -260,8 +225,7 @@ fn read_known(files: &[PathBuf]) -> Option<ModuleNames> {
     let mut names = ModuleNames::default();
     let mut read = 0;
     for file in files {
-        let Ok(bytes) = std::fs::read(file) else { continue };
-        let Ok(manifest) = serde_json::from_slice::<LeanManifest>(&bytes) else { continue };
+        let Ok(manifest) = read_outline(file) else { continue };
         names.add(&manifest.introspection, &manifest.config.exclude);
         read += 1;
     }

@@ -1,4 +1,4 @@
-//! Running `python/introspect.py` in a subprocess of the project's Python.
+//! Running `snakebridge-introspect/python/introspect.py` in a subprocess of the project's Python.
 
 mod error;
 mod python;
@@ -9,4 +9,4 @@ pub use self::python::{find_python, PythonEnv, PythonSource};
 pub use self::runner::{introspect, timeout_from_env, DEFAULT_TIMEOUT};
 
 /// The introspection script, shipped inside this crate.
-pub const SCRIPT: &str = include_str!("../../../python/introspect.py");
+pub const SCRIPT: &str = include_str!("../../python/introspect.py");

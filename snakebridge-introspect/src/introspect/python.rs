@@ -1,19 +1,17 @@
-//! Finding the project's Python the way the runtime finds its venv, from the crate being
-//! compiled: `SNAKEBRIDGE_VENV`, a `.venv` in an ancestor of `CARGO_MANIFEST_DIR`,
-//! `VIRTUAL_ENV`, else `python3` on `PATH`.
+//! The project's Python for introspection, found from the crate being compiled in the one
+//! discovery order of [`snakebridge_meta::venv`] (the runtime and the CLI use the same), with
+//! `python3` on `PATH` when no venv applies.
 
 use std::path::{Path, PathBuf};
+
+use snakebridge_meta::venv::{VenvSearch, VenvSource};
 
 /// Where the interpreter came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PythonSource {
-    /// `SNAKEBRIDGE_VENV`.
-    EnvVar,
-    /// A `.venv` in the crate directory or one of its ancestors.
-    ProjectDir,
-    /// `VIRTUAL_ENV`.
-    VirtualEnv,
-    /// `python3` from `PATH`.
+    /// A venv, found by the shared discovery order.
+    Venv(VenvSource),
+    /// `python3` from `PATH`: no venv applies.
     Path,
 }
 
@@ -26,27 +24,34 @@ pub struct PythonEnv {
     pub venv: Option<PathBuf>,
     /// How it was found.
     pub source: PythonSource,
+    /// Why this Python cannot be used (the chosen venv does not exist, the `venv` setting is
+    /// malformed); introspection reports it instead of starting anything. A cache that is
+    /// fresh needs no Python, so finding none is not an error until then.
+    pub problem: Option<String>,
+}
+
+impl PythonEnv {
+    /// `python3` from `PATH`, the interpreter when no venv applies.
+    pub fn from_path() -> Self {
+        PythonEnv::interpreter(PathBuf::from("python3"))
+    }
+
+    /// A given interpreter, outside any venv.
+    pub fn interpreter(executable: PathBuf) -> Self {
+        PythonEnv { executable, venv: None, source: PythonSource::Path, problem: None }
+    }
 }
 
 /// Finds the project's Python for the crate in `crate_dir`, reading the environment through `env`.
 pub fn find_python(crate_dir: &Path, env: impl Fn(&str) -> Option<String>) -> PythonEnv {
-    if let Some(v) = env("SNAKEBRIDGE_VENV").filter(|v| !v.is_empty()) {
-        return venv_env(PathBuf::from(v), PythonSource::EnvVar);
+    match VenvSearch::new(crate_dir).find(env) {
+        Ok(Some(venv)) => PythonEnv {
+            executable: venv.python(),
+            problem: venv.check().err(),
+            source: PythonSource::Venv(venv.source),
+            venv: Some(venv.path),
+        },
+        Ok(None) => PythonEnv::from_path(),
+        Err(e) => PythonEnv { problem: Some(e.to_string()), ..PythonEnv::from_path() },
     }
-    for dir in crate_dir.ancestors() {
-        let venv = dir.join(".venv");
-        if venv.join("pyvenv.cfg").is_file() {
-            return venv_env(venv, PythonSource::ProjectDir);
-        }
-    }
-    if let Some(v) = env("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
-        return venv_env(PathBuf::from(v), PythonSource::VirtualEnv);
-    }
-    PythonEnv { executable: PathBuf::from("python3"), venv: None, source: PythonSource::Path }
-}
-
-fn venv_env(venv: PathBuf, source: PythonSource) -> PythonEnv {
-    let unix = venv.join("bin").join("python");
-    let executable = if unix.exists() { unix } else { venv.join("Scripts").join("python.exe") };
-    PythonEnv { executable, venv: Some(venv), source }
 }

@@ -1,8 +1,10 @@
-//! One run of the introspection script, with a timeout and classified failures.
+//! One run of the introspection script, under the shared time-limited runner (which kills
+//! the script's whole process group at the limit), with classified failures.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use snakebridge_meta::process::run_with_timeout;
 
 use serde::Deserialize;
 
@@ -49,51 +51,23 @@ pub fn introspect(
         detail,
         python: python_name.clone(),
     };
-    let mut child = Command::new(&python.executable)
+    if let Some(problem) = &python.problem {
+        return Err(fail(IntrospectErrorKind::PythonNotFound, problem.clone(), None));
+    }
+    let mut command = Command::new(&python.executable);
+    command
         .arg("-c")
         .arg(SCRIPT)
         .arg(config.script_argument())
         .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("PYTHONIOENCODING", "utf-8")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+        .env("PYTHONIOENCODING", "utf-8");
+    let finished = run_with_timeout(&mut command, timeout)
         .map_err(|e| fail(IntrospectErrorKind::PythonNotFound, format!("cannot run {python_name}: {e}"), None))?;
-
-    // Read both pipes on their own threads: numpy's output is megabytes, more than a pipe holds.
-    let mut stdout = child.stdout.take().expect("stdout is piped");
-    let mut stderr = child.stderr.take().expect("stderr is piped");
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stdout.read_to_end(&mut buf).map(|_| buf)
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = String::new();
-        let _ = stderr.read_to_string(&mut buf);
-        buf
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(IntrospectError::timeout(&config.module, &python_name, timeout));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => {
-                return Err(fail(
-                    IntrospectErrorKind::IntrospectionBug,
-                    format!("waiting for {python_name}: {e}"),
-                    None,
-                ))
-            }
-        }
+    let Some(status) = finished.status else {
+        return Err(IntrospectError::timeout(&config.module, &python_name, timeout));
     };
-    let stdout = out.join().ok().and_then(Result::ok).unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
+    let stdout = finished.stdout;
+    let stderr = String::from_utf8_lossy(&finished.stderr).into_owned();
     match serde_json::from_slice::<Output>(&stdout) {
         Ok(Output::Done(result)) => Ok(*result),
         Ok(Output::Failed { error }) => {

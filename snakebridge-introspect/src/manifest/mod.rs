@@ -24,7 +24,7 @@ use crate::model::{Introspection, ModuleInfo, PackageInfo};
 pub const DOCS_VERSION: u32 = 1;
 
 /// The directory, relative to the crate, that holds the manifests.
-pub const DIR_NAME: &str = ".snakebridge";
+pub use snakebridge_meta::manifest::DIR_NAME;
 
 /// One manifest file: the inputs it was generated from and the introspected module.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

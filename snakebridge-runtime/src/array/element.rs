@@ -65,23 +65,7 @@ pub fn rust_element_for_dtype(name: &str) -> Option<&'static str> {
         }
         return rust_element_for_dtype(&inner[last..]);
     }
-    let bare = name.rsplit('.').next().unwrap_or(name);
-    Some(match bare {
-        "bool" | "bool_" => "bool",
-        "int8" | "byte" => "i8",
-        "int16" | "short" => "i16",
-        "int32" | "intc" => "i32",
-        "int64" | "int_" | "longlong" => "i64",
-        "uint8" | "ubyte" => "u8",
-        "uint16" | "ushort" => "u16",
-        "uint32" | "uintc" => "u32",
-        "uint64" | "uint" | "ulonglong" => "u64",
-        "float32" | "single" => "f32",
-        "float64" | "double" | "float_" | "float" => "f64",
-        "complex64" | "csingle" => "Complex32",
-        "complex128" | "cdouble" | "complex_" | "complex" => "Complex64",
-        _ => return None,
-    })
+    snakebridge_meta::dtype::rust_element(name.rsplit('.').next().unwrap_or(name))
 }
 
 /// "1 dimension", "2 dimensions", "any number of dimensions".
@@ -90,5 +74,29 @@ pub(crate) fn dims_text(ndim: Option<usize>) -> String {
         None => "any number of dimensions".into(),
         Some(1) => "1 dimension".into(),
         Some(n) => format!("{n} dimensions"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ArrayElement;
+    use numpy::{Complex32, Complex64};
+    use snakebridge_meta::dtype::numpy_name;
+
+    #[test]
+    fn element_dtypes_are_the_shared_table() {
+        assert_eq!(numpy_name("bool"), Some(bool::DTYPE));
+        assert_eq!(numpy_name("i8"), Some(i8::DTYPE));
+        assert_eq!(numpy_name("i16"), Some(i16::DTYPE));
+        assert_eq!(numpy_name("i32"), Some(i32::DTYPE));
+        assert_eq!(numpy_name("i64"), Some(i64::DTYPE));
+        assert_eq!(numpy_name("u8"), Some(u8::DTYPE));
+        assert_eq!(numpy_name("u16"), Some(u16::DTYPE));
+        assert_eq!(numpy_name("u32"), Some(u32::DTYPE));
+        assert_eq!(numpy_name("u64"), Some(u64::DTYPE));
+        assert_eq!(numpy_name("f32"), Some(f32::DTYPE));
+        assert_eq!(numpy_name("f64"), Some(f64::DTYPE));
+        assert_eq!(numpy_name("Complex32"), Some(Complex32::DTYPE));
+        assert_eq!(numpy_name("Complex64"), Some(Complex64::DTYPE));
     }
 }

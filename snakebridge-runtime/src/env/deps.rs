@@ -20,6 +20,8 @@
 
 use std::path::{Path, PathBuf};
 
+use snakebridge_meta::venv::VenvSearch;
+
 use crate::error::{Error, Result};
 use crate::suggest::closest;
 
@@ -190,30 +192,23 @@ impl ProjectConfig {
         self.strict || strict_from_env()
     }
 
-    /// The venv the project uses: `SNAKEBRIDGE_VENV`, the `venv` setting, the nearest existing
-    /// `.venv` at or above the project root (as the runtime looks), else `<root>/.venv`.
+    /// The venv the project uses, in the order the runtime and the macros use too
+    /// (`snakebridge_meta::venv`): `SNAKEBRIDGE_VENV`, the `venv` setting, the nearest existing
+    /// `.venv` at or above the project root, `VIRTUAL_ENV`; else `<root>/.venv`, to be created.
     pub fn venv_path(&self) -> PathBuf {
         self.venv_path_and_source().0
     }
 
     /// [`venv_path`](Self::venv_path) and a few words on where it came from.
     pub fn venv_path_and_source(&self) -> (PathBuf, &'static str) {
-        if let Some(v) = std::env::var_os("SNAKEBRIDGE_VENV").filter(|v| !v.is_empty()) {
-            return (PathBuf::from(v), "SNAKEBRIDGE_VENV");
-        }
-        if let Some(v) = &self.venv {
-            return (v.clone(), "`venv` in [package.metadata.snakebridge]");
-        }
         let root = std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone());
-        for dir in root.ancestors() {
-            if dir.join(".venv").join("pyvenv.cfg").is_file() {
-                return (dir.join(".venv"), ".venv in the project");
-            }
-            if dir.join(".git").exists() {
-                break;
-            }
+        let search = VenvSearch::new(&root).cargo_setting(self.venv.clone());
+        // The setting was read with this file already, so the search reads no Cargo.toml and
+        // cannot fail.
+        match search.find(|name| std::env::var(name).ok()) {
+            Ok(Some(venv)) => (venv.path, venv.source.describe()),
+            _ => (root.join(".venv"), "default location (not created yet)"),
         }
-        (root.join(".venv"), "default location (not created yet)")
     }
 
     /// Where `snakebridge.lock` lives: next to the `Cargo.toml`.
@@ -253,7 +248,7 @@ fn dep(path: &Path, at: &str, name: &str, spec: &toml::Value) -> Result<PythonDe
         }
     }
     if let Some(req) = dep.requirement() {
-        if super::pep440::Requirement::parse(&req).is_none() {
+        if super::requirement::Requirement::parse(&req).is_none() {
             return Err(invalid(path, format!("`{at}` gives `{req}`, which is not a valid requirement")));
         }
     }
@@ -266,7 +261,7 @@ fn version(path: &Path, at: &str, s: &str) -> Result<DepVersion> {
         "" | "*" => DepVersion::Any,
         "stdlib" => DepVersion::Stdlib,
         _ if s.starts_with(['=', '<', '>', '!', '~']) => {
-            if super::pep440::Requirement::parse(&format!("x{s}")).is_none() {
+            if super::requirement::Requirement::parse(&format!("x{s}")).is_none() {
                 return Err(invalid(
                     path,
                     format!("`{at}`: `{s}` is not a PEP 440 specifier (use ==, !=, >=, <=, >, < or ~=)"),
@@ -359,6 +354,16 @@ mod tests {
         assert!(err.contains("PEP 440"), "{err}");
         let err = parse("[package.metadata.snakebridge]\nauto_install = \"sometimes\"\n").unwrap_err().to_string();
         assert!(err.contains("never, dev, dev_test or always"), "{err}");
+    }
+
+    #[test]
+    fn a_specifier_may_carry_a_marker() {
+        let c =
+            parse("[package.metadata.snakebridge.python_deps]\nnumpy = \">=1.26; python_version >= '3.9'\"\n").unwrap();
+        assert_eq!(c.requirements(), vec!["numpy>=1.26; python_version >= '3.9'"]);
+        let err =
+            parse("[package.metadata.snakebridge.python_deps]\nnumpy = \">=1.26; python_version >=\"\n").unwrap_err();
+        assert!(err.to_string().contains("PEP 440"), "{err}");
     }
 
     #[test]

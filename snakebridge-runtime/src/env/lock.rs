@@ -17,8 +17,8 @@ use crate::error::{Error, Result};
 use super::deps::{DepVersion, ProjectConfig};
 use super::hardware::{Accelerator, Gpu, HardwareInfo, Platform};
 use super::manifests::{generated_libraries, sha256_hex};
-use super::pep440::normalize_name;
 use super::python::InterpreterDetails;
+use super::requirement::normalize_name;
 
 /// The lock file's name, next to `Cargo.toml`.
 pub const LOCK_FILE_NAME: &str = "snakebridge.lock";

@@ -2,14 +2,15 @@
 //! (the seed's `Registry`): which Python libraries have bindings, from which manifest, and
 //! how much each holds.
 //!
-//! Only the outline of a manifest is read here (a name, a version, and the `functions`,
-//! `classes` and `submodules` entries), so this listing keeps working as the manifest
+//! Only the outline of a manifest is read here, through the reader the `python!` name check
+//! uses too (`snakebridge_meta::manifest`), so this listing keeps working as the manifest
 //! format grows.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use snakebridge_meta::manifest::{parse_outline, DIR_NAME};
 
 /// One generated library.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +35,7 @@ pub struct GeneratedLibrary {
 
 /// The manifests in `<root>/.snakebridge/`, sorted by file name; empty when there is none.
 pub fn generated_libraries(root: &Path) -> Vec<GeneratedLibrary> {
-    let dir = root.join(".snakebridge");
+    let dir = root.join(DIR_NAME);
     let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
     let mut files: Vec<_> =
         entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
@@ -44,7 +45,7 @@ pub fn generated_libraries(root: &Path) -> Vec<GeneratedLibrary> {
 
 fn read_one(path: &Path) -> GeneratedLibrary {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let manifest = format!(".snakebridge/{}", path.file_name().map(|s| s.to_string_lossy()).unwrap_or_default());
+    let manifest = format!("{DIR_NAME}/{}", path.file_name().map(|s| s.to_string_lossy()).unwrap_or_default());
     let mut lib = GeneratedLibrary {
         library: stem,
         manifest,
@@ -63,35 +64,20 @@ fn read_one(path: &Path) -> GeneratedLibrary {
         }
     };
     lib.hash = sha256_hex(&bytes);
-    let json: serde_json::Value = match serde_json::from_slice(&bytes) {
-        Ok(j) => j,
+    let outline = match parse_outline(&bytes) {
+        Ok(outline) => outline,
         Err(e) => {
-            lib.problem = Some(format!("not valid JSON ({e}); run `cargo snakebridge prepare` to regenerate it"));
+            lib.problem = Some(e.to_string());
             return lib;
         }
     };
-    if let Some(name) =
-        ["library", "module", "python_module", "name"].iter().find_map(|k| json.get(*k).and_then(|v| v.as_str()))
-    {
-        lib.library = name.to_string();
+    if !outline.module.is_empty() {
+        lib.library = outline.module;
     }
-    // The `#[python_module]` manifest keeps the package under `package` and the module's
-    // contents under `introspection`; flat layouts are read too.
-    lib.version = json
-        .pointer("/package/version")
-        .and_then(|v| v.as_str())
-        .or_else(|| ["version", "package_version"].iter().find_map(|k| json.get(*k).and_then(|v| v.as_str())))
-        .map(str::to_string);
-    let body = json.get("introspection").unwrap_or(&json);
-    let count = |key: &str| match body.get(key) {
-        Some(serde_json::Value::Array(a)) => a.len(),
-        Some(serde_json::Value::Object(o)) => o.len(),
-        Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or(0) as usize,
-        _ => 0,
-    };
-    lib.functions = count("functions");
-    lib.classes = count("classes");
-    lib.submodules = count("submodules");
+    lib.version = outline.package.version;
+    lib.functions = outline.introspection.functions.len();
+    lib.classes = outline.introspection.classes.len();
+    lib.submodules = outline.introspection.submodules.len();
     lib
 }
 

@@ -18,9 +18,9 @@ mod environment_error;
 mod hardware;
 mod lock;
 mod manifests;
-mod pep440;
 mod policy;
 mod python;
+mod requirement;
 mod setup;
 mod sources;
 mod verify;
@@ -34,9 +34,9 @@ pub use lock::{
     LockedLibrary, LOCK_FILE_NAME, LOCK_VERSION,
 };
 pub use manifests::{generated_libraries, GeneratedLibrary};
-pub use pep440::{normalize_name, Requirement};
 pub use policy::{AutoInstall, BuildProfile};
 pub use python::{embedded_python_version, find_python, InterpreterDetails, PythonEnv};
+pub use requirement::{normalize_name, Requirement};
 pub use setup::{ensure, missing_packages, setup, Installer, Progress, SetupOptions, SetupReport};
 pub use sources::{CommandOutput, SystemSources, SystemView};
 

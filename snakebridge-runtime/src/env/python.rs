@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::error::Result;
 
 use super::environment_error::EnvironmentError;
-use super::pep440::normalize_name;
+use super::requirement::normalize_name;
 use super::sources::{find_on_path, run_with_timeout};
 
 /// The `(major, minor)` of the CPython that snakebridge embeds (the libpython it links).
@@ -76,6 +76,10 @@ pub struct InterpreterDetails {
     pub libpython: Option<PathBuf>,
     /// Installed distributions: normalised name → version.
     pub packages: BTreeMap<String, String>,
+    /// The PEP 508 environment marker variables (`python_version`, `sys_platform`,
+    /// `platform_machine`, …) of this interpreter, as `packaging` computes them.
+    #[serde(default)]
+    pub markers: BTreeMap<String, String>,
 }
 
 impl InterpreterDetails {
@@ -95,6 +99,23 @@ for dist in metadata.distributions():
     if name:
         packages.setdefault(name, dist.version)
 lib, libdir = sysconfig.get_config_var("LDLIBRARY"), sysconfig.get_config_var("LIBDIR")
+impl = sys.implementation.version
+impl_version = "%d.%d.%d" % (impl.major, impl.minor, impl.micro)
+if impl.releaselevel != "final":
+    impl_version += impl.releaselevel[0] + str(impl.serial)
+markers = {
+    "implementation_name": sys.implementation.name,
+    "implementation_version": impl_version,
+    "os_name": os.name,
+    "platform_machine": platform.machine(),
+    "platform_python_implementation": platform.python_implementation(),
+    "platform_release": platform.release(),
+    "platform_system": platform.system(),
+    "platform_version": platform.version(),
+    "python_full_version": platform.python_version(),
+    "python_version": ".".join(platform.python_version_tuple()[:2]),
+    "sys_platform": sys.platform,
+}
 print(json.dumps({
     "version": platform.python_version(),
     "implementation": platform.python_implementation(),
@@ -105,6 +126,7 @@ print(json.dumps({
     "site_packages": site.getsitepackages(),
     "libpython": os.path.join(libdir, lib) if lib and libdir else None,
     "packages": packages,
+    "markers": markers,
 }))
 "#;
 

@@ -15,9 +15,9 @@ use super::deps::ProjectConfig;
 use super::environment_error::EnvironmentError;
 use super::hardware::HardwareInfo;
 use super::lock::Lock;
-use super::pep440::{normalize_name, Requirement};
 use super::policy::BuildProfile;
 use super::python::{embedded_python_version, find_python, InterpreterDetails, PythonEnv};
+use super::requirement::{normalize_name, Requirement};
 use super::sources::{find_on_path, run_with_timeout};
 use super::wheel::WheelSelector;
 
@@ -166,12 +166,15 @@ pub struct SetupReport {
     pub lock_path: Option<PathBuf>,
 }
 
-/// The declared requirements that `details` does not satisfy.
+/// The declared requirements that `details` does not satisfy. A requirement whose
+/// environment marker does not apply to the venv's interpreter (`numpy; python_version < "3.0"`
+/// on Python 3.11) is not needed there, so it is never missing.
 pub fn missing_packages(project: &ProjectConfig, details: &InterpreterDetails) -> Vec<String> {
     project
         .requirements()
         .into_iter()
         .filter(|req| match Requirement::parse(req) {
+            Some(r) if !r.applies_in(&details.markers) => false,
             Some(r) => !details.packages.get(&normalize_name(&r.name)).is_some_and(|v| r.is_satisfied_by(v)),
             None => true,
         })
@@ -213,7 +216,12 @@ pub fn setup(project: &ProjectConfig, options: &SetupOptions) -> Result<SetupRep
         report.interpreter = Some(details);
         return Ok(report);
     }
-    let to_install = if options.upgrade { project.requirements() } else { report.missing.clone() };
+    let to_install = if options.upgrade {
+        let applies = |r: &String| Requirement::parse(r).is_none_or(|p| p.applies_in(&details.markers));
+        project.requirements().into_iter().filter(applies).collect()
+    } else {
+        report.missing.clone()
+    };
     if !to_install.is_empty() {
         let installer = options.installer.clone().unwrap_or_else(Installer::detect);
         let selector = WheelSelector::new(project.wheels.clone(), HardwareInfo::probe());

