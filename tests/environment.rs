@@ -44,7 +44,7 @@ fn setup_creates_a_venv_installs_six_and_writes_a_lock_that_verifies() {
     let root = dir.path();
     // A manifest as #[python_module] leaves in .snakebridge/: doctor lists it, the lock records it.
     std::fs::create_dir(root.join(".snakebridge")).unwrap();
-    std::fs::write(root.join(".snakebridge/six.json"), "{\"module\": \"six\", \"functions\": [\"ensure_str\", \"ensure_text\", \"iteritems\"], \"classes\": [], \"submodules\": [\"moves\"]}\n").unwrap();
+    std::fs::write(root.join(".snakebridge/six.json"), "{\"module\": \"six\", \"introspection\": {\"name\": \"six\", \"functions\": [{\"name\": \"ensure_str\"}, {\"name\": \"ensure_text\"}, {\"name\": \"iteritems\"}], \"submodules\": [{\"name\": \"six.moves\"}]}}\n").unwrap();
 
     let out = cli(root, &["setup", "--check"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));

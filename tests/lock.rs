@@ -38,7 +38,7 @@ fn fixture() -> Fixture {
     )
     .unwrap();
     std::fs::create_dir(dir.path().join(".snakebridge")).unwrap();
-    std::fs::write(dir.path().join(".snakebridge/numpy.json"), "{\"module\": \"numpy\", \"version\": \"2.4.0\", \"functions\": [\"mean\", \"array\"], \"classes\": {\"ndarray\": {}}}\n").unwrap();
+    std::fs::write(dir.path().join(".snakebridge/numpy.json"), "{\"module\": \"numpy\", \"package\": {\"version\": \"2.4.0\"}, \"introspection\": {\"name\": \"numpy\", \"functions\": [{\"name\": \"mean\"}, {\"name\": \"array\"}], \"classes\": [{\"name\": \"ndarray\"}]}}\n").unwrap();
     let project = ProjectConfig::load(dir.path().join("Cargo.toml")).unwrap();
     let details = PythonEnv::new(project.venv_path()).inspect().unwrap();
     Fixture { _dir: dir, project, hardware: HardwareInfo::probe(), details }
