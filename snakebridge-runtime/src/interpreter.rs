@@ -84,6 +84,7 @@ pub(crate) fn ensure() -> Result<()> {
 /// Runs `f` attached to the interpreter, starting it first if needed.
 #[inline]
 pub(crate) fn with_gil<R>(f: impl for<'py> FnOnce(Python<'py>) -> Result<R>) -> Result<R> {
+    crate::locks::assert_unlocked("Python was entered");
     ensure()?;
     Python::attach(f)
 }

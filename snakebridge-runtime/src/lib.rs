@@ -21,6 +21,7 @@ mod helpers;
 #[doc(hidden)]
 pub mod inline;
 mod interpreter;
+mod locks;
 mod protocols;
 mod raise;
 mod refs;
