@@ -142,11 +142,19 @@ fn deadlock_round(run_for: Duration) -> (usize, usize, usize) {
     let filler = {
         let (stop, session) = (stop.clone(), session.clone());
         std::thread::spawn(move || {
+            // Handles are kept, so each insert goes over the cap and evicts the oldest object,
+            // whose `__del__` then runs inside the registry's insert.
+            let mut kept = std::collections::VecDeque::new();
             let mut made = 0;
             while !stop.load(Ordering::Relaxed) {
-                with_session(&session, || call("sb_soak", "Slow", ())).unwrap();
+                kept.push_back(with_session(&session, || call("sb_soak", "Slow", ())).unwrap());
+                if kept.len() > 8 {
+                    kept.pop_front();
+                }
                 made += 1;
             }
+            let evicted = kept.iter().filter(|v| !v.as_ref().unwrap().is_alive()).count();
+            assert!(made < 4 || evicted > 0, "nothing was evicted");
             made
         })
     };

@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use snakebridge_introspect::manifest::store;
+use snakebridge_introspect::manifest;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = store::from_bytes(std::path::Path::new("fuzz.json"), data);
+    let _ = manifest::from_bytes(std::path::Path::new("fuzz.json"), data);
 });
