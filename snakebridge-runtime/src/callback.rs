@@ -5,7 +5,7 @@ use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Weak};
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::{PyRecursionError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
@@ -143,6 +143,7 @@ impl RustCallback {
                 if args.len() == 1 { "was" } else { "were" }
             )));
         }
+        let _depth = Depth::enter(&self.name)?;
         match catch_unwind(AssertUnwindSafe(|| (shared.invoke)(args))) {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(error_to_pyerr(py, &e)),
@@ -153,6 +154,88 @@ impl RustCallback {
     fn __repr__(&self) -> String {
         let state = if self.shared.strong_count() == 0 { " (dropped)" } else { "" };
         format!("<RustCallback {}{state}>", self.name)
+    }
+}
+
+/// How deeply callbacks may nest on one thread (Python → Rust → Python → Rust …), whatever
+/// `sys.setrecursionlimit` says: past it, or with less than [`STACK_RESERVE`] of the thread's
+/// stack left, the callback raises `RecursionError` instead of overflowing the Rust stack
+/// (which aborts the process).
+pub(crate) const MAX_CALLBACK_DEPTH: u32 = 2_000;
+/// Stack kept free below the innermost callback for the Rust and Python frames it runs.
+const STACK_RESERVE: usize = 256 * 1024;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// One level of callback nesting on this thread.
+struct Depth;
+
+impl Depth {
+    fn enter(name: &str) -> PyResult<Depth> {
+        let depth = DEPTH.with(|d| d.get());
+        let stack_low = stack::left().is_some_and(|left| left < STACK_RESERVE);
+        if depth >= MAX_CALLBACK_DEPTH || stack_low {
+            let why = if stack_low {
+                "the thread's stack is nearly used up".to_owned()
+            } else {
+                format!("{depth} callbacks are nested")
+            };
+            return Err(PyRecursionError::new_err(format!(
+                "maximum recursion depth exceeded in the Rust callback `{name}`: {why}; recursion between Python and Rust callbacks must stay shallower (or run it on a thread with a bigger stack)"
+            )));
+        }
+        DEPTH.with(|d| d.set(depth + 1));
+        Ok(Depth)
+    }
+}
+
+impl Drop for Depth {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
+mod stack {
+    /// Bytes of stack left below this frame, where the platform says where the stack ends.
+    #[cfg(target_os = "linux")]
+    pub(super) fn left() -> Option<usize> {
+        thread_local! {
+            static LOW: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+        }
+        let low = match LOW.with(|l| l.get()) {
+            Some(low) => low,
+            None => {
+                let low = lowest_address()?;
+                LOW.with(|l| l.set(Some(low)));
+                low
+            }
+        };
+        let here = 0u8;
+        (std::ptr::addr_of!(here) as usize).checked_sub(low)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn lowest_address() -> Option<usize> {
+        // SAFETY: pthread_getattr_np fills `attr` for the calling thread; it is destroyed after
+        // the stack bounds are read from it.
+        unsafe {
+            let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::zeroed();
+            if libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) != 0 {
+                return None;
+            }
+            let mut addr: *mut libc::c_void = std::ptr::null_mut();
+            let mut size: libc::size_t = 0;
+            let ok = libc::pthread_attr_getstack(attr.as_ptr(), &mut addr, &mut size) == 0;
+            libc::pthread_attr_destroy(attr.as_mut_ptr());
+            ok.then_some(addr as usize)
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub(super) fn left() -> Option<usize> {
+        None
     }
 }
 

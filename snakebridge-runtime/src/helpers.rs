@@ -20,15 +20,14 @@
 
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
-use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule};
 
 use crate::call::{IntoArgs, PyArgs};
 use crate::error::{py_err, Error, PythonError, Result};
 use crate::interpreter::with_gil;
+use crate::locks::{Mutex, Unlocked};
 use crate::suggest::closest;
 use crate::value::{FromPython, Value};
 
@@ -100,27 +99,32 @@ struct State {
     config: Option<HelperConfig>,
     /// Bumped by [`configure_helpers`], so that a load racing with it is not kept.
     generation: u64,
-    registry: Option<Py<PyDict>>,
+    /// Dropped only with no lock held (the rule of `crate::locks`): a helper may hold objects
+    /// whose `__del__` runs Python.
+    registry: Option<Unlocked<Py<PyDict>>>,
 }
 
-static STATE: LazyLock<Mutex<State>> =
-    LazyLock::new(|| Mutex::new(State { config: None, generation: 0, registry: None }));
+static STATE: Mutex<State> = Mutex::new(State { config: None, generation: 0, registry: None });
 
 /// Replaces the helper configuration; the next [`call_helper`] loads the registry again.
 pub fn configure_helpers(config: HelperConfig) {
-    let mut state = STATE.lock();
-    state.config = Some(config);
-    state.generation += 1;
-    state.registry = None;
+    let old = {
+        let mut state = STATE.lock();
+        state.config = Some(config);
+        state.generation += 1;
+        state.registry.take()
+    };
+    drop(old);
 }
 
 /// Loads the registry again from the current configuration (after helper files changed).
 pub fn reload_helpers() -> Result<()> {
-    {
+    let old = {
         let mut state = STATE.lock();
         state.generation += 1;
-        state.registry = None;
-    }
+        state.registry.take()
+    };
+    drop(old);
     with_gil(|py| registry(py).map(drop))
 }
 
@@ -183,10 +187,15 @@ fn registry(py: Python<'_>) -> Result<Bound<'_, PyDict>> {
     // Loading runs Python (imports release the interpreter), so the lock is not held here;
     // two threads may both load, which only repeats the work.
     let loaded = load(py, &config)?;
-    let mut state = STATE.lock();
-    if state.generation == generation {
-        state.registry = Some(loaded.clone().unbind());
-    }
+    let replaced = {
+        let mut state = STATE.lock();
+        if state.generation == generation {
+            state.registry.replace(Unlocked::new(loaded.clone().unbind()))
+        } else {
+            None
+        }
+    };
+    drop(replaced);
     Ok(loaded)
 }
 

@@ -15,8 +15,10 @@ use snakebridge_meta::venv::VenvSearch;
 
 use crate::error::{Error, Result};
 
+mod preflight;
+
 /// Options for starting the interpreter; pass them to [`init`] before the first call.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RuntimeConfig {
     /// The venv to use when `SNAKEBRIDGE_VENV` is not set.
@@ -53,35 +55,53 @@ pub struct InterpreterInfo {
 
 pub use snakebridge_meta::venv::VenvSource;
 
-static STARTED: OnceLock<std::result::Result<InterpreterInfo, String>> = OnceLock::new();
+type Started = (RuntimeConfig, std::result::Result<InterpreterInfo, String>);
+
+/// The configuration the interpreter was started (or failed to start) with, and the outcome.
+static STARTED: OnceLock<Started> = OnceLock::new();
 
 /// Starts the interpreter with `config`, unless it has already started.
 ///
 /// Calls start it lazily with the default configuration, so calling this is only needed to
-/// choose a venv from code. Returns what the interpreter started with; an error when the venv
-/// does not fit the interpreter or Python cannot start.
+/// choose a venv from code, and must then come before the first call. Returns what the
+/// interpreter started with; an error when the venv does not fit the interpreter, when Python
+/// cannot start (a configuration that would make CPython exit the process is detected first),
+/// or when it already started with another configuration (the same one again is fine).
 pub fn init(config: RuntimeConfig) -> Result<&'static InterpreterInfo> {
-    STARTED.get_or_init(|| start(&config)).as_ref().map_err(|message| Error::Interpreter { message: message.clone() })
+    let (started_with, outcome) = STARTED.get_or_init(|| {
+        let outcome = start(&config);
+        (config.clone(), outcome)
+    });
+    if *started_with != config {
+        return Err(Error::Interpreter {
+            message: format!(
+                "the interpreter already started with {started_with:?}, so init({config:?}) cannot apply; call `snakebridge::init` once, before the first call (calls start it with `RuntimeConfig::default()`)"
+            ),
+        });
+    }
+    outcome.as_ref().map_err(|message| Error::Interpreter { message: message.clone() })
 }
 
 /// Makes sure the interpreter runs; the entry point of every call.
 #[inline]
 pub(crate) fn ensure() -> Result<()> {
     match STARTED.get() {
-        Some(Ok(_)) => Ok(()),
-        _ => init(RuntimeConfig::default()).map(|_| ()),
+        Some((_, Ok(_))) => Ok(()),
+        Some((_, Err(message))) => Err(Error::Interpreter { message: message.clone() }),
+        None => init(RuntimeConfig::default()).map(|_| ()),
     }
 }
 
 /// Runs `f` attached to the interpreter, starting it first if needed.
 #[inline]
 pub(crate) fn with_gil<R>(f: impl for<'py> FnOnce(Python<'py>) -> Result<R>) -> Result<R> {
+    crate::locks::assert_unlocked("Python was entered");
     ensure()?;
     Python::attach(f)
 }
 
 fn start(config: &RuntimeConfig) -> std::result::Result<InterpreterInfo, String> {
-    check_python_home()?;
+    preflight::check(|name| std::env::var_os(name))?;
     let venv = discover_venv(config)?;
     Python::initialize();
     Python::attach(|py| {
@@ -102,21 +122,6 @@ fn start(config: &RuntimeConfig) -> std::result::Result<InterpreterInfo, String>
         crate::timeout::install(py).map_err(|e| format!("cannot install timeout support: {e}"))?;
         Ok(InterpreterInfo { version, version_info: vi, venv, prefix })
     })
-}
-
-/// Python aborts the process when `PYTHONHOME` points nowhere; say so instead.
-fn check_python_home() -> std::result::Result<(), String> {
-    if let Some(home) = std::env::var_os("PYTHONHOME") {
-        let home = PathBuf::from(home);
-        let prefix = home.to_string_lossy().split(':').next().map(PathBuf::from).unwrap_or(home.clone());
-        if !prefix.join("lib").is_dir() && !prefix.join("Lib").is_dir() {
-            return Err(format!(
-                "PYTHONHOME is set to {} but that holds no Python standard library; unset PYTHONHOME or point it at a Python installation",
-                home.display()
-            ));
-        }
-    }
-    Ok(())
 }
 
 impl RuntimeConfig {

@@ -22,6 +22,7 @@ mod import;
 #[doc(hidden)]
 pub mod inline;
 mod interpreter;
+mod locks;
 mod protocols;
 mod raise;
 mod refs;

@@ -1,30 +1,88 @@
 //! Sessions: who owns which refs, and for how long.
 //!
-//! Each thread gets an auto-session (`auto_…`), released when the thread ends or on
-//! [`release_auto_session`]. An explicit [`Session`] has an id other threads can
-//! [`join`](Session::join); its refs live until its last handle is dropped or
-//! [`release_session`] is called. Calls run in the innermost [`with_session`] scope of the
-//! thread, else in the thread's auto-session.
+//! Each thread gets an auto-session (`auto_` and 32 random hex digits), released when the
+//! thread ends or on [`release_auto_session`]. It belongs to its thread alone: no other thread
+//! can join it, use its refs or release it, even knowing its id (an explicit session with the
+//! same text is another session). To share refs between threads on purpose, use an explicit
+//! [`Session`], which other threads [`join`](Session::join) by id; its refs live until its
+//! last handle is dropped or [`release_session`] is called. Calls run in the innermost
+//! [`with_session`] scope of the thread, else in the thread's auto-session.
+//!
+//! Lifecycle: creating, joining and dropping an explicit session all happen under the `LIVE`
+//! lock, and so do creating and removing its registry table. A session whose last handle
+//! is being dropped cannot lose the table of a session created with the same id meanwhile:
+//! whichever of the two takes `LIVE` first detaches the old table, and the refs detached are
+//! dropped after the lock is released (the rule of [`crate::locks`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::fmt;
 use std::sync::{Arc, LazyLock, Weak};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use parking_lot::Mutex;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::locks::Mutex;
 use crate::refs::{registry, RefId, RegistryLimits};
 
-/// A session id, shared cheaply between refs.
-pub(crate) type SessionId = Arc<str>;
+/// A session id: the text, and whether it names a thread's auto-session, so that an explicit
+/// session given an auto-session's text stays a session of its own.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct SessionId {
+    name: Arc<str>,
+    auto: bool,
+}
+
+impl SessionId {
+    fn explicit(name: &str) -> SessionId {
+        SessionId { name: name.into(), auto: false }
+    }
+}
+
+impl std::ops::Deref for SessionId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl fmt::Debug for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.name, f)
+    }
+}
+
+/// The session an id read from text names: this thread's auto-session if it is that one's
+/// id, else the explicit session with that id. Another thread's auto-session is unreachable.
+impl From<&str> for SessionId {
+    fn from(name: &str) -> SessionId {
+        let own = AUTO
+            .try_with(|auto| {
+                auto.try_borrow().ok().and_then(|a| a.as_ref().filter(|a| *a.0.name == *name).map(|a| a.0.clone()))
+            })
+            .ok()
+            .flatten();
+        own.unwrap_or_else(|| SessionId::explicit(name))
+    }
+}
+
+impl From<String> for SessionId {
+    fn from(name: String) -> SessionId {
+        SessionId::from(name.as_str())
+    }
+}
 
 struct AutoSession(SessionId);
 
 impl Drop for AutoSession {
     fn drop(&mut self) {
-        registry().release_session(&self.0);
+        let removed = registry().detach_session(&self.0);
+        registry().bury(removed);
     }
 }
 
@@ -33,12 +91,9 @@ thread_local! {
     static SCOPE: RefCell<Vec<Session>> = const { RefCell::new(Vec::new()) };
 }
 
-static THREADS: AtomicU64 = AtomicU64::new(0);
-
+/// As unguessable as a ref id: knowing one auto-session's id says nothing about another's.
 fn new_auto_id() -> SessionId {
-    let n = THREADS.fetch_add(1, Ordering::Relaxed);
-    let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    format!("auto_{n}_{millis}").into()
+    SessionId { name: format!("auto_{:032x}", RefId::new().0).into(), auto: true }
 }
 
 /// The session a call on this thread runs in right now.
@@ -63,17 +118,34 @@ pub fn release_auto_session() -> usize {
 
 /// Releases every ref of the session `session_id`; the session itself can be used again.
 ///
-/// Returns how many refs were released (0 for an unknown session: releasing twice is fine).
+/// `session_id` names this thread's auto-session or an explicit session; another thread's
+/// auto-session is not reachable by id, so releasing it here releases nothing. Returns how
+/// many refs were released (0 for an unknown session: releasing twice is fine).
 pub fn release_session(session_id: &str) -> usize {
-    registry().release_session(&SessionId::from(session_id))
+    registry().clear_session(&SessionId::from(session_id))
 }
 
 /// Releases one ref now instead of when its last handle is dropped. Releasing twice is a no-op.
+///
+/// Like every use of a ref, this is checked against the current session: a ref of another
+/// session is left alone (and a warning logged), the way a call with it would fail with
+/// [`Error::SessionMismatch`]. Run it inside [`with_session`] of the ref's session instead.
 pub fn release_ref(r: &crate::Ref) {
+    let current = effective_session_id();
+    if current != r.0.session {
+        tracing::warn!(
+            target: "snakebridge::runtime",
+            ref_id = %r.0.id,
+            ref_session = %r.0.session,
+            current_session = %current,
+            "snakebridge: release_ref of a ref from another session ignored; release it inside with_session of its own session"
+        );
+        return;
+    }
     registry().release(&r.0.session, r.0.id, crate::error::RefGone::Released);
 }
 
-/// How many refs the session `session_id` holds.
+/// How many refs the session `session_id` holds (this thread's auto-session or an explicit one).
 pub fn session_ref_count(session_id: &str) -> usize {
     registry().session_len(&SessionId::from(session_id))
 }
@@ -91,15 +163,24 @@ struct SessionInner {
 
 impl Drop for SessionInner {
     fn drop(&mut self) {
-        let mut live = LIVE.lock();
-        if live.get(&self.id).is_some_and(|w| w.strong_count() == 0) {
+        let me: *const SessionInner = self;
+        let removed = {
+            let mut live = LIVE.lock();
+            if live.get(&self.id).is_some_and(|w| !std::ptr::eq(w.as_ptr(), me)) {
+                // A session made with this id after our last handle went has already taken
+                // the table over (and released our refs): it is not ours to remove.
+                return;
+            }
             live.remove(&self.id);
-        }
-        drop(live);
-        registry().release_session(&self.id);
+            registry().detach_session(&self.id)
+        };
+        registry().bury(removed);
     }
 }
 
+/// The live explicit sessions. Creating, joining and dropping one, and creating and removing
+/// its registry table, all happen under this lock (the first in the lock order of
+/// [`crate::locks`]).
 static LIVE: LazyLock<Mutex<HashMap<SessionId, Weak<SessionInner>>>> = LazyLock::new(Default::default);
 
 impl Session {
@@ -114,12 +195,11 @@ impl Session {
     }
 
     /// The live session `id`, for another thread to use its refs.
+    ///
+    /// Only explicit sessions can be joined: an auto-session belongs to its thread.
     pub fn join(id: &str) -> Result<Session> {
-        LIVE.lock()
-            .get(id)
-            .and_then(Weak::upgrade)
-            .map(Session)
-            .ok_or_else(|| Error::SessionNotFound { session_id: id.to_owned() })
+        let found = LIVE.lock().get(&SessionId::explicit(id)).and_then(Weak::upgrade);
+        found.map(Session).ok_or_else(|| Error::SessionNotFound { session_id: id.to_owned() })
     }
 
     /// Options for a new session.
@@ -183,17 +263,30 @@ impl SessionBuilder {
     }
 
     /// Creates the session, or joins the live one with the same id.
+    ///
+    /// The id always names an explicit session: given the id of an auto-session, this makes
+    /// a separate session, which cannot see that thread's refs.
     pub fn build(self) -> Session {
-        let id: SessionId = self.id.unwrap_or_else(|| format!("session_{:032x}", RefId::new().0)).into();
-        let mut live = LIVE.lock();
-        if let Some(existing) = live.get(&id).and_then(Weak::upgrade) {
-            return Session(existing);
-        }
-        let inner = Arc::new(SessionInner { id: id.clone() });
-        live.insert(id.clone(), Arc::downgrade(&inner));
-        drop(live);
-        registry().set_session_limits(&id, self.limits);
-        Session(inner)
+        let id = match self.id {
+            Some(id) => SessionId::explicit(&id),
+            None => SessionId::explicit(&format!("session_{:032x}", RefId::new().0)),
+        };
+        let (session, removed) = {
+            let mut live = LIVE.lock();
+            if let Some(existing) = live.get(&id).and_then(Weak::upgrade) {
+                return Session(existing);
+            }
+            // A predecessor with this id whose last handle is going (its drop waits for
+            // `LIVE`) still has its table: take it now, so that this session starts empty and
+            // the predecessor's drop, seeing a successor, leaves the new table alone.
+            let removed = registry().detach_session(&id);
+            let inner = Arc::new(SessionInner { id: id.clone() });
+            live.insert(id.clone(), Arc::downgrade(&inner));
+            registry().open_session(&id, self.limits);
+            (Session(inner), removed)
+        };
+        registry().bury(removed);
+        session
     }
 }
 

@@ -123,7 +123,7 @@ fn guarded<R>(
         None if watchdog::in_job() => watchdog::NO_LIMIT,
         None => return f(),
     };
-    let armed = watchdog::arm(ms).map_err(|_| Error::Cancelled { target: target.name() })?;
+    let armed = watchdog::arm(ms).map_err(|r| r.error(target.name()))?;
     let result = f();
     match armed.and_then(|a| a.disarm(py)) {
         None => result,

@@ -148,7 +148,14 @@ impl Walker {
         let (name, expr, end): (String, syn::Expr, Span) = match next {
             Some(TokenTree::Ident(ident)) => {
                 let name = format!("_sb_{}", ident.unraw());
-                (name, syn::parse_quote!(#ident), ident.span())
+                // A keyword (`#else`) is no Rust expression; `parse_quote!` would panic on it.
+                let expr = syn::parse2(quote::quote!(#ident)).map_err(|_| {
+                    syn::Error::new(
+                        ident.span(),
+                        format!("`#{ident}`: `{ident}` is a Rust keyword, not a variable; interpolate a variable (`#x`) or an expression (`#(…)`)"),
+                    )
+                })?;
+                (name, expr, ident.span())
             }
             Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
                 let expr: syn::Expr = syn::parse2(g.stream())?;

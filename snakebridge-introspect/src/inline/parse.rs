@@ -370,7 +370,14 @@ fn interpolation(input: ParseStream) -> syn::Result<Expr> {
     }
     if input.cursor().ident().is_some() {
         let ident = Ident::parse_any(input)?;
-        return Ok(Expr::Interp(Box::new(syn::parse_quote!(#ident))));
+        // A keyword (`#if`) is no Rust expression; `parse_quote!` would panic on it.
+        let expr = syn::parse2(quote::quote!(#ident)).map_err(|_| {
+            syn::Error::new(
+                ident.span(),
+                format!("`#{ident}`: `{ident}` is a Rust keyword, not a variable; interpolate a variable (`#x`) or an expression (`#(…)`)"),
+            )
+        })?;
+        return Ok(Expr::Interp(Box::new(expr)));
     }
     Err(input.error("expected a Rust variable (`#x`) or a parenthesized Rust expression (`#(a.b + 1)`) after `#`"))
 }

@@ -225,3 +225,17 @@ fn expansion_caches_the_callee_and_interns_names() {
 fn print_expansion() {
     println!("fn f() {{ let _ = {}; }}", expand_python(tokens("math.sqrt(#x)")).unwrap());
 }
+
+#[test]
+fn a_keyword_after_hash_is_an_error_not_a_panic() {
+    // Found by the `python_macro_parse` fuzz target.
+    let err = expand_python(tokens("import os\nx = os.getcwd()\nlambda a, *b: a if b #else c")).unwrap_err();
+    assert!(err.to_string().contains("Rust keyword"), "{err}");
+}
+
+#[test]
+fn a_keyword_after_hash_in_an_expression_is_an_error_not_a_panic() {
+    // Found by the `python_macro_parse` fuzz target.
+    let err = expand_python(tokens("i - #if")).unwrap_err();
+    assert!(err.to_string().contains("Rust keyword"), "{err}");
+}

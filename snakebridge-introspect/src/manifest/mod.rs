@@ -9,7 +9,7 @@ mod store;
 pub use self::freshness::{installed_version, staleness, Staleness};
 pub use self::load::{load, Loaded, Mode, Origin};
 pub use self::prepare::{prepare, Entry, Status};
-pub use self::store::{read, write_if_changed};
+pub use self::store::{from_bytes, read, write_if_changed};
 
 use serde::{Deserialize, Serialize};
 

@@ -13,9 +13,12 @@ pub fn read(path: &Path) -> Result<Option<Manifest>, Error> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(Error::Io { action: "read", path: path.into(), source }),
     };
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|e| Error::CorruptManifest { path: path.into(), message: e.to_string() })
+    from_bytes(path, &bytes).map(Some)
+}
+
+/// Parses the bytes of the manifest file `path` (named in the error); the fuzz target's entry.
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Manifest, Error> {
+    serde_json::from_slice(bytes).map_err(|e| Error::CorruptManifest { path: path.into(), message: e.to_string() })
 }
 
 /// Writes `manifest` to `path` unless the file already holds exactly that. Returns whether

@@ -4,7 +4,6 @@ use std::sync::{Arc, LazyLock};
 
 use foldhash::HashMap;
 
-use parking_lot::RwLock;
 use pyo3::exceptions::{PyAttributeError, PyModuleNotFoundError};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -12,12 +11,15 @@ use pyo3::types::PyList;
 use super::recent;
 use crate::error::{py_err, Error, Result};
 use crate::import::missing_module;
+use crate::locks::{RwLock, Unlocked};
 use crate::suggest::closest;
 
 // foldhash rather than std's SipHash: hashing the two names was an eighth of a dynamic call.
-type Cache = LazyLock<RwLock<HashMap<Box<str>, Py<PyAny>>>>;
+// Entries are never replaced while a guard is held (the rule of `crate::locks`): a second
+// thread that resolved the same name keeps its own object and drops it after the lock.
+type Cache = LazyLock<RwLock<HashMap<Box<str>, Unlocked<Py<PyAny>>>>>;
 /// Names are `Arc`s so that each thread's [`recent`] slots can share them.
-type Callables = LazyLock<RwLock<HashMap<Arc<str>, HashMap<Arc<str>, Py<PyAny>>>>>;
+type Callables = LazyLock<RwLock<HashMap<Arc<str>, HashMap<Arc<str>, Unlocked<Py<PyAny>>>>>>;
 
 static MODULES: Cache = LazyLock::new(Default::default);
 static CALLABLES: Callables = LazyLock::new(Default::default);
@@ -49,8 +51,15 @@ fn callable_shared<'py>(py: Python<'py>, module: &str, function: &str) -> Result
     let (m, name) = {
         let mut callables = CALLABLES.write();
         let m = callables.get_key_value(module).map_or_else(|| Arc::from(module), |(m, _)| m.clone());
-        let name = Arc::<str>::from(function);
-        callables.entry(m.clone()).or_default().insert(name.clone(), f.clone().unbind());
+        let functions = callables.entry(m.clone()).or_default();
+        let name = match functions.get_key_value(function) {
+            Some((name, _)) => name.clone(),
+            None => {
+                let name = Arc::<str>::from(function);
+                functions.insert(name.clone(), Unlocked::new(f.clone().unbind()));
+                name
+            }
+        };
         (m, name)
     };
     recent::remember(&m, &name, &f);
@@ -77,7 +86,7 @@ pub(crate) fn module<'py>(py: Python<'py>, path: &str) -> Result<Bound<'py, PyAn
         return Ok(m.clone_ref(py).into_bound(py));
     }
     let m = import_path(py, path)?;
-    MODULES.write().insert(path.into(), m.clone().unbind());
+    MODULES.write().entry(path.into()).or_insert_with(|| Unlocked::new(m.clone().unbind()));
     Ok(m)
 }
 

@@ -94,7 +94,7 @@ impl Ref {
     /// The Python object, checked against the session the current call runs in.
     pub fn bind<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
         let current = session::effective_session_id();
-        if *current != *self.0.session {
+        if current != self.0.session {
             return Err(Error::SessionMismatch {
                 ref_id: self.id(),
                 expected_session: self.0.session.to_string(),
@@ -131,24 +131,12 @@ impl Ref {
     }
 }
 
-/// `{:?}` is Python's `repr()` of the object, like Python shows it; `{:#?}` adds the handle
-/// (type, id, session). A ref whose object is gone prints the handle alone. Reading the repr
-/// does not count as a use for the LRU and TTL limits.
+/// The handle: `<Ref pathlib.PosixPath ref_… in auto_…>`. It never calls Python (safe in
+/// panics, logs, `Drop` and under any lock) and shows the same in every session; the type
+/// names are those read when the ref was made. Use [`Ref::repr`] for `repr(obj)` (checked
+/// against the current session like any use of the object).
 impl fmt::Debug for Ref {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let repr = crate::interpreter::with_gil(|py| {
-            let obj = registry()
-                .peek(py, &self.0.session, self.0.id)
-                .ok_or_else(|| registry().not_found(&self.0.session, self.0.id))?;
-            obj.repr().map(|r| r.to_string()).map_err(|e| crate::error::py_err(py, e))
-        });
-        match (repr, f.alternate()) {
-            (Ok(repr), false) => f.write_str(&repr),
-            (Ok(repr), true) => {
-                self.describe(f)?;
-                write!(f, " {repr}")
-            }
-            (Err(_), _) => self.describe(f),
-        }
+        self.describe(f)
     }
 }

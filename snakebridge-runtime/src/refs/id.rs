@@ -28,7 +28,8 @@ impl RefId {
     /// Parses the text form, `ref_` and 32 lowercase hex digits.
     pub(crate) fn parse(s: &str) -> Option<RefId> {
         let hex = s.strip_prefix("ref_")?;
-        if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        // Lowercase only: one ref has one id (as text, in maps, in logs).
+        if hex.len() != 32 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             return None;
         }
         u128::from_str_radix(hex, 16).ok().map(RefId)
@@ -59,5 +60,8 @@ mod tests {
         assert_eq!(RefId::parse(&a.to_string()), Some(a));
         assert_eq!(RefId::parse("ref_xyz"), None);
         assert_eq!(RefId::parse("abc"), None);
+        let upper = format!("ref_{:032X}", a.0 | (0xabc << 64));
+        assert_eq!(RefId::parse(&upper), None, "uppercase hex is not the canonical id");
+        assert_eq!(RefId::parse(&format!("ref_+{}", &a.to_string()[5..])), None, "no sign");
     }
 }

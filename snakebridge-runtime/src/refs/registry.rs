@@ -1,21 +1,23 @@
 //! The registry that owns every Python object a [`Ref`](super::Ref) points at.
 //!
-//! Lock order: the GIL (if held) before any registry lock; no registry lock is held while
-//! Python code can run, so objects removed here are dropped only after the locks are gone.
+//! The locks follow [`crate::locks`]: objects leave the tables under a guard and are dropped
+//! after it (in [`Registry::bury`]). A session's table is created and removed only by the
+//! session's owner (`session.rs`, under its `LIVE` lock for explicit sessions), so a live
+//! session's table is never removed behind its back.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 // foldhash rather than std's SipHash: hashing was a third of a ref's create + release. Ref ids
 // are keyed random numbers and session ids come from the program, so flooding is not a concern.
 use foldhash::{HashMap, HashMapExt};
-use parking_lot::{Mutex, RwLock};
 use pyo3::prelude::*;
 
 use super::tombstones::Tombstones;
 use super::RefId;
 use crate::error::{Error, RefGone, Result};
+use crate::locks::{Mutex, RwLock, Unlocked};
 use crate::session::SessionId;
 
 /// How many refs a session may hold and how long an unused one lives.
@@ -61,8 +63,15 @@ fn env_u64(name: &str) -> Option<u64> {
 /// `last_used` of entries made while their session had no TTL.
 static UNTIMED: LazyLock<Instant> = LazyLock::new(Instant::now);
 
+/// An object the registry owns: dropped only with no registry lock held.
+type Owned = Unlocked<Py<PyAny>>;
+
+/// Refs taken out of the tables, with why; recorded and dropped by [`Registry::bury`] once
+/// the guards are gone.
+type Removed = Vec<(RefId, Owned, RefGone)>;
+
 struct Entry {
-    obj: Py<PyAny>,
+    obj: Owned,
     tick: u64,
     last_used: Instant,
 }
@@ -104,14 +113,28 @@ impl SessionRefs {
         self.tick
     }
 
-    fn remove(&mut self, id: RefId) -> Option<Py<PyAny>> {
+    fn add(&mut self, id: RefId, obj: Owned, removed: &mut Removed) {
+        let now = self.now();
+        let tick = self.next_tick();
+        self.entries.insert(id, Entry { obj, tick, last_used: now });
+        self.order.insert(tick, id);
+        self.prune(now, removed);
+    }
+
+    fn remove(&mut self, id: RefId) -> Option<Owned> {
         let entry = self.entries.remove(&id)?;
         self.order.remove(&entry.tick);
         Some(entry.obj)
     }
 
+    /// Takes every entry out, for [`Registry::bury`].
+    fn drain(&mut self, reason: RefGone, removed: &mut Removed) {
+        self.order.clear();
+        removed.extend(self.entries.drain().map(|(id, e)| (id, e.obj, reason)));
+    }
+
     /// Removes the least recently used refs while over the cap or past the TTL.
-    fn prune(&mut self, now: Instant, removed: &mut Vec<(RefId, Py<PyAny>, RefGone)>) {
+    fn prune(&mut self, now: Instant, removed: &mut Removed) {
         while let Some((_, &id)) = self.order.first_key_value() {
             let reason = if self.entries.len() > self.limits.max_refs {
                 RefGone::Evicted
@@ -120,15 +143,18 @@ impl SessionRefs {
             } else {
                 break;
             };
-            let obj = self.remove(id).expect("order and entries agree");
+            let Some(obj) = self.remove(id) else { break };
             removed.push((id, obj, reason));
         }
     }
 }
 
 /// The process-wide registry of Python objects behind refs.
+///
+/// Tables are reached only under the map's lock (no `Arc` of a table escapes it), so once a
+/// table is removed from the map nothing can add to it.
 pub(crate) struct Registry {
-    sessions: RwLock<HashMap<SessionId, Arc<Mutex<SessionRefs>>>>,
+    sessions: RwLock<HashMap<SessionId, Mutex<SessionRefs>>>,
     tombstones: Mutex<Tombstones>,
     limits: RwLock<RegistryLimits>,
 }
@@ -149,15 +175,10 @@ pub fn live_ref_count() -> usize {
 }
 
 impl Registry {
-    fn session(&self, session: &SessionId) -> Option<Arc<Mutex<SessionRefs>>> {
-        self.sessions.read().get(session).cloned()
-    }
-
     /// Runs `f` on the refs of `session`, if it has any.
     ///
-    /// The session's lock is taken under the map's read lock rather than after cloning its
-    /// `Arc`: two fewer atomic operations on every ref's create, use and release. Nothing
-    /// that takes the map's lock runs inside `f`, and objects leave `f` to be dropped after.
+    /// The session's lock is taken under the map's read lock. Nothing that takes the map's
+    /// lock runs inside `f`, and objects leave `f` to be dropped after.
     #[inline]
     fn in_session<R>(&self, session: &SessionId, f: impl FnOnce(&mut SessionRefs) -> R) -> Option<R> {
         let sessions = self.sessions.read();
@@ -166,21 +187,15 @@ impl Registry {
         Some(f(&mut refs))
     }
 
-    fn session_or_create(&self, session: &SessionId) -> Arc<Mutex<SessionRefs>> {
-        if let Some(s) = self.session(session) {
-            return s;
+    /// Creates the table of `session` with `limits`, or sets the limits of the existing one.
+    pub(crate) fn open_session(&self, session: &SessionId, limits: RegistryLimits) {
+        let mut sessions = self.sessions.write();
+        match sessions.get(session) {
+            Some(refs) => refs.lock().set_limits(limits),
+            None => {
+                sessions.insert(session.clone(), Mutex::new(SessionRefs::new(limits)));
+            }
         }
-        let limits = *self.limits.read();
-        self.sessions
-            .write()
-            .entry(session.clone())
-            .or_insert_with(|| Arc::new(Mutex::new(SessionRefs::new(limits))))
-            .clone()
-    }
-
-    /// Sets the limits of a session (creating its entry), for explicit sessions with their own.
-    pub(crate) fn set_session_limits(&self, session: &SessionId, limits: RegistryLimits) {
-        self.session_or_create(session).lock().set_limits(limits);
     }
 
     /// The default limits for new sessions.
@@ -190,21 +205,19 @@ impl Registry {
 
     pub(crate) fn insert(&self, session: &SessionId, obj: Py<PyAny>) -> RefId {
         let id = RefId::new();
+        let obj = Unlocked::new(obj);
         let mut removed = Vec::new();
-        let add = |refs: &mut SessionRefs, obj: Py<PyAny>, removed: &mut Vec<_>| {
-            let now = refs.now();
-            let tick = refs.next_tick();
-            refs.entries.insert(id, Entry { obj, tick, last_used: now });
-            refs.order.insert(tick, id);
-            refs.prune(now, removed);
-        };
-        // `in_session` written out, so that `obj` is still ours when the session has no table yet.
-        let sessions = self.sessions.read();
-        match sessions.get(session) {
-            Some(refs) => add(&mut refs.lock(), obj, &mut removed),
-            None => {
+        {
+            let sessions = self.sessions.read();
+            if let Some(refs) = sessions.get(session) {
+                refs.lock().add(id, obj, &mut removed);
+            } else {
+                // The first ref of an auto-session: its table is made on first use.
                 drop(sessions);
-                add(&mut self.session_or_create(session).lock(), obj, &mut removed);
+                let limits = self.default_limits();
+                let mut sessions = self.sessions.write();
+                let refs = sessions.entry(session.clone()).or_insert_with(|| Mutex::new(SessionRefs::new(limits)));
+                refs.lock().add(id, obj, &mut removed);
             }
         }
         self.bury(removed);
@@ -221,6 +234,7 @@ impl Registry {
                 let entry = refs.entries.get_mut(&id)?;
                 let old = std::mem::replace(&mut entry.tick, tick);
                 entry.last_used = now;
+                // An incref only: it cannot run Python.
                 let obj = entry.obj.clone_ref(py);
                 refs.order.remove(&old);
                 refs.order.insert(tick, id);
@@ -234,13 +248,6 @@ impl Registry {
         }
     }
 
-    /// The object without counting it as a use (for `Debug`).
-    pub(crate) fn peek<'py>(&self, py: Python<'py>, session: &SessionId, id: RefId) -> Option<Bound<'py, PyAny>> {
-        let refs = self.session(session)?;
-        let obj = refs.lock().entries.get(&id).map(|e| e.obj.clone_ref(py));
-        obj.map(|o| o.into_bound(py))
-    }
-
     pub(crate) fn contains(&self, session: &SessionId, id: RefId) -> bool {
         self.in_session(session, |refs| refs.entries.contains_key(&id)).unwrap_or(false)
     }
@@ -252,28 +259,29 @@ impl Registry {
 
     /// Releases one ref; `false` if it was not there (releasing twice is not an error).
     pub(crate) fn release(&self, session: &SessionId, id: RefId, reason: RefGone) -> bool {
-        let obj = self.in_session(session, |refs| refs.remove(id)).flatten();
-        let found = obj.is_some();
-        if found {
-            self.tombstones.lock().record(id, reason);
-        }
-        drop(obj);
-        found
+        let Some(obj) = self.in_session(session, |refs| refs.remove(id)).flatten() else { return false };
+        self.bury(vec![(id, obj, reason)]);
+        true
     }
 
-    /// Releases every ref of a session; returns how many there were.
-    pub(crate) fn release_session(&self, session: &SessionId) -> usize {
-        let Some(refs) = self.sessions.write().remove(session) else { return 0 };
-        let entries = std::mem::take(&mut refs.lock().entries);
-        let count = entries.len();
-        {
-            let mut tombstones = self.tombstones.lock();
-            for id in entries.keys() {
-                tombstones.record(*id, RefGone::SessionReleased);
-            }
-        }
-        drop(entries);
+    /// Releases every ref of a session but keeps its table (and limits); returns how many.
+    pub(crate) fn clear_session(&self, session: &SessionId) -> usize {
+        let mut removed = Vec::new();
+        self.in_session(session, |refs| refs.drain(RefGone::SessionReleased, &mut removed));
+        let count = removed.len();
+        self.bury(removed);
         count
+    }
+
+    /// Removes a session's table. Its refs are returned, to be buried by the caller once its
+    /// own locks are released.
+    #[must_use = "the refs must be passed to `bury` once no lock is held"]
+    pub(crate) fn detach_session(&self, session: &SessionId) -> Removed {
+        let mut removed = Vec::new();
+        if let Some(refs) = self.sessions.write().remove(session) {
+            refs.into_inner().drain(RefGone::SessionReleased, &mut removed);
+        }
+        removed
     }
 
     /// How many refs a session holds.
@@ -281,15 +289,20 @@ impl Registry {
         self.in_session(session, |refs| refs.entries.len()).unwrap_or(0)
     }
 
-    fn bury(&self, removed: Vec<(RefId, Py<PyAny>, RefGone)>) {
+    /// Records why `removed` went and drops the objects; call it holding no runtime lock.
+    pub(crate) fn bury(&self, removed: Removed) {
         if removed.is_empty() {
             return;
         }
         {
             let mut tombstones = self.tombstones.lock();
             for (id, _, reason) in &removed {
-                tracing::debug!(ref_id = %id, ?reason, "snakebridge: ref removed by registry limits");
                 tombstones.record(*id, *reason);
+            }
+        }
+        for (id, _, reason) in &removed {
+            if matches!(reason, RefGone::Evicted | RefGone::Expired) {
+                tracing::debug!(ref_id = %id, ?reason, "snakebridge: ref removed by registry limits");
             }
         }
         drop(removed);

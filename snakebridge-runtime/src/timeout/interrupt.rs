@@ -6,6 +6,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyModule, PyTuple, PyType};
 
 use crate::error::{py_err, Result};
+use crate::locks::Unlocked;
 
 const SOURCE: &str = include_str!("interrupt.py");
 
@@ -68,8 +69,10 @@ pub(crate) fn run_coroutine<'py>(awaitable: &Bound<'py, PyAny>) -> Result<Bound<
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return Err(py_err(py, e)),
     };
     let slot = super::watchdog::current_slot();
-    let previous = slot.waker.lock().unwrap_or_else(|e| e.into_inner()).replace(cancel.unbind());
+    let previous = slot.waker.lock().replace(Unlocked::new(cancel.unbind()));
     let result = m.call_method1("finish_coroutine", (lp, task)).map_err(|e| py_err(py, e));
-    *slot.waker.lock().unwrap_or_else(|e| e.into_inner()) = previous;
+    // Swapped back under the lock, dropped after it (the rule of `crate::locks`).
+    let ours = std::mem::replace(&mut *slot.waker.lock(), previous);
+    drop(ours);
     result
 }

@@ -40,7 +40,7 @@ impl StreamDeadline {
             return Err(self.timed_out());
         }
         let ms = u64::try_from(left.as_millis()).unwrap_or(watchdog::NO_LIMIT - 1).clamp(1, watchdog::NO_LIMIT - 1);
-        let armed = watchdog::arm(ms).map_err(|_| Error::Cancelled { target: self.target.clone() })?;
+        let armed = watchdog::arm(ms).map_err(|r| r.error(self.target.clone()))?;
         let result = f();
         match armed.and_then(|a| a.disarm(py)) {
             None => result,

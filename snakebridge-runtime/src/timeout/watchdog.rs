@@ -57,13 +57,18 @@ pub(crate) struct Slot {
     /// An async job is running on this thread: arm even calls without a limit.
     pub(crate) in_job: AtomicBool,
     /// How to stop the call other than by an async exception (an asyncio task's `cancel`).
-    pub(crate) waker: Mutex<Option<Py<PyAny>>>,
+    pub(crate) waker: crate::locks::Mutex<Option<crate::locks::Unlocked<Py<PyAny>>>>,
 }
 
 struct Shared {
     slots: Mutex<Vec<Arc<Slot>>>,
     dirty: Mutex<bool>,
     wake: Condvar,
+    /// The watchdog thread is running. Starting it can fail (the process is out of threads
+    /// or memory): then calls with a limit are refused with a typed error, and the next
+    /// armed call tries again.
+    running: AtomicBool,
+    starting: Mutex<()>,
 }
 
 static SHARED: OnceLock<Shared> = OnceLock::new();
@@ -87,13 +92,40 @@ thread_local! {
 }
 
 fn shared() -> &'static Shared {
-    SHARED.get_or_init(|| {
-        std::thread::Builder::new()
-            .name("snakebridge-watchdog".into())
-            .spawn(run)
-            .expect("cannot start the snakebridge watchdog thread");
-        Shared { slots: Mutex::new(Vec::new()), dirty: Mutex::new(false), wake: Condvar::new() }
+    SHARED.get_or_init(|| Shared {
+        slots: Mutex::new(Vec::new()),
+        dirty: Mutex::new(false),
+        wake: Condvar::new(),
+        running: AtomicBool::new(false),
+        starting: Mutex::new(()),
     })
+}
+
+/// Starts the watchdog thread unless it runs; `false` when it cannot be started.
+fn ensure_running(s: &Shared) -> bool {
+    start_once(&s.running, &s.starting, || {
+        std::thread::Builder::new().name("snakebridge-watchdog".into()).spawn(run).map(drop)
+    })
+}
+
+fn start_once(running: &AtomicBool, starting: &Mutex<()>, spawn: impl FnOnce() -> std::io::Result<()>) -> bool {
+    if running.load(Acquire) {
+        return true;
+    }
+    let _one_at_a_time = starting.lock().unwrap_or_else(|e| e.into_inner());
+    if running.load(Acquire) {
+        return true;
+    }
+    match spawn() {
+        Ok(()) => {
+            running.store(true, Release);
+            true
+        }
+        Err(e) => {
+            tracing::warn!(target: "snakebridge::runtime", error = %e, "snakebridge: cannot start the timeout watchdog thread");
+            false
+        }
+    }
 }
 
 /// This thread's slot, registered with the watchdog on first use.
@@ -110,7 +142,7 @@ pub(crate) fn current_slot() -> Arc<Slot> {
                 reason: AtomicU8::new(0),
                 cancelled: AtomicBool::new(false),
                 in_job: AtomicBool::new(false),
-                waker: Mutex::new(None),
+                waker: crate::locks::Mutex::new(None),
             });
             shared().slots.lock().unwrap_or_else(|e| e.into_inner()).push(slot.clone());
             Owned(slot)
@@ -149,12 +181,39 @@ impl Drop for Armed {
     }
 }
 
+/// Why a call could not be armed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// This thread's async job was already cancelled.
+    Cancelled,
+    /// The watchdog thread cannot be started, so no deadline could be enforced.
+    NoWatchdog,
+}
+
+impl Refused {
+    /// The error for a call to `target` that was refused.
+    pub(crate) fn error(self, target: String) -> crate::Error {
+        match self {
+            Refused::Cancelled => crate::Error::Cancelled { target },
+            Refused::NoWatchdog => crate::Error::Interpreter {
+                message: format!(
+                    "`{target}` has a time limit but the timeout watchdog thread cannot be started (the process is out of threads or memory), so it was not run; free resources, or run it without a limit (`Args::no_timeout()`)"
+                ),
+            },
+        }
+    }
+}
+
 /// Arms a call on this thread. `Ok(None)` for a call nested in an armed call (it runs under
-/// the outer deadline); `Err(Cancelled)` when this thread's async job was already cancelled.
-pub(crate) fn arm(limit_ms: u64) -> Result<Option<Armed>, Stopped> {
+/// the outer deadline); an error when this thread's async job was already cancelled or the
+/// watchdog cannot run.
+pub(crate) fn arm(limit_ms: u64) -> Result<Option<Armed>, Refused> {
+    if !ensure_running(shared()) {
+        return Err(Refused::NoWatchdog);
+    }
     let slot = current_slot();
     if slot.cancelled.load(SeqCst) {
-        return Err(Stopped::Cancelled);
+        return Err(Refused::Cancelled);
     }
     if slot.armed.load(SeqCst) != 0 {
         return Ok(None);
@@ -206,13 +265,7 @@ struct Track {
 }
 
 fn run() {
-    let s = loop {
-        // `shared()` is being initialised by the thread that spawned us.
-        if let Some(s) = SHARED.get() {
-            break s;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    };
+    let s = shared();
     let mut seen: HashMap<usize, Track> = HashMap::new();
     // The last generation seen per slot: a change means calls happened since the last scan,
     // even if none was in flight at the moment of the scan.
@@ -308,7 +361,7 @@ fn fire_one(py: Python<'_>, slot: &Slot, gen: u64, reason: u8) {
     }
     let first = slot.fired.swap(gen, SeqCst) != gen;
     slot.reason.store(reason, SeqCst);
-    let waker = slot.waker.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|w| w.clone_ref(py));
+    let waker = slot.waker.lock().as_ref().map(|w| w.clone_ref(py));
     if let Some(w) = waker {
         // An asyncio task is cancelled cleanly at its await point; only if it keeps running
         // does it get the async exception as well.
@@ -322,4 +375,21 @@ fn fire_one(py: Python<'_>, slot: &Slot, gen: u64, reason: u8) {
     let Ok(exc) = interrupt::exception_type(py) else { return };
     // SAFETY: the GIL is held; `exc` is an exception class that lives for the process.
     unsafe { pyo3::ffi::PyThreadState_SetAsyncExc(slot.ident as c_long, exc.as_ptr()) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_watchdog_that_cannot_start_is_refused_and_retried() {
+        let running = AtomicBool::new(false);
+        let starting = Mutex::new(());
+        let failed = start_once(&running, &starting, || Err(std::io::Error::other("no threads left")));
+        assert!(!failed && !running.load(SeqCst));
+        assert!(start_once(&running, &starting, || Ok(())), "the next try starts it");
+        assert!(start_once(&running, &starting, || panic!("not started twice")));
+        let message = Refused::NoWatchdog.error("m.f".into()).to_string();
+        assert!(message.contains("no_timeout") && message.contains("m.f"), "{message}");
+    }
 }
