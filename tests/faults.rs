@@ -201,7 +201,7 @@ fn auto_session_ids_are_not_sequential() {
 #[test]
 fn forged_and_non_canonical_ids_are_typed_errors() {
     let r = new_ref("collections", "OrderedDict", ());
-    let text = wire::to_string(&Value::Ref(r.clone()));
+    let text = wire::to_string(&Value::Ref(r.clone())).unwrap();
     let upper = text.replace(&r.id(), &r.id().to_uppercase().replacen("REF_", "ref_", 1));
     assert_ne!(upper, text);
     assert!(matches!(wire::from_str(&upper), Err(Error::InvalidRef { .. })), "one ref has one id");
