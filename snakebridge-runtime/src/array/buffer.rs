@@ -105,11 +105,34 @@ impl<T: Element> Buffer<T> {
     }
 
     /// Runs `f` on the items as a slice of read-only cells, **without copying**.
+    ///
+    /// On a free-threaded Python (no GIL) another thread may write the memory while `f` reads
+    /// it, so the cells are refused there with [`Error::ArrayAccess`]; use [`Buffer::to_vec`].
     pub fn with_cells<R>(&self, f: impl FnOnce(&[ReadOnlyCell<T>]) -> R) -> Result<R> {
         with_gil(|py| {
-            let cells = self.buffer.as_slice(py).ok_or_else(|| not_contiguous("read the buffer as a slice"))?;
+            let items = self.items(py, "read the buffer as a slice")?;
+            // SAFETY: `items` is the exporter's C-contiguous memory of `len` items of `T`, kept
+            // alive by `self.buffer` for the closure's duration. ReadOnlyCell<T> is
+            // repr(transparent) over UnsafeCell<T>, the layout of T, and hands out copies only,
+            // so writes by Python code that `f` may run are not data races on this thread; with
+            // the GIL held (checked by `items`) no other thread runs Python meanwhile.
+            let cells = unsafe { std::slice::from_raw_parts(items.as_ptr().cast::<ReadOnlyCell<T>>(), items.len()) };
             Ok(f(cells))
         })
+    }
+
+    /// The items' memory, when it is C-contiguous and the interpreter has a GIL: the sound
+    /// replacement of pyo3's deprecated `as_slice` (pyo3 issue 6267).
+    fn items(&self, py: Python<'_>, action: &str) -> Result<std::ptr::NonNull<[T]>> {
+        if !gil_enabled(py) {
+            return Err(Error::ArrayAccess {
+                action: action.into(),
+                reason: "this Python runs without a GIL, so another thread could write the memory while Rust reads it"
+                    .into(),
+                hint: "use `to_vec()` for a copy".into(),
+            });
+        }
+        self.buffer.as_slice_ptr().ok_or_else(|| not_contiguous(action))
     }
 
     /// Runs `f` on the items as a slice of cells that write through to Python's memory,
@@ -123,7 +146,10 @@ impl<T: Element> Buffer<T> {
                     hint: "pass a `bytearray`, an `array.array` or a writeable numpy array instead".into(),
                 });
             }
-            let cells = self.buffer.as_mut_slice(py).ok_or_else(|| not_contiguous("write to the buffer as a slice"))?;
+            let items = self.items(py, "write to the buffer as a slice")?;
+            // SAFETY: as in `with_cells`; the exporter said the memory is writeable, and Cell<T>
+            // is repr(transparent) over T, so writes through the cells are plain stores.
+            let cells = unsafe { std::slice::from_raw_parts(items.as_ptr().cast::<Cell<T>>(), items.len()) };
             Ok(f(cells))
         })
     }
@@ -140,10 +166,10 @@ impl<T: Element> Buffer<T> {
                     hint: "use `with_cells` (same memory, no copy) or `to_vec` (a copy)".into(),
                 });
             }
-            let cells = self.buffer.as_slice(py).ok_or_else(|| not_contiguous("read the buffer as a slice"))?;
-            // SAFETY: ReadOnlyCell<T> is repr(transparent) over UnsafeCell<T>, itself the layout
-            // of T; the exporter is an immutable bytes object, so nothing writes the memory.
-            let slice = unsafe { std::slice::from_raw_parts(cells.as_ptr().cast::<T>(), cells.len()) };
+            let items = self.items(py, "read the buffer as a slice")?;
+            // SAFETY: the exporter is an immutable bytes object, so nothing writes the memory,
+            // which `self.buffer` keeps alive for the closure's duration.
+            let slice = unsafe { std::slice::from_raw_parts(items.as_ptr().cast::<T>(), items.len()) };
             Ok(f(slice))
         })
     }
@@ -162,6 +188,15 @@ impl<T: Element> Buffer<T> {
     pub fn to_vec(&self) -> Result<Vec<T>> {
         with_gil(|py| self.buffer.to_vec(py).map_err(|e| crate::error::py_err(py, e)))
     }
+}
+
+/// Whether the interpreter has a GIL: `sys._is_gil_enabled()` on 3.13+, always before.
+fn gil_enabled(py: Python<'_>) -> bool {
+    py.import("sys")
+        .and_then(|sys| sys.getattr("_is_gil_enabled"))
+        .and_then(|f| f.call0())
+        .and_then(|v| v.is_truthy())
+        .unwrap_or(true)
 }
 
 fn not_contiguous(action: &str) -> Error {
