@@ -20,7 +20,17 @@ pub enum Clock {
 
 /// Criterion configured with the clock the environment asks for.
 pub fn criterion() -> Criterion<Clock> {
-    let clock = match std::env::var("SNAKEBRIDGE_BENCH_CLOCK").as_deref() {
+    let clock = measurement();
+    if let Clock::ThreadCpu = clock {
+        eprintln!("measuring the benchmarking thread's CPU time (SNAKEBRIDGE_BENCH_CLOCK=thread-cpu)");
+    }
+    Criterion::default().with_measurement(clock)
+}
+
+/// The clock the environment asks for, for benches that time parts of an iteration
+/// themselves (`iter_custom`).
+pub fn measurement() -> Clock {
+    match std::env::var("SNAKEBRIDGE_BENCH_CLOCK").as_deref() {
         Ok("thread-cpu") if cfg!(unix) => Clock::ThreadCpu,
         Ok("thread-cpu") => {
             eprintln!("SNAKEBRIDGE_BENCH_CLOCK=thread-cpu needs a Unix system; measuring wall time");
@@ -28,11 +38,7 @@ pub fn criterion() -> Criterion<Clock> {
         }
         Ok("wall") | Err(_) => Clock::Wall(Instant::now()),
         Ok(other) => panic!("SNAKEBRIDGE_BENCH_CLOCK={other:?}: use `wall` or `thread-cpu`"),
-    };
-    if let Clock::ThreadCpu = clock {
-        eprintln!("measuring the benchmarking thread's CPU time (SNAKEBRIDGE_BENCH_CLOCK=thread-cpu)");
     }
-    Criterion::default().with_measurement(clock)
 }
 
 impl Clock {
