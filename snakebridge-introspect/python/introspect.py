@@ -12,7 +12,6 @@ Bump SCHEMA_VERSION whenever the shape of the output changes: manifests written 
 another version are regenerated.
 """
 
-import ast
 import importlib
 import importlib.metadata
 import importlib.util
@@ -25,7 +24,7 @@ import sys
 import traceback
 import types
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Dunder methods that give a class a protocol the generated struct exposes.
 PROTOCOL_DUNDERS = (
@@ -73,149 +72,6 @@ def short_repr(value):
     return text
 
 
-# ---------------------------------------------------------------- .pyi stubs
-
-class Stubs:
-    """Finds function signatures in the .pyi stubs a package ships (numpy does)."""
-
-    def __init__(self):
-        self._parsed = {}
-
-    def _stub_path(self, modname):
-        try:
-            spec = importlib.util.find_spec(modname)
-        except Exception:
-            return None
-        if spec is None or not spec.origin or spec.origin in ("built-in", "frozen"):
-            return None
-        origin = spec.origin
-        base, _ = os.path.splitext(origin)
-        candidates = [base + ".pyi"]
-        if os.path.basename(base).startswith("__init__") is False:
-            # C extensions are named foo.cpython-311-x86_64-linux-gnu.so; the stub is foo.pyi.
-            candidates.append(os.path.join(os.path.dirname(origin), modname.rsplit(".", 1)[-1] + ".pyi"))
-        for path in candidates:
-            if os.path.isfile(path):
-                return path
-        return None
-
-    def _module(self, modname):
-        if modname in self._parsed:
-            return self._parsed[modname]
-        entry = None
-        path = self._stub_path(modname)
-        if path is not None:
-            try:
-                with open(path, encoding="utf-8") as f:
-                    tree = ast.parse(f.read(), filename=path)
-                entry = self._index(tree, modname, path.endswith("__init__.pyi"))
-            except (OSError, SyntaxError, ValueError):
-                entry = None
-        self._parsed[modname] = entry
-        return entry
-
-    @staticmethod
-    def _index(tree, modname, is_package):
-        defs, classes, imports = {}, {}, {}
-        package = modname if is_package else modname.rpartition(".")[0]
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                defs.setdefault(node.name, []).append(node)
-            elif isinstance(node, ast.ClassDef):
-                classes[node.name] = node
-            elif isinstance(node, ast.ImportFrom):
-                source = node.module or ""
-                if node.level:
-                    parts = package.split(".")
-                    if node.level > 1:
-                        parts = parts[: len(parts) - (node.level - 1)]
-                    source = ".".join(p for p in parts + ([source] if source else []) if p)
-                for alias in node.names:
-                    imports[alias.asname or alias.name] = (source, alias.name)
-        return {"defs": defs, "classes": classes, "imports": imports}
-
-    def function(self, modname, name, depth=0):
-        """The list of overload `ast.FunctionDef`s for modname.name, following re-exports."""
-        entry = self._module(modname)
-        if entry is None or depth > 4:
-            return None
-        if name in entry["defs"]:
-            return entry["defs"][name]
-        if name in entry["imports"]:
-            source, original = entry["imports"][name]
-            return self.function(source, original, depth + 1)
-        return None
-
-    def method(self, modname, classname, name, depth=0):
-        entry = self._module(modname)
-        if entry is None or depth > 4:
-            return None
-        if classname in entry["classes"]:
-            found = [n for n in entry["classes"][classname].body
-                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
-            return found or None
-        if classname in entry["imports"]:
-            source, original = entry["imports"][classname]
-            return self.method(source, original, name, depth + 1)
-        return None
-
-
-STUBS = Stubs()
-
-
-def stub_signature(overloads, drop_self):
-    """A signature record from stub overloads: annotations kept only where all overloads agree."""
-    first = overloads[0]
-    params = params_from_ast(first.args)
-    if drop_self and params and params[0]["kind"] in ("positional_only", "positional_or_keyword"):
-        params = params[1:]
-    returns = [ast_text(o.returns) for o in overloads]
-    for other in overloads[1:]:
-        other_params = params_from_ast(other.args)
-        if drop_self and other_params:
-            other_params = other_params[1:]
-        by_name = {p["name"]: p for p in other_params}
-        for p in params:
-            q = by_name.get(p["name"])
-            if q is None or q["annotation"] != p["annotation"]:
-                p["annotation"] = None
-    return {
-        "text": None,
-        "params": params,
-        "returns": returns[0] if all(r == returns[0] for r in returns) else None,
-        "source": "stub",
-    }
-
-
-def ast_text(node):
-    if node is None:
-        return None
-    try:
-        return ast.unparse(node)
-    except Exception:
-        return None
-
-
-def params_from_ast(args):
-    out = []
-    positional = list(args.posonlyargs) + list(args.args)
-    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    for i, (arg, default) in enumerate(zip(positional, defaults)):
-        kind = "positional_only" if i < len(args.posonlyargs) else "positional_or_keyword"
-        out.append(param_record(arg.arg, kind, default is not None, ast_text(default), ast_text(arg.annotation)))
-    if args.vararg is not None:
-        out.append(param_record(args.vararg.arg, "var_positional", False, None, ast_text(args.vararg.annotation)))
-    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-        out.append(param_record(arg.arg, "keyword_only", default is not None, ast_text(default), ast_text(arg.annotation)))
-    if args.kwarg is not None:
-        out.append(param_record(args.kwarg.arg, "var_keyword", False, None, ast_text(args.kwarg.annotation)))
-    return out
-
-
-def param_record(name, kind, has_default, default, annotation):
-    return {"name": name, "kind": kind, "has_default": has_default, "default": default, "annotation": annotation}
-
-
 # ---------------------------------------------------------------- signatures
 
 KIND_NAMES = {
@@ -244,28 +100,6 @@ def runtime_signature(obj):
     return {"text": ADDRESS.sub("", str(sig)), "params": params, "returns": annotation_text(sig.return_annotation), "source": source}
 
 
-def merge_stub(sig, stub):
-    """Fills missing annotations of a runtime signature from a stub signature of the same shape."""
-    if sig is None:
-        return stub
-    if stub is None:
-        return sig
-    by_name = {p["name"]: p for p in stub["params"]}
-    if set(by_name) != {p["name"] for p in sig["params"]}:
-        return sig
-    used = False
-    for p in sig["params"]:
-        if p["annotation"] is None and by_name[p["name"]]["annotation"] is not None:
-            p["annotation"] = by_name[p["name"]]["annotation"]
-            used = True
-    if sig["returns"] is None and stub["returns"] is not None:
-        sig["returns"] = stub["returns"]
-        used = True
-    if used:
-        sig["source"] = sig["source"] + "+stub"
-    return sig
-
-
 def doc_of(obj):
     doc = obj.__dict__.get("__doc__") if isinstance(obj, type) else getattr(obj, "__doc__", None)
     if not isinstance(doc, str):
@@ -279,12 +113,58 @@ def defining_module(obj, fallback):
 
 
 def function_record(name, obj, modname):
-    sig = runtime_signature(obj)
-    overloads = STUBS.function(defining_module(obj, modname), getattr(obj, "__name__", name)) \
-        or STUBS.function(modname, name)
-    stub = stub_signature(overloads, drop_self=False) if overloads else None
-    sig = merge_stub(sig, stub)
-    return {"name": name, "doc": doc_of(obj), "signature": sig}
+    """A function from its runtime signature, typed from the stubs; `obj` None for a name
+    that only the stubs have."""
+    record = {"name": name, "doc": doc_of(obj) if obj is not None else None}
+    sig = runtime_signature(obj) if obj is not None else None
+    home = defining_module(obj, modname) if obj is not None else modname
+    found = STUBS.function(home, getattr(obj, "__name__", name) or name) or STUBS.function(modname, name)
+    if found:
+        overloads, stub_module, label = found
+        sig = merge_stub(sig, stub_signature(overloads, False, stub_module, label, sig), record)
+    else:
+        note_parse_failure(record, home, modname)
+    record["signature"] = sig
+    return record
+
+
+def note_parse_failure(record, *modules):
+    for module in modules:
+        if module in STUBS.failures:
+            record["stub_note"] = STUBS.failures[module] + "; left untyped"
+            return
+
+
+def stub_member(cls, klass, attr):
+    """The stub definitions of a class member: on the class that defines it, else on `cls`."""
+    return STUBS.member(defining_module(klass, ""), klass.__name__, attr) \
+        or STUBS.member(defining_module(cls, ""), cls.__name__, attr)
+
+
+def typed_method(record, cls, klass, attr, sig, drop_self):
+    found = stub_member(cls, klass, attr)
+    if found is None:
+        return sig
+    defs, stub_module, label = found
+    selfclass = "@" + qualified(cls)
+    return merge_stub(sig, stub_signature(defs, drop_self, stub_module, label, sig, selfclass), record)
+
+
+def stub_init(cls):
+    for dunder in ("__init__", "__new__"):
+        found = stub_member(cls, cls, dunder)
+        if found is not None:
+            defs, stub_module, label = found
+            return stub_signature(defs, True, stub_module, label, None, "@" + qualified(cls))
+    return None
+
+
+def stub_property(cls, klass, attr):
+    found = stub_member(cls, klass, attr)
+    if found is None:
+        return None
+    defs, stub_module, label = found
+    return STUBS.text(defs[0].returns, stub_module, label, "@" + qualified(cls))
 
 
 # ---------------------------------------------------------------- classes
@@ -297,9 +177,10 @@ def class_record(name, cls, modname):
         init = None
     if init is not None and init["text"] in ("(*args, **kwargs)", "(self, /, *args, **kwargs)"):
         init = None
+    if init is None:
+        init = stub_init(cls)
     methods, properties, attributes = [], [], []
     seen = set()
-    stub_module = defining_module(cls, modname)
     for klass in cls.__mro__:
         if klass is object:
             continue
@@ -316,28 +197,33 @@ def class_record(name, cls, modname):
                     if isinstance(raw, classmethod) and sig and sig["params"]:
                         sig["params"] = sig["params"][1:]
                         sig["text"] = None
-                    methods.append({"name": attr, "kind": "static" if isinstance(raw, staticmethod) else "class",
-                                    "doc": doc_of(func), "signature": sig})
+                    method = {"name": attr, "kind": "static" if isinstance(raw, staticmethod) else "class",
+                              "doc": doc_of(func)}
+                    method["signature"] = typed_method(method, cls, klass, attr, sig, isinstance(raw, classmethod))
+                    methods.append(method)
                 elif type(raw).__name__ in ("classmethod_descriptor", "builtin_function_or_method"):
                     # C class methods (date.today) and C static methods (str.maketrans),
                     # reached through the class so that the signature has no `cls`.
                     bound = getattr(cls, attr)
-                    methods.append({"name": attr, "kind": "class", "doc": doc_of(bound), "signature": runtime_signature(bound)})
+                    method = {"name": attr, "kind": "class", "doc": doc_of(bound)}
+                    method["signature"] = typed_method(method, cls, klass, attr, runtime_signature(bound), True)
+                    methods.append(method)
                 elif isinstance(raw, property):
+                    annotation = annotation_text(inspect.signature(raw.fget).return_annotation) \
+                        if raw.fget is not None and _has_signature(raw.fget) else None
                     properties.append({"name": attr, "doc": doc_of(raw), "writable": raw.fset is not None,
-                                       "annotation": annotation_text(inspect.signature(raw.fget).return_annotation)
-                                       if raw.fget is not None and _has_signature(raw.fget) else None})
+                                       "annotation": annotation or stub_property(cls, klass, attr)})
                 elif inspect.isgetsetdescriptor(raw) or inspect.ismemberdescriptor(raw):
-                    properties.append({"name": attr, "doc": doc_of(raw), "writable": False, "annotation": None})
+                    properties.append({"name": attr, "doc": doc_of(raw), "writable": False,
+                                       "annotation": stub_property(cls, klass, attr)})
                 elif callable(raw) and (inspect.isroutine(raw) or inspect.ismethoddescriptor(raw)):
                     sig = runtime_signature(raw)
                     if sig is not None and sig["params"] and sig["params"][0]["kind"] in ("positional_only", "positional_or_keyword"):
                         sig["params"] = sig["params"][1:]
                         sig["text"] = None
-                    overloads = STUBS.method(stub_module, cls.__name__, attr)
-                    if overloads:
-                        sig = merge_stub(sig, stub_signature(overloads, drop_self=True))
-                    methods.append({"name": attr, "kind": "instance", "doc": doc_of(raw), "signature": sig})
+                    method = {"name": attr, "kind": "instance", "doc": doc_of(raw)}
+                    method["signature"] = typed_method(method, cls, klass, attr, sig, True)
+                    methods.append(method)
                 elif not inspect.isclass(raw) and not isinstance(raw, types.ModuleType):
                     attributes.append(constant_record(attr, raw))
             except Exception:
@@ -404,7 +290,47 @@ def is_submodule(obj, module):
     return isinstance(obj, types.ModuleType) and obj.__name__.startswith(module.__name__ + ".")
 
 
-def introspect_module(modname, include, exclude, submodules, depth=0):
+def stub_only(modname, name):
+    """Whether modname.name is a function only the stubs know (a lazily created attribute)."""
+    return STUBS.function(modname, name) is not None
+
+
+# A class a stub names that lives in a private module (`_hashlib.HASH`) is bound next to the
+# items that return it: no public module binds it, and a struct is worth more than a `Ref`.
+FOREIGN_LIMIT = 16
+MARKER = re.compile(r"@([A-Za-z_][\w.]*)")
+
+
+def private_module(name):
+    return any(part.startswith("_") for part in name.split("."))
+
+
+def foreign_classes(record):
+    bound = {c["qualname"] for c in record["classes"]}
+    names = {c["name"] for c in record["classes"]} | {f["name"] for f in record["functions"]}
+    wanted = []
+    signatures = [f.get("signature") for f in record["functions"]]
+    for c in record["classes"]:
+        signatures.extend(m.get("signature") for m in c["methods"])
+    for sig in signatures:
+        for qual in MARKER.findall((sig or {}).get("returns") or ""):
+            if qual not in bound and qual not in wanted:
+                wanted.append(qual)
+    for qual in wanted[:FOREIGN_LIMIT]:
+        module, _, name = qual.rpartition(".")
+        cls = getattr(sys.modules.get(module), name, None)
+        if not private_module(module) or not isinstance(cls, type) or name in names:
+            continue
+        try:
+            found = class_record(name, cls, module)
+        except Exception:
+            continue
+        found["module"] = module
+        record["classes"].append(found)
+        names.add(name)
+
+
+def introspect_module(modname, include, exclude, submodules, depth=0, max_depth=1):
     module = importlib.import_module(modname)
     names, has_all = public_names(module)
     available = sorted(set(names) | {n for n in dir(module) if not n.startswith("_")})
@@ -414,7 +340,7 @@ def introspect_module(modname, include, exclude, submodules, depth=0):
             head, dot, rest = item.partition(".")
             if dot:
                 nested.setdefault(head, []).append(rest)
-            elif hasattr(module, item):
+            elif hasattr(module, item) or stub_only(modname, item):
                 direct.append(item)
             else:
                 missing.append(item)
@@ -425,6 +351,9 @@ def introspect_module(modname, include, exclude, submodules, depth=0):
               "submodules": [], "missing": missing, "available": available if include else []}
     for name in sorted(set(direct)):
         if name in excluded:
+            continue
+        if not hasattr(module, name):
+            record["functions"].append(function_record(name, None, modname))
             continue
         obj = getattr(module, name)
         if isinstance(obj, types.ModuleType):
@@ -444,7 +373,8 @@ def introspect_module(modname, include, exclude, submodules, depth=0):
         except Exception:
             continue
     wanted = dict(nested)
-    if submodules is True and depth == 0 and hasattr(module, "__path__"):
+    foreign_classes(record)
+    if submodules is True and depth < max_depth and hasattr(module, "__path__"):
         for info in pkgutil.iter_modules(module.__path__):
             if not info.name.startswith("_") and info.name not in ("tests", "testing", "conftest"):
                 wanted.setdefault(info.name, [])
@@ -455,7 +385,9 @@ def introspect_module(modname, include, exclude, submodules, depth=0):
         if name in excluded:
             continue
         try:
-            record["submodules"].append(introspect_module(modname + "." + name, wanted[name], [], False, depth + 1))
+            walk = submodules is True and not wanted[name] and depth + 1 < max_depth
+            record["submodules"].append(
+                introspect_module(modname + "." + name, wanted[name], [], walk, depth + 1, max_depth))
         except ImportError:
             if include and name in nested:
                 missing.extend([name + "." + rest for rest in nested[name]] or [name])
@@ -505,7 +437,7 @@ def main(argv):
                 "python_version": "{}.{}.{}".format(*sys.version_info[:3]),
                 "package": package_info(modname),
                 "module": introspect_module(modname, config.get("include") or [], config.get("exclude") or [],
-                                            config.get("submodules") or []),
+                                            config.get("submodules") or [], 0, config.get("submodule_depth") or 1),
             }
     except Exception as err:
         result = {"error": {"kind": "introspection_bug", "message": "{}: {}".format(type(err).__name__, err),
