@@ -13,7 +13,7 @@ use crate::suggest::did_you_mean;
 
 /// The argument names `#[python_module]` accepts.
 pub const KNOWN_ARGS: &[&str] =
-    &["module", "include", "exclude", "submodules", "streaming", "rename", "version", "pypi_package", "extras"];
+    &["module", "include", "exclude", "submodules", "submodule_depth", "streaming", "rename", "version", "pypi_package", "extras"];
 
 /// The parsed arguments, with the spans that later checks point at.
 #[derive(Debug, Clone)]
@@ -175,6 +175,12 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
                 _ => {
                     args.config.submodules = Submodules::Listed(strings(cx, &value).iter().map(LitStr::value).collect())
                 }
+            },
+            "submodule_depth" => match &value {
+                Expr::Lit(ExprLit { lit: Lit::Int(n), .. }) if n.base10_parse::<u32>().is_ok_and(|d| d >= 1) => {
+                    args.config.submodule_depth = n.base10_parse().ok();
+                }
+                _ => cx.error_spanned_by(&value, "expected a depth of at least 1: `submodule_depth = 2`"),
             },
             _ => unreachable!("every known argument is handled"),
         }

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(untagged)]
 pub enum Submodules {
-    /// `true`: every public submodule of the package (one level); `false`: none.
+    /// `true`: every public submodule of the package (as deep as `submodule_depth`, one level
+    /// by default); `false`: none.
     All(bool),
     /// The named submodules.
     Listed(Vec<String>),
@@ -37,6 +38,10 @@ pub struct LibraryConfig {
     /// Submodules to introspect.
     #[serde(default, skip_serializing_if = "Submodules::is_unset")]
     pub submodules: Submodules,
+    /// How deep `submodules = true` walks the package: 1 (the default) is its direct
+    /// submodules, 2 theirs too, and so on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submodule_depth: Option<u32>,
     /// The version requirement of the package, as written by the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -66,6 +71,7 @@ impl LibraryConfig {
             "include": self.include,
             "exclude": self.exclude,
             "submodules": submodules,
+            "submodule_depth": self.submodule_depth.unwrap_or(1),
         })
         .to_string()
     }

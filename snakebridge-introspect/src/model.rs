@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The version of the introspection output this crate reads. Manifests written with another
 /// version are stale.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The successful output of one introspection run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +81,10 @@ pub struct FunctionInfo {
     pub owner: Option<String>,
     /// The signature; `None` when Python cannot tell (some C functions without a stub).
     pub signature: Option<Signature>,
+    /// Why a stub was not used (it does not parse, or disagrees with the runtime signature);
+    /// the item stays untyped and its rustdoc says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stub_note: Option<String>,
 }
 
 /// A signature with its parameters.
@@ -94,6 +98,13 @@ pub struct Signature {
     pub returns: Option<String>,
     /// Where it came from: `inspect`, `text_signature`, `stub`, or one of those plus `+stub`.
     pub source: String,
+    /// The stub source that typed it: `inline`, `stubs:<distribution>` or `typeshed` (the
+    /// order they are tried in is documented in `snakebridge-introspect/python/stubs.py`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stub: Option<String>,
+    /// How many `@overload`s the stub has, when more than one (the most concrete was taken).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overloads: Option<u32>,
 }
 
 /// How a parameter is passed.
@@ -142,6 +153,10 @@ pub struct ClassInfo {
     pub name: String,
     /// `module.QualName` where the class is defined.
     pub qualname: String,
+    /// The module the class is read from, when it is not the module being bound: a class in
+    /// a private module (`_hashlib.HASH`) that a stub says a bound item returns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
     /// The raw docstring.
     pub doc: Option<String>,
     /// The docstring already converted to rustdoc, stored when the manifest is written so that

@@ -63,6 +63,8 @@ pub struct Spec<'a> {
     pub target: Target<'a>,
     /// The classes generated in the same module (for typed results).
     pub classes: &'a ClassNames,
+    /// Why the stub was not used, when it was not.
+    pub stub_note: Option<&'a str>,
 }
 
 /// The keyword parameters as the runtime's compact spec string (`"axis dtype **"`).
@@ -117,12 +119,15 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
 
     let mut scope = Scope::with_reserved(LOCALS);
     let mut params = Vec::new();
+    let mut conversions = Vec::new();
     let mut positional = Vec::new();
     let mut keywords = Vec::new();
     for p in sig.params.iter().filter(|p| p.is_required()) {
         let name = scope.claim(&p.name);
-        let ty = RustType::from_annotation(p.annotation.as_deref(), spec.classes).param_tokens();
+        let rust = RustType::from_annotation(p.annotation.as_deref(), spec.classes);
+        let ty = rust.param_tokens();
         params.push(quote!(#name: #ty));
+        conversions.extend(rust.param_conversion(&name));
         if p.kind == ParamKind::KeywordOnly {
             let key = &p.name;
             keywords.push(quote!((#key, &#name)));
@@ -143,11 +148,15 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
             quote!(::core::option::Option::None),
         )
     };
+    let typing = typing_note(sig, spec.stub_note);
+    let typing = typing.iter();
     let plain = quote! {
         #[doc = #doc]
         #(#[doc = #user_rename])*
+        #(#[doc = #typing])*
         #allow
         pub fn #ident(#receiver #(#params),*) -> ::snakebridge::__private::Result<#ret> {
+            #(#conversions)*
             #plain_body
         }
     };
@@ -177,9 +186,25 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
         #[doc = #with_doc]
         #allow
         pub fn #with_ident(#receiver #(#params,)* #rest_name: ::snakebridge::__private::Args<'_>) -> ::snakebridge::__private::Result<#ret> {
+            #(#conversions)*
             #call
         }
     }
+}
+
+/// The rustdoc line that says where the types came from, or why a stub was not used.
+fn typing_note(sig: &Signature, stub_note: Option<&str>) -> Option<String> {
+    if let Some(note) = stub_note {
+        return Some(format!("\n Untyped: {}.", note.replace('`', "'")));
+    }
+    let source = sig.stub.as_deref()?;
+    let overloads = match sig.overloads {
+        Some(n) => format!(
+            " The stub has {n} overloads: this takes the one whose types are the most concrete; `snakebridge::python!` calls the others."
+        ),
+        None => String::new(),
+    };
+    Some(format!("\n Types from the `{source}` stub.{overloads}"))
 }
 
 fn example_keyword(sig: &Signature) -> String {

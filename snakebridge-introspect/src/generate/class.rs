@@ -22,6 +22,7 @@ pub fn parent<'a>(class: &ClassInfo, siblings: &'a [ClassInfo]) -> Option<&'a Cl
 /// from; `classes` the classes generated next to it.
 pub fn render(plan: &ClassPlan<'_>, module: &str, classes: &ClassNames) -> TokenStream {
     let class = plan.info;
+    let module = class.module.as_deref().unwrap_or(module);
     let name = &plan.ident;
     let qualified = format!("{module}.{}", class.name);
     let mut doc = class.rustdoc.clone().unwrap_or_else(|| doc_text::class(module, class));
@@ -54,6 +55,7 @@ pub fn render(plan: &ClassPlan<'_>, module: &str, classes: &ClassNames) -> Token
         signature: class.init.as_ref(),
         target: Target::Constructor,
         classes,
+        stub_note: None,
     }));
     for method in &plan.methods {
         let m = method.info;
@@ -75,6 +77,7 @@ pub fn render(plan: &ClassPlan<'_>, module: &str, classes: &ClassNames) -> Token
             signature: m.signature.as_ref(),
             target,
             classes,
+            stub_note: m.stub_note.as_deref(),
         }));
     }
     for property in &plan.properties {

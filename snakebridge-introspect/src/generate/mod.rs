@@ -46,6 +46,7 @@ pub fn render(plan: &ModulePlan<'_>) -> TokenStream {
             signature: f.signature.as_ref(),
             target: Target::Function { owner: here, name: &f.name },
             classes: &plan.class_names,
+            stub_note: f.stub_note.as_deref(),
         }));
     }
     items.extend(plan.streams.iter().map(|s| stream_fn(s, here)));

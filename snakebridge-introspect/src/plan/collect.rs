@@ -27,9 +27,47 @@ pub fn plan<'m>(module: &'m ModuleInfo, options: Options<'_>) -> Plan<'m> {
         collisions: Vec::new(),
         keys: Vec::new(),
     };
-    let module = namer.module(module, "", options.streaming);
+    let mut module = namer.module(module, "", options.streaming);
+    link_classes(&mut module);
     let unused_renames = namer.used.iter().enumerate().filter(|(_, used)| !**used).map(|(i, _)| i).collect();
     Plan { module, collisions: namer.collisions, unused_renames }
+}
+
+/// Makes every class generated anywhere in the expansion reachable, by its qualified name, from
+/// every module of it: a stub in `scipy.stats` that returns a `scipy.linalg` class types it as
+/// that struct when both are bound together.
+fn link_classes(root: &mut ModulePlan<'_>) {
+    let mut all = Vec::new();
+    gather(root, &mut Vec::new(), &mut all);
+    apply(root, &mut Vec::new(), &all);
+}
+
+type Located = (String, Vec<String>, String);
+
+fn gather(module: &ModulePlan<'_>, path: &mut Vec<String>, out: &mut Vec<Located>) {
+    for class in &module.classes {
+        out.push((class.info.qualname.clone(), path.clone(), class.ident.to_string()));
+    }
+    for sub in &module.submodules {
+        path.push(sub.ident.to_string());
+        gather(&sub.module, path, out);
+        path.pop();
+    }
+}
+
+fn apply(module: &mut ModulePlan<'_>, path: &mut Vec<String>, all: &[Located]) {
+    for (qualname, at, ident) in all {
+        if at != path {
+            let up = "super::".repeat(path.len());
+            let down: String = at.iter().map(|s| format!("{s}::")).collect();
+            module.class_names.entry(qualname.clone()).or_insert(format!("{up}{down}{ident}"));
+        }
+    }
+    for sub in &mut module.submodules {
+        path.push(sub.ident.to_string());
+        apply(&mut sub.module, path, all);
+        path.pop();
+    }
 }
 
 /// Every `rename` key the model could have used, for "did you mean".
@@ -196,7 +234,11 @@ impl Namer<'_> {
             }
         }
 
-        let class_names: ClassNames = classes.iter().map(|(c, ident, _)| (c.name.clone(), ident.to_string())).collect();
+        // By the Python name (runtime annotations) and by the qualified name (stubs' `@` names).
+        let class_names: ClassNames = classes
+            .iter()
+            .flat_map(|(c, ident, _)| [(c.name.clone(), ident.to_string()), (c.qualname.clone(), ident.to_string())])
+            .collect();
         let class_plans =
             classes.into_iter().map(|(c, ident, _)| self.class(c, ident, info, prefix, &class_names)).collect();
         let submodule_plans = submodules

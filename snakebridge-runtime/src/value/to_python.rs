@@ -18,7 +18,7 @@ use crate::refs::Ref;
 /// Converts a Rust value into a Python object.
 ///
 /// Implemented for numbers, strings, `bool`, `Option`, `Vec`/slices/arrays (→ `list`),
-/// tuples (→ `tuple`), maps (→ `dict`), sets (→ `set`), [`Bytes`] (→ `bytes`), [`Value`],
+/// tuples (→ `tuple`), maps (→ `dict`), sets (→ `set`), [`Bytes`] (→ `bytes`), paths (→ `str`), [`Value`],
 /// [`Ref`] (→ the object itself, checked against the current session) and [`Serde`](super::Serde)
 /// for any `serde` type.
 pub trait ToPython {
@@ -51,6 +51,20 @@ macro_rules! via_pyo3 {
     )*};
 }
 via_pyo3!(bool, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, str, String, char);
+
+/// A path is a Python `str` (file names that are not UTF-8 decode as `os.fsdecode` does),
+/// what `os.path`, `open` and every `StrPath` parameter take.
+impl ToPython for std::path::Path {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        self.as_os_str().into_bound_py_any(py).map_err(|e| py_err(py, e))
+    }
+}
+
+impl ToPython for std::path::PathBuf {
+    fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        self.as_path().to_python(py)
+    }
+}
 
 impl ToPython for () {
     fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
