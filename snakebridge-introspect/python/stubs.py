@@ -397,30 +397,44 @@ def _params_of(node, drop_self, modname, label, selfclass):
     return params
 
 
+def _required(params):
+    return sorted(p["name"] for p in params if not p["has_default"] and p["kind"] not in ("var_positional", "var_keyword"))
+
+
 def stub_signature(overloads, drop_self, modname, label, runtime=None, selfclass=None):
     """A signature record from a stub's overloads.
 
-    The overload chosen is the one whose required parameters and return read as the most
-    concrete Rust types (the return counts twice), ties going to the first in the stub; only
-    overloads whose parameter names match the runtime signature, when there is one, compete.
+    Only overloads whose parameter names match the runtime signature (when there is one)
+    compete, and among them first those a call with just the required arguments selects
+    (the same required parameters as the runtime's): the plain Rust function makes that call.
+    The winner is the one whose required parameters and return read as the most concrete Rust
+    types (the return counts twice), ties going to the first in the stub. When the competing
+    overloads' returns differ, `returns_vary` is set: the `_with` variant, which can pass the
+    optional arguments that select another overload, returns `Value`.
     """
     names = None if runtime is None else sorted(shape_key(p) for p in runtime["params"])
-    best, best_score = None, -1
+    required = None if runtime is None else _required(runtime["params"])
+    shaped = []
     for node in overloads:
         params = _params_of(node, drop_self, modname, label, selfclass)
-        if names is not None and sorted(shape_key(p) for p in params) != names:
-            continue
-        returns = STUBS.text(node.returns, modname, label, selfclass)
-        score = 2 * _is_concrete(returns) + sum(
-            _is_concrete(p["annotation"]) for p in params if not p["has_default"])
-        if score > best_score:
-            best, best_score = {"text": None, "params": params, "returns": returns, "source": "stub"}, score
-    if best is None:
+        if names is None or sorted(shape_key(p) for p in params) == names:
+            shaped.append((params, STUBS.text(node.returns, modname, label, selfclass)))
+    if not shaped:
         # No overload fits the runtime's names: the first one, so that the merge can say so.
         return stub_signature(overloads[:1], drop_self, modname, label, None, selfclass) if overloads else None
+    plain = [o for o in shaped if required is None or _required(o[0]) == required]
+    best, best_score = None, -1
+    for params, returns in plain or shaped:
+        if not plain:
+            returns = None  # no overload fits the plain call: its result is not known
+        score = 2 * _is_concrete(returns) + sum(_is_concrete(p["annotation"]) for p in params if not p["has_default"])
+        if score > best_score:
+            best, best_score = {"text": None, "params": params, "returns": returns, "source": "stub"}, score
     best["stub"] = label
     if len(overloads) > 1:
         best["overloads"] = len(overloads)
+        if len({r for _, r in shaped}) > 1:
+            best["returns_vary"] = True
     return best
 
 
@@ -482,6 +496,7 @@ def merge_stub(sig, stub, note_target):
     if used:
         sig["source"] = sig["source"] + "+stub"
         sig["stub"] = stub.get("stub")
-        if stub.get("overloads"):
-            sig["overloads"] = stub["overloads"]
+        for key in ("overloads", "returns_vary"):
+            if stub.get(key):
+                sig[key] = stub[key]
     return sig

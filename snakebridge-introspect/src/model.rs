@@ -105,6 +105,10 @@ pub struct Signature {
     /// How many `@overload`s the stub has, when more than one (the most concrete was taken).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overloads: Option<u32>,
+    /// Whether the overloads' returns differ, so that optional arguments can change the
+    /// result's type: the `_with` variant then returns `Value`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub returns_vary: bool,
 }
 
 /// How a parameter is passed.

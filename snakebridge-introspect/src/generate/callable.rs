@@ -174,6 +174,7 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
         if kw_spec.ends_with("**") { " Any other keyword is accepted too (`**kwargs`)." } else { "" }
     );
     let rest_name = Ident::new("rest", proc_macro2::Span::call_site());
+    let with_ret = if sig.returns_vary { result_type(spec, None) } else { ret };
     let call = bound_call(
         spec,
         &kw_spec,
@@ -185,7 +186,7 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
         #plain
         #[doc = #with_doc]
         #allow
-        pub fn #with_ident(#receiver #(#params,)* #rest_name: ::snakebridge::__private::Args<'_>) -> ::snakebridge::__private::Result<#ret> {
+        pub fn #with_ident(#receiver #(#params,)* #rest_name: ::snakebridge::__private::Args<'_>) -> ::snakebridge::__private::Result<#with_ret> {
             #(#conversions)*
             #call
         }
@@ -200,7 +201,7 @@ fn typing_note(sig: &Signature, stub_note: Option<&str>) -> Option<String> {
     let source = sig.stub.as_deref()?;
     let overloads = match sig.overloads {
         Some(n) => format!(
-            " The stub has {n} overloads: this takes the one whose types are the most concrete; `snakebridge::python!` calls the others."
+            " The stub has {n} overloads: this takes the one a call with only the required arguments selects whose types are the most concrete; `snakebridge::python!` calls the others."
         ),
         None => String::new(),
     };
