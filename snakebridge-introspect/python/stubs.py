@@ -170,7 +170,11 @@ class Stubs:
                 with open(path, encoding="utf-8") as f:
                     tree = ast.parse(f.read(), filename=path)
             except (OSError, SyntaxError, ValueError) as err:
-                self.failures[modname] = "the stub {} ({}) does not parse: {}".format(path, label, err)
+                # The file's name only: a manifest must not hold this machine's paths.
+                where = os.path.join(os.path.basename(os.path.dirname(path)), os.path.basename(path))
+                reason = err.msg if isinstance(err, SyntaxError) else type(err).__name__
+                self.failures[modname] = "the {} stub {} does not parse ({}, line {})".format(
+                    label, where, reason, getattr(err, "lineno", "?"))
                 continue
             entries.append((label, self._index(tree, modname, path.endswith("__init__.pyi"))))
         self._entries[modname] = entries
