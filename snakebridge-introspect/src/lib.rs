@@ -20,6 +20,7 @@ pub mod introspect;
 pub mod manifest;
 pub mod model;
 pub mod plan;
+pub mod share;
 pub mod stamp;
 pub mod suggest;
 pub mod telemetry;
