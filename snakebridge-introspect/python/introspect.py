@@ -120,8 +120,8 @@ def function_record(name, obj, modname):
     home = defining_module(obj, modname) if obj is not None else modname
     found = STUBS.function(home, getattr(obj, "__name__", name) or name) or STUBS.function(modname, name)
     if found:
-        overloads, stub_module, label = found
-        sig = merge_stub(sig, stub_signature(overloads, False, stub_module, label, sig), record)
+        overloads, stub_module, label, is_method = found
+        sig = merge_stub(sig, stub_signature(overloads, is_method, stub_module, label, sig), record)
     else:
         note_parse_failure(record, home, modname)
     record["signature"] = sig

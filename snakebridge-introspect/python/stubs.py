@@ -183,7 +183,7 @@ class Stubs:
     @staticmethod
     def _index(tree, modname, is_package):
         index = {"defs": {}, "classes": {}, "aliases": {}, "typevars": set(), "imports": {}, "modules": {},
-                 "star": [], "module": modname}
+                 "star": [], "module": modname, "bound": {}, "variables": {}}
         package = modname if is_package else modname.rpartition(".")[0]
         for node in _flat(tree.body):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -212,9 +212,17 @@ class Stubs:
             elif isinstance(node, (ast.Assign, ast.AnnAssign)):
                 target = node.targets[0] if isinstance(node, ast.Assign) else node.target
                 value = node.value
-                if not isinstance(target, ast.Name) or value is None:
+                if not isinstance(target, ast.Name):
                     continue
-                if isinstance(value, ast.Call) and (_dotted(value.func) or "").rsplit(".", 1)[-1] in TYPEVAR_MAKERS:
+                if isinstance(node, ast.AnnAssign) and value is None:
+                    # `_inst: Random`: a module-level instance of a class.
+                    index["variables"][target.id] = _dotted(node.annotation)
+                if isinstance(node, ast.AnnAssign) and value is None:
+                    continue
+                if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+                    # `choice = _inst.choice`: a method of a module-level instance.
+                    index["bound"][target.id] = (value.value.id, value.attr)
+                elif isinstance(value, ast.Call) and (_dotted(value.func) or "").rsplit(".", 1)[-1] in TYPEVAR_MAKERS:
                     index["typevars"].add(target.id)
                 elif isinstance(node, ast.AnnAssign) and (_dotted(node.annotation) or "").endswith("TypeAlias"):
                     index["aliases"][target.id] = value
@@ -252,11 +260,19 @@ class Stubs:
         return None
 
     def function(self, modname, name):
-        """(overloads, stub module, label) of the function modname.name, or None."""
+        """(overloads, stub module, label, is_method) of the function modname.name, or None;
+        `is_method` when it is a method of a module-level instance (`random.choice`)."""
         hit = self.lookup(modname, name)
-        if hit is None or hit[0] != "defs":
-            return None
-        return hit[1], hit[2], hit[3]
+        if hit is not None and hit[0] == "defs":
+            return hit[1], hit[2], hit[3], False
+        for _, index in self.sources(modname):
+            if name in index["bound"]:
+                variable, attr = index["bound"][name]
+                classname = index["variables"].get(variable)
+                found = self.member(modname, classname, attr) if classname and "." not in classname else None
+                if found is not None:
+                    return found[0], found[1], found[2], True
+        return None
 
     def class_node(self, modname, classname):
         """(ClassDef, module, label) or None."""
@@ -272,9 +288,14 @@ class Stubs:
         if found is None or depth > 6:
             return None
         node, module, label = found
-        defs = [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+        defs = [n for n in _flat(node.body) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
         if defs:
             return defs, module, label
+        for n in _flat(node.body):
+            # `do_b = do_break` in a class body: the same method under another name.
+            if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and any(
+                    isinstance(t, ast.Name) and t.id == name for t in n.targets) and n.value.id != name:
+                return self.member(modname, classname, n.value.id, depth + 1)
         for base in node.bases:
             base_name = _dotted(base.value if isinstance(base, ast.Subscript) else base)
             if base_name and "." not in base_name:

@@ -240,25 +240,26 @@ fn parse(text: &str, classes: &ClassNames) -> RustType {
         }
         let args: Vec<RustType> = split_top(args_text, ',').into_iter().map(|a| parse(a, classes)).collect();
         return match (head, args.as_slice()) {
-            ("list" | "List", [t]) if *t != RustType::Dynamic => RustType::List(Box::new(t.clone())),
-            ("dict" | "Dict", [k, v]) if k.is_hashable_key() && *v != RustType::Dynamic => {
+            // A list of anything is still a `Vec` (of `Value`s): its length and order are typed.
+            ("list" | "List", [t]) => RustType::List(Box::new(t.clone())),
+            ("dict" | "Dict", [k, v]) if k.is_hashable_key() => {
                 RustType::Dict(Box::new(k.clone()), Box::new(v.clone()))
             }
             ("Optional", [t]) => optional(t.clone()),
-            ("Sequence" | "MutableSequence" | "Collection", [t]) if *t != RustType::Dynamic => {
+            ("Sequence" | "MutableSequence" | "Collection", [t]) => {
                 RustType::Seq(Box::new(t.clone()))
             }
             ("Iterable" | "Iterator", [t]) if *t != RustType::Dynamic => RustType::Iter(Box::new(t.clone())),
-            ("Mapping", [k, v]) if k.is_hashable_key() && *v != RustType::Dynamic => {
+            ("Mapping", [k, v]) if k.is_hashable_key() => {
                 RustType::Dict(Box::new(k.clone()), Box::new(v.clone()))
             }
             ("PathLike", [RustType::Str]) => RustType::Path,
             ("Literal", _) => literal(args_text),
-            ("tuple" | "Tuple", [t, RustType::Ellipsis]) if *t != RustType::Dynamic => RustType::List(Box::new(t.clone())),
+            ("tuple" | "Tuple", [t, RustType::Ellipsis]) => RustType::List(Box::new(t.clone())),
             ("tuple" | "Tuple", items)
                 if !items.is_empty()
                     && items.len() <= snakebridge_meta::limits::MAX_TUPLE_ARITY
-                    && items.iter().all(|t| *t != RustType::Dynamic) =>
+                    && !items.contains(&RustType::Ellipsis) =>
             {
                 RustType::Tuple(items.to_vec())
             }
@@ -271,7 +272,8 @@ fn parse(text: &str, classes: &ClassNames) -> RustType {
         "str" | "builtins.str" => RustType::Str,
         "bool" | "builtins.bool" => RustType::Bool,
         "bytes" | "builtins.bytes" => RustType::Bytes,
-        "None" | "NoneType" => RustType::Unit,
+        // A function that never returns normally: its `Result` is always an error.
+        "None" | "NoneType" | "Never" | "NoReturn" => RustType::Unit,
         "LiteralString" => RustType::Str,
         "SupportsFloat" => RustType::F64,
         "SupportsIndex" | "SupportsInt" => RustType::I64,
@@ -380,7 +382,6 @@ mod tests {
     fn anything_ambiguous_stays_dynamic() {
         assert_eq!(ty("int | float"), RustType::Dynamic);
         assert_eq!(ty("ArrayLike"), RustType::Dynamic);
-        assert_eq!(ty("list[Any]"), RustType::Dynamic);
         assert_eq!(ty("dict[float, int]"), RustType::Dynamic);
         assert_eq!(RustType::from_annotation(None, &ClassNames::new()), RustType::Dynamic);
     }
@@ -430,7 +431,10 @@ mod tests {
         assert_eq!(ty("Literal[0, 'a']"), RustType::Dynamic);
         assert!(!ty("Iterable[int]").is_typed_result());
         assert!(ty("Iterable[int]").is_typed_param());
-        assert_eq!(ty("tuple[Any, ...]"), RustType::Dynamic);
+        // Containers of anything are containers of `Value`s.
+        assert_eq!(ty("tuple[Any, ...]"), RustType::List(Box::new(RustType::Dynamic)));
+        assert_eq!(ty("list[Any]").result_tokens().to_string(), quote!(::std::vec::Vec<::snakebridge::__private::Value>).to_string());
+        assert!(!ty("list[Any]").is_typed_param());
     }
 
     #[test]
