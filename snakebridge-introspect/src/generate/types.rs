@@ -132,6 +132,7 @@ impl RustType {
             RustType::F64 | RustType::I64 | RustType::Str | RustType::Bool => true,
             RustType::Path | RustType::Buffer | RustType::Class(_) | RustType::Array(Some(_)) => true,
             RustType::List(t) => t.is_scalar(),
+            RustType::Optional(t) => t.is_sequence_item(),
             RustType::Seq(t) | RustType::Iter(t) => t.is_sequence_item(),
             _ => false,
         }
@@ -182,6 +183,11 @@ impl RustType {
             }
             RustType::Path => quote!(impl ::core::convert::AsRef<::std::path::Path>),
             RustType::Buffer => quote!(&[::core::primitive::u8]),
+            // `None` is `Option::None`: a required parameter that may be `None`.
+            RustType::Optional(t) if t.is_sequence_item() => {
+                let t = t.param_tokens();
+                quote!(::core::option::Option<#t>)
+            }
             RustType::Seq(t) | RustType::Iter(t) if **t == RustType::Str => {
                 quote!(impl ::core::iter::IntoIterator<Item = impl ::core::convert::AsRef<::core::primitive::str>>)
             }
@@ -451,6 +457,11 @@ mod tests {
             quote!(impl ::core::iter::IntoIterator<Item = ::core::primitive::f64>).to_string()
         );
         assert!(ty("float").param_conversion(&name).is_none());
+        assert_eq!(
+            ty("str | None").param_tokens().to_string(),
+            quote!(::core::option::Option<&::core::primitive::str>).to_string()
+        );
+        assert!(ty("int | None").is_typed_param());
     }
 
     #[test]
