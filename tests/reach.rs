@@ -62,7 +62,7 @@ fn pandas_top_level() {
     let when = pandas::to_datetime("2024-01-02").unwrap();
     assert_eq!(text(&when), "2024-01-02 00:00:00");
     let series = pandas::Series::new_with(args!(vec![1, 2, 3])).unwrap();
-    assert_eq!(float(series.sum(()).unwrap()), 6.0);
+    assert_eq!(float(series.sum().unwrap()), 6.0);
 }
 
 #[test]
@@ -96,6 +96,7 @@ fn polars_series() {
 fn requests_without_the_network() {
     let request = requests::Request::new_with(args!("GET", "http://example.com/a b")).unwrap();
     let prepared = request.prepare().unwrap();
-    assert_eq!(text(prepared.url().unwrap()), "http://example.com/a%20b");
+    let url: String = call_as("builtins", "getattr", (&prepared, "url")).unwrap();
+    assert_eq!(url, "http://example.com/a%20b");
     assert_eq!(requests::utils::requote_uri("http://x/a b").unwrap(), "http://x/a%20b");
 }

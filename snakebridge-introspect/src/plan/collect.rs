@@ -271,6 +271,7 @@ impl Namer<'_> {
         class_names: &ClassNames,
     ) -> ClassPlan<'m> {
         let qualified = format!("{}.{}", module.name, class.name);
+        let collisions_before = self.collisions.len();
         let mut ns = Namespace::new(format!("the associated functions of class `{qualified}`"));
         for name in RESERVED_METHODS {
             self.claim(&mut ns, name, reserved(format!("`{name}`, which the generated code uses")));
@@ -353,6 +354,11 @@ impl Namer<'_> {
                 ns.taken.insert(name.to_owned(), reserved(format!("the protocol helper `{name}`")));
                 helpers.push((helper, Ident::new(name, Span::call_site())));
             }
+        }
+        // A class bound only because a stub returns it (`class.module` set) was not asked for:
+        // its colliding members are left out quietly rather than failing the user's build.
+        if class.module.is_some() {
+            self.collisions.truncate(collisions_before);
         }
         ClassPlan { info: class, ident, parent, new_with, methods, properties, attributes, helpers }
     }
