@@ -115,7 +115,7 @@ fn library_set_bindings_are_typed_from_their_stubs() {
         })
         .collect();
     let (found, skipped) = measure(&python, configs);
-    let total = report("library set", &found);
+    report("library set", &found);
     println!("not installed here: {}", skipped.join("; "));
     let mut stubbed = Share { module: "without sympy and sklearn (no stubs)".into(), ..Share::default() };
     for share in found.iter().filter(|s| !s.module.starts_with("sympy") && !s.module.starts_with("sklearn")) {
