@@ -4,6 +4,7 @@
 //! Each module holds one table or model; both sides read it from here rather than keeping a
 //! copy in step.
 
+pub mod build;
 pub mod dtype;
 pub mod limits;
 pub mod manifest;

@@ -81,6 +81,41 @@ impl Venv {
     }
 }
 
+/// What a venv's `pyvenv.cfg` says about the interpreter that made it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PyvenvCfg {
+    /// `home`: the directory of the base interpreter's executable.
+    pub home: Option<PathBuf>,
+    /// `version` (or uv's `version_info`): the base interpreter's version, such as `3.11.7`.
+    pub version: Option<String>,
+    /// `executable`, when the tool that made the venv records it.
+    pub executable: Option<PathBuf>,
+}
+
+impl PyvenvCfg {
+    /// Reads `<venv>/pyvenv.cfg` (`key = value` lines, as CPython's `site` reads them).
+    pub fn read(venv: &Path) -> std::io::Result<PyvenvCfg> {
+        Ok(PyvenvCfg::parse(&std::fs::read_to_string(venv.join("pyvenv.cfg"))?))
+    }
+
+    /// Parses the text of a `pyvenv.cfg`.
+    pub fn parse(text: &str) -> PyvenvCfg {
+        let mut cfg = PyvenvCfg::default();
+        for line in text.lines() {
+            let Some((key, value)) = line.split_once('=') else { continue };
+            let value = value.trim();
+            match key.trim().to_ascii_lowercase().as_str() {
+                "home" => cfg.home = Some(PathBuf::from(value)),
+                "version" | "version_info" if cfg.version.is_none() => cfg.version = Some(value.to_string()),
+                "executable" => cfg.executable = Some(PathBuf::from(value)),
+                _ => {}
+            }
+        }
+        cfg
+    }
+}
+
 /// A venv's interpreter: `bin/python`, or `Scripts\python.exe` on Windows.
 pub fn python_in(venv: &Path) -> PathBuf {
     if cfg!(windows) {
@@ -310,5 +345,14 @@ mod tests {
         let venv = Venv { path: p.0.join("nothing"), source: VenvSource::CargoMetadata };
         let message = venv.check().unwrap_err();
         assert!(message.contains("[package.metadata.snakebridge]") && message.contains("python3 -m venv"), "{message}");
+    }
+
+    #[test]
+    fn pyvenv_cfg_keys_are_read_as_site_reads_them() {
+        let cfg = PyvenvCfg::parse("home = /opt/py/bin\ninclude-system-site-packages = false\nversion = 3.11.7\nexecutable=/opt/py/bin/python3.11\n");
+        assert_eq!(cfg.home, Some(PathBuf::from("/opt/py/bin")));
+        assert_eq!(cfg.version.as_deref(), Some("3.11.7"));
+        assert_eq!(cfg.executable, Some(PathBuf::from("/opt/py/bin/python3.11")));
+        assert_eq!(PyvenvCfg::parse("version_info = 3.12.1.final.0\n").version.as_deref(), Some("3.12.1.final.0"));
     }
 }

@@ -21,7 +21,7 @@ mod helpers;
 mod import;
 #[doc(hidden)]
 pub mod inline;
-mod interpreter;
+pub mod interpreter;
 mod locks;
 mod protocols;
 mod raise;
@@ -52,6 +52,8 @@ pub use error::{Error, PythonError, RefGone, Result};
 pub use exception_class::ExceptionClass;
 pub use helpers::{call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, HelperConfig, HelperInfo};
 pub use interpreter::{init, InterpreterInfo, RuntimeConfig, VenvSource};
+/// For build scripts: the rpath to the linked `libpython` (see `docs/interpreter.md`).
+pub use snakebridge_meta::build;
 pub use raise::RustPanic;
 pub use refs::{live_ref_count, Ref, RegistryLimits};
 pub use session::{

@@ -1,0 +1,18 @@
+//! Records which Python this build links, for the start-up check that the loaded `libpython`
+//! is that one (`interpreter::libpython`) and for `snakebridge::build::rpath()` in users' build
+//! scripts (passed on as `links` metadata: `DEP_SNAKEBRIDGE_RUNTIME_LIBDIR`).
+
+fn main() {
+    let config = pyo3_build_config::get();
+    let version = format!("{}.{}", config.version().major, config.version().minor);
+    let libdir = config.lib_dir().unwrap_or_default();
+    let lib_name = config.lib_name().unwrap_or_default();
+    let executable = config.executable().unwrap_or_default();
+    println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_PYTHON_VERSION={version}");
+    println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_LIBDIR={libdir}");
+    println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_LIB_NAME={lib_name}");
+    println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_PYTHON={executable}");
+    println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_SHARED={}", config.shared());
+    println!("cargo:libdir={libdir}");
+    println!("cargo:rerun-if-changed=build.rs");
+}
