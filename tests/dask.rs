@@ -29,16 +29,15 @@ fn client() -> &'static Ref {
                 // A task whose worker dies fails at once instead of being retried three times.
                 call("dask.config", "set", (HashMap::from([("distributed.scheduler.allowed-failures", 0)]),)).unwrap();
                 let started = Instant::now();
-                let cluster: Ref = distributed::LocalCluster_with(args!(
+                let cluster: Ref = distributed::LocalCluster::new_with(args!(
                     n_workers = 2,
                     threads_per_worker = 1,
                     processes = true,
                     dashboard_address = Value::None
                 ))
                 .unwrap()
-                .extract()
-                .unwrap();
-                let client: Ref = distributed::Client(cluster.clone()).unwrap().extract().unwrap();
+                .into();
+                let client: Ref = distributed::Client::new_with(args!(cluster.clone())).unwrap().into();
                 eprintln!("LocalCluster + Client took {:?}", started.elapsed());
                 (cluster, client)
             })
@@ -109,11 +108,10 @@ fn a_killed_worker_is_a_typed_error_and_the_next_task_runs() {
 fn a_cluster_that_goes_away_mid_call_is_a_typed_error() {
     // A cluster of its own (threads: cheap), closed from another thread while a call waits.
     let cluster: Ref =
-        distributed::LocalCluster_with(args!(n_workers = 1, processes = false, dashboard_address = Value::None))
+        distributed::LocalCluster::new_with(args!(n_workers = 1, processes = false, dashboard_address = Value::None))
             .unwrap()
-            .extract()
-            .unwrap();
-    let client: Ref = distributed::Client(cluster.clone()).unwrap().extract().unwrap();
+            .into();
+    let client: Ref = distributed::Client::new_with(args!(cluster.clone())).unwrap().into();
     let future: Ref = method(&client, "submit", (f("slow"), 30)).unwrap().extract().unwrap();
     let closer = {
         let session = snakebridge::current_session();

@@ -1,0 +1,51 @@
+//! Ray from Rust: a local `ray.init()`, remote tasks (a `python!` function, shipped by value),
+//! an actor, an ObjectRef awaited from tokio, and `ray.cancel`.
+//!
+//! Needs `ray` in the venv: `cargo run --example ray`
+
+use snakebridge::{args, attr, method, python, python_module, r#async, Ref};
+
+#[python_module("ray", include = ["init", "get", "remote", "cancel", "shutdown"])]
+mod ray {}
+
+#[tokio::main]
+async fn main() -> snakebridge::Result<()> {
+    tokio::task::spawn_blocking(|| ray::init_with(args!(num_cpus = 2, include_dashboard = false, log_to_driver = false)))
+        .await
+        .expect("ray.init")?;
+
+    // Ray pickles functions and classes by value: python! definitions run on its workers.
+    let (count_primes, counter_class) = python! {
+        def count_primes(n):
+            return sum(all(k % d for d in range(2, int(k ** 0.5) + 1)) for k in range(2, n))
+        class Counter:
+            def __init__(self):
+                self.value = 0
+            def add(self, n):
+                self.value += n
+                return self.value
+        (count_primes, Counter)
+    }?
+    .extract::<(Ref, Ref)>()?;
+
+    let task: Ref = ray::remote(count_primes)?.extract()?;
+    let refs: Vec<Ref> = (1..=4).map(|i| method(&task, "remote", (i * 10_000,))?.extract()).collect::<Result<_, _>>()?;
+    let counts: Vec<i64> = ray::get(refs)?.extract()?;
+    println!("primes below 10k, 20k, 30k, 40k: {counts:?}");
+
+    let one: Ref = method(&task, "remote", (1_000,))?.extract()?;
+    println!("awaited from tokio: {}", r#async::await_coroutine(&one).await?.extract::<i64>()?);
+
+    let counter: Ref = method(&ray::remote(counter_class)?.extract::<Ref>()?, "remote", ())?.extract()?;
+    let add: Ref = attr(&counter, "add")?.extract()?;
+    for n in [1, 2, 3] {
+        let total: i64 = ray::get(method(&add, "remote", (n,))?)?.extract()?;
+        println!("actor total after adding {n}: {total}");
+    }
+
+    let long: Ref = method(&task, "remote", (10_000_000,))?.extract()?;
+    ray::cancel(long.clone())?;
+    println!("after ray.cancel: {}", ray::get(long).unwrap_err());
+    ray::shutdown()?;
+    Ok(())
+}
