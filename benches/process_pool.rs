@@ -34,7 +34,8 @@ fn map_in(pool: &Ref, f: &Value) -> Vec<i64> {
 
 fn process_pool(c: &mut Criterion) {
     let f = get("sb_work", "count_primes").unwrap();
-    let expected: Vec<i64> = INPUTS.iter().map(|&n| call("sb_work", "count_primes", (n,)).unwrap().extract().unwrap()).collect();
+    let expected: Vec<i64> =
+        INPUTS.iter().map(|&n| call("sb_work", "count_primes", (n,)).unwrap().extract().unwrap()).collect();
     let mut group = c.benchmark_group("process_pool");
     group.throughput(Throughput::Elements(INPUTS.len() as u64));
     group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(8));

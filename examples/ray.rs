@@ -10,9 +10,11 @@ mod ray {}
 
 #[tokio::main]
 async fn main() -> snakebridge::Result<()> {
-    tokio::task::spawn_blocking(|| ray::init_with(args!(num_cpus = 2, include_dashboard = false, log_to_driver = false)))
-        .await
-        .expect("ray.init")?;
+    tokio::task::spawn_blocking(|| {
+        ray::init_with(args!(num_cpus = 2, include_dashboard = false, log_to_driver = false))
+    })
+    .await
+    .expect("ray.init")?;
 
     // Ray pickles functions and classes by value: python! definitions run on its workers.
     let (count_primes, counter_class) = python! {
@@ -28,15 +30,16 @@ async fn main() -> snakebridge::Result<()> {
     }?
     .extract::<(Ref, Ref)>()?;
 
-    let task: Ref = ray::remote(count_primes)?.extract()?;
-    let refs: Vec<Ref> = (1..=4).map(|i| method(&task, "remote", (i * 10_000,))?.extract()).collect::<Result<_, _>>()?;
+    let task: Ref = ray::remote_with(args!(count_primes))?.extract()?;
+    let refs: Vec<Ref> =
+        (1..=4).map(|i| method(&task, "remote", (i * 10_000,))?.extract()).collect::<Result<_, _>>()?;
     let counts: Vec<i64> = ray::get(refs)?.extract()?;
     println!("primes below 10k, 20k, 30k, 40k: {counts:?}");
 
     let one: Ref = method(&task, "remote", (1_000,))?.extract()?;
     println!("awaited from tokio: {}", r#async::await_coroutine(&one).await?.extract::<i64>()?);
 
-    let counter: Ref = method(&ray::remote(counter_class)?.extract::<Ref>()?, "remote", ())?.extract()?;
+    let counter: Ref = method(&ray::remote_with(args!(counter_class))?.extract::<Ref>()?, "remote", ())?.extract()?;
     let add: Ref = attr(&counter, "add")?.extract()?;
     for n in [1, 2, 3] {
         let total: i64 = ray::get(method(&add, "remote", (n,))?)?.extract()?;

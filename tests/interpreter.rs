@@ -59,7 +59,11 @@ fn bad_environment_gives_clear_errors() {
     std::fs::create_dir_all(gone.path().join("lib/python3.12/site-packages")).unwrap();
     std::fs::write(gone.path().join("pyvenv.cfg"), "home = /nonexistent/python/bin\nversion = 3.11.7\n").unwrap();
     let out = child("child_expects_start_error", &[("SNAKEBRIDGE_VENV", gone.path().to_str().unwrap())]);
-    assert!(out.contains("made by a Python in /nonexistent/python/bin which no longer exists") && out.contains("-m venv --clear"), "{out}");
+    assert!(
+        out.contains("made by a Python in /nonexistent/python/bin which no longer exists")
+            && out.contains("-m venv --clear"),
+        "{out}"
+    );
     let out = child("child_expects_start_error", &[("PYTHONHOME", "/nonexistent/python")]);
     assert!(out.contains("PYTHONHOME is set to /nonexistent/python") && out.contains("unset PYTHONHOME"), "{out}");
 }

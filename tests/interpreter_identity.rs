@@ -53,7 +53,8 @@ fn identity(mut cmd: Command) -> serde_json::Value {
     let out = cmd.output().unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{cmd:?} failed:\n{text}");
-    let line = text.lines().find_map(|l| l.strip_prefix("IDENTITY ")).unwrap_or_else(|| panic!("no identity in:\n{text}"));
+    let line =
+        text.lines().find_map(|l| l.strip_prefix("IDENTITY ")).unwrap_or_else(|| panic!("no identity in:\n{text}"));
     serde_json::from_str(line).unwrap()
 }
 
@@ -83,7 +84,8 @@ fn child_reports_identity() {
     };
     let info = snakebridge::init(config).unwrap();
     println!("VENV {:?}", info.venv);
-    let text: String = call("builtins", "eval", (PROBE, std::collections::HashMap::<String, i64>::new())).unwrap().extract().unwrap();
+    let text: String =
+        call("builtins", "eval", (PROBE, std::collections::HashMap::<String, i64>::new())).unwrap().extract().unwrap();
     println!("{text}");
 }
 
@@ -107,7 +109,10 @@ fn a_venv_chosen_in_code_or_in_cargo_toml_gives_its_identity() {
     let project = tempfile::tempdir().unwrap();
     std::fs::write(
         project.path().join("Cargo.toml"),
-        format!("[package]\nname = \"p\"\nversion = \"0.1.0\"\n\n[package.metadata.snakebridge]\nvenv = {:?}\n", venv()),
+        format!(
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\n\n[package.metadata.snakebridge]\nvenv = {:?}\n",
+            venv()
+        ),
     )
     .unwrap();
     let embedded = child(&[], project.path());
@@ -121,7 +126,11 @@ fn a_project_dot_venv_and_virtual_env_give_their_identity() {
     let dot_venv = project.path().join(".venv");
     std::os::unix::fs::symlink(venv(), &dot_venv).unwrap();
     let embedded = child(&[], project.path());
-    assert_eq!(embedded["prefix"], dot_venv.to_str().unwrap(), "found through the symlink, as `.venv/bin/python` reports");
+    assert_eq!(
+        embedded["prefix"],
+        dot_venv.to_str().unwrap(),
+        "found through the symlink, as `.venv/bin/python` reports"
+    );
     assert_same_as_its_python(&embedded, project.path());
 
     let elsewhere = tempfile::tempdir().unwrap();

@@ -49,8 +49,10 @@ fn multiprocessing_pool_maps_with_spawn_and_forkserver() {
     let expected: Vec<i64> = INPUTS.iter().map(|&n| count_primes_here(n)).collect();
     for start_method in ["spawn", "forkserver"] {
         let pool: Ref = method(&context(start_method), "Pool", (2,)).unwrap().extract().unwrap();
-        let got: Vec<i64> =
-            method(&pool, "map", (get("sb_work", "count_primes").unwrap(), INPUTS.to_vec())).unwrap().extract().unwrap();
+        let got: Vec<i64> = method(&pool, "map", (get("sb_work", "count_primes").unwrap(), INPUTS.to_vec()))
+            .unwrap()
+            .extract()
+            .unwrap();
         assert_eq!(got, expected, "{start_method}");
         method(&pool, "close", ()).unwrap();
         method(&pool, "join", ()).unwrap();
@@ -93,9 +95,8 @@ fn a_function_without_an_importable_module_is_a_clear_error() {
     eprintln!("python! function in a spawn pool: {err}");
     // In-process it is an ordinary function, and the pool is still usable for importable ones.
     assert_eq!(snakebridge::call_ref(&square, (3,)).unwrap().extract::<i64>().unwrap(), 9);
-    let got: Vec<i64> = list(method(&pool, "map", (get("sb_work", "count_primes").unwrap(), vec![10])).unwrap())
-        .extract()
-        .unwrap();
+    let got: Vec<i64> =
+        list(method(&pool, "map", (get("sb_work", "count_primes").unwrap(), vec![10])).unwrap()).extract().unwrap();
     assert_eq!(got, vec![4]);
     method(&pool, "shutdown", ()).unwrap();
 }

@@ -18,10 +18,15 @@ mod ray {}
 fn ray_started() {
     static STARTED: OnceLock<()> = OnceLock::new();
     STARTED.get_or_init(|| {
-        if !ray::is_initialized().unwrap().extract::<bool>().unwrap() {
+        if !ray::is_initialized().unwrap() {
             let started = Instant::now();
-            ray::init_with(args!(num_cpus = 2, include_dashboard = false, log_to_driver = false, configure_logging = false))
-                .unwrap();
+            ray::init_with(args!(
+                num_cpus = 2,
+                include_dashboard = false,
+                log_to_driver = false,
+                configure_logging = false
+            ))
+            .unwrap();
             eprintln!("ray.init took {:?}", started.elapsed());
         }
     });
@@ -30,7 +35,7 @@ fn ray_started() {
 /// `ray.remote(f)` for `sb_work.<name>`.
 fn remote(name: &str) -> Ref {
     ray_started();
-    ray::remote(get("sb_work", name).unwrap()).unwrap().extract().unwrap()
+    ray::remote_with(args!(get("sb_work", name).unwrap())).unwrap().extract().unwrap()
 }
 
 fn submit(task: &Ref, args: impl snakebridge::IntoArgs) -> Ref {
@@ -43,8 +48,10 @@ fn remote_tasks_run_and_their_object_refs_are_refs() {
     let refs: Vec<Ref> = [100, 1_000, 2_000].iter().map(|&n| submit(&task, (n,))).collect();
     assert!(refs.iter().all(|r| r.type_name() == "ObjectRef"), "{refs:?}");
     let got: Vec<i64> = ray::get(refs.clone()).unwrap().extract().unwrap();
-    let here: Vec<i64> =
-        [100, 1_000, 2_000].iter().map(|&n| call("sb_work", "count_primes", (n,)).unwrap().extract().unwrap()).collect();
+    let here: Vec<i64> = [100, 1_000, 2_000]
+        .iter()
+        .map(|&n| call("sb_work", "count_primes", (n,)).unwrap().extract().unwrap())
+        .collect();
     assert_eq!(got, here);
     let put: Ref = ray::put(vec![1, 2, 3]).unwrap().extract().unwrap();
     assert_eq!(ray::get(put).unwrap().extract::<Vec<i64>>().unwrap(), vec![1, 2, 3]);

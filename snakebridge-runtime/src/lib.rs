@@ -52,14 +52,14 @@ pub use error::{Error, PythonError, RefGone, Result};
 pub use exception_class::ExceptionClass;
 pub use helpers::{call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, HelperConfig, HelperInfo};
 pub use interpreter::{init, InterpreterInfo, RuntimeConfig, VenvSource};
-/// For build scripts: the rpath to the linked `libpython` (see `docs/interpreter.md`).
-pub use snakebridge_meta::build;
 pub use raise::RustPanic;
 pub use refs::{live_ref_count, Ref, RegistryLimits};
 pub use session::{
     current_session, release_auto_session, release_ref, release_session, session_ref_count, with_session, Session,
     SessionBuilder,
 };
+/// For build scripts: the rpath to the linked `libpython` (see `docs/interpreter.md`).
+pub use snakebridge_meta::build;
 pub use stream::{iterate, stream, StreamRef, DEFAULT_MAX_BATCH};
 pub use suggest::closest as did_you_mean;
 pub use timeout::{CallTimeout, TimeoutConfig, TimeoutProfile};

@@ -94,6 +94,9 @@ fn status(status: ffi::PyStatus, what: &str) -> Result<(), String> {
             }
         };
         let (func, msg) = (text(status.func), text(status.err_msg));
-        Err(format!("Python could not {what}: {}{msg}", if func.is_empty() { String::new() } else { format!("{func}: ") }))
+        Err(format!(
+            "Python could not {what}: {}{msg}",
+            if func.is_empty() { String::new() } else { format!("{func}: ") }
+        ))
     }
 }
