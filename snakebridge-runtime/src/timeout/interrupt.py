@@ -68,12 +68,22 @@ def _remote_cancel(obj):
     Dask future. None for anything else."""
     module = type(obj).__module__ or ""
     if module.startswith("ray") and type(obj).__name__ == "ObjectRef":
-        import ray
-
-        return functools.partial(ray.cancel, obj)
+        return functools.partial(_ray_cancel, obj)
     if module.startswith("distributed") and type(obj).__name__ == "Future":
         return obj.cancel
     return None
+
+
+def _ray_cancel(object_ref):
+    """Stops the task at once: a polite cancel only takes effect when the task next runs Python
+    code that checks, so a task blocked in C (a sleep, a long numpy call) would run on. Actor
+    tasks cannot be force-cancelled; they get the polite one."""
+    import ray
+
+    try:
+        ray.cancel(object_ref, force=True)
+    except ValueError:
+        ray.cancel(object_ref)
 
 
 def _is_blocking_future(obj):
