@@ -7,12 +7,11 @@
 //! `libpython` whose standard library, patch level and `sys.prefix` are not the venv's. An
 //! rpath (`-Wl,-rpath,<libdir>`) makes the loader look in the linked library's directory first.
 //!
+//! In `build.rs`, with `[build-dependencies] snakebridge-meta = "0.1"` in `Cargo.toml`:
+//!
 //! ```no_run
-//! // build.rs; in Cargo.toml: [build-dependencies] snakebridge-meta = "0.1"
-//! fn main() {
-//!     if let Err(e) = snakebridge_meta::build::rpath() {
-//!         println!("cargo:warning={e}");
-//!     }
+//! if let Err(e) = snakebridge_meta::build::rpath() {
+//!     println!("cargo:warning={e}");
 //! }
 //! ```
 
