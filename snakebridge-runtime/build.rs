@@ -14,5 +14,11 @@ fn main() {
     println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_PYTHON={executable}");
     println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_SHARED={}", config.shared());
     println!("cargo:libdir={libdir}");
+    // This package's own unit tests load the library they linked (as snakebridge/build.rs does
+    // for the facade's tests); link arguments do not reach dependents.
+    let windows = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "windows");
+    if !libdir.is_empty() && !windows {
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{libdir}");
+    }
     println!("cargo:rerun-if-changed=build.rs");
 }
