@@ -6,13 +6,10 @@ fn main() {
     let config = pyo3_build_config::get();
     let version = format!("{}.{}", config.version().major, config.version().minor);
     let libdir = config.lib_dir().unwrap_or_default();
-    let lib_name = config.lib_name().unwrap_or_default();
     let executable = config.executable().unwrap_or_default();
     println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_PYTHON_VERSION={version}");
     println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_LIBDIR={libdir}");
-    println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_LIB_NAME={lib_name}");
     println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_PYTHON={executable}");
-    println!("cargo:rustc-env=SNAKEBRIDGE_BUILD_SHARED={}", config.shared());
     println!("cargo:libdir={libdir}");
     // This package's own unit tests load the library they linked (as snakebridge/build.rs does
     // for the facade's tests); link arguments do not reach dependents.
