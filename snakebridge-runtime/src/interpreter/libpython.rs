@@ -61,9 +61,19 @@ pub fn libpython_report(venv: Option<&Path>) -> LibpythonReport {
     let linked_dir = linked_libdir().map(Path::to_path_buf);
     let linked_version = env!("SNAKEBRIDGE_BUILD_PYTHON_VERSION").to_string();
     let venv_base = venv.and_then(|v| PyvenvCfg::read(v).ok()).and_then(|cfg| Some((cfg.home?, cfg.version?)));
+    let mut report =
+        LibpythonReport { loaded, loaded_version, linked_dir, venv_base, linked_version, problems: Vec::new() };
+    report.problems = problems(&report);
+    report
+}
+
+/// What does not match in `report` (its `problems` aside).
+fn problems(report: &LibpythonReport) -> Vec<LibpythonProblem> {
+    let LibpythonReport { loaded, loaded_version, linked_dir, venv_base, linked_version, .. } = report;
+    let (loaded_version, linked_version) = (loaded_version.as_str(), linked_version.as_str());
     let mut problems = Vec::new();
     let minor = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
-    if !linked_version.is_empty() && minor(&loaded_version) != linked_version {
+    if !linked_version.is_empty() && minor(loaded_version) != linked_version {
         problems.push(LibpythonProblem {
             abi: true,
             message: format!(
@@ -87,17 +97,17 @@ pub fn libpython_report(venv: Option<&Path>) -> LibpythonReport {
         }
     }
     if let Some((home, version)) = &venv_base {
-        if minor(version) != minor(&loaded_version) {
+        if minor(version) != minor(loaded_version) {
             problems.push(LibpythonProblem {
                 abi: true,
                 message: format!(
                     "the venv was made by Python {version} ({}) but the process loaded Python {loaded_version} ({}); recreate the venv with python{} -m venv",
                     home.display(),
                     show(loaded.as_deref()),
-                    minor(&loaded_version)
+                    minor(loaded_version)
                 ),
             });
-        } else if version != &loaded_version && problems.is_empty() {
+        } else if version != loaded_version && problems.is_empty() {
             problems.push(LibpythonProblem {
                 abi: false,
                 message: format!(
@@ -111,7 +121,7 @@ pub fn libpython_report(venv: Option<&Path>) -> LibpythonReport {
             });
         }
     }
-    LibpythonReport { loaded, loaded_version, linked_dir, venv_base, linked_version, problems }
+    problems
 }
 
 fn show(path: Option<&Path>) -> String {
@@ -170,4 +180,55 @@ pub(super) fn libpython_file() -> Option<PathBuf> {
 #[cfg(not(unix))]
 pub(super) fn libpython_file() -> Option<PathBuf> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(loaded: &str, version: &str, linked: &str, venv: Option<(&str, &str)>) -> LibpythonReport {
+        LibpythonReport {
+            loaded: Some(PathBuf::from(loaded)),
+            loaded_version: version.into(),
+            linked_dir: Some(PathBuf::from(linked)),
+            linked_version: "3.11".into(),
+            venv_base: venv.map(|(h, v)| (PathBuf::from(h), v.to_string())),
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn matching_libraries_have_no_problems() {
+        let r = report("/opt/py/lib/libpython3.11.so.1.0", "3.11.7", "/opt/py/lib", Some(("/opt/py/bin", "3.11.7")));
+        assert_eq!(problems(&r), vec![]);
+    }
+
+    #[test]
+    fn another_directory_of_the_same_minor_is_a_warning_naming_both_and_the_fix() {
+        let r = report("/usr/lib/libpython3.11.so.1.0", "3.11.2", "/opt/py/lib", Some(("/opt/py/bin", "3.11.7")));
+        let p = problems(&r);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(!p[0].abi);
+        assert!(p[0].message.contains("/usr/lib/libpython3.11.so.1.0") && p[0].message.contains("/opt/py/lib"));
+        assert!(
+            p[0].message.contains("build::rpath()") && p[0].message.contains("LD_LIBRARY_PATH"),
+            "{}",
+            p[0].message
+        );
+    }
+
+    #[test]
+    fn another_minor_version_is_an_abi_error() {
+        let r = report("/usr/lib/libpython3.12.so.1.0", "3.12.1", "/opt/py/lib", None);
+        assert!(problems(&r).iter().any(|p| p.abi && p.message.contains("another ABI")));
+        let r = report("/opt/py/lib/libpython3.11.so.1.0", "3.11.7", "/opt/py/lib", Some(("/x/bin", "3.12.0")));
+        assert!(problems(&r).iter().any(|p| p.abi && p.message.contains("recreate the venv with python3.11")));
+    }
+
+    #[test]
+    fn a_venv_of_another_patch_level_is_a_warning() {
+        let r = report("/opt/py/lib/libpython3.11.so.1.0", "3.11.7", "/opt/py/lib", Some(("/other/bin", "3.11.4")));
+        let p = problems(&r);
+        assert!(p.len() == 1 && !p[0].abi && p[0].message.contains("3.11.4"), "{p:?}");
+    }
 }
