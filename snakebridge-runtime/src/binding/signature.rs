@@ -6,10 +6,10 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::call::{call_method_on, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
-use crate::supervise::{enter, Door, Target};
 use crate::error::{py_err, Error, Result};
 use crate::refs::Ref;
 use crate::suggest::closest;
+use crate::supervise::{enter, Door, Target};
 use crate::value::{FromPython, ToPython};
 
 /// The keyword parameters of a Python signature, as one space-separated string (`"axis dtype
