@@ -204,7 +204,10 @@ fn plain_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream 
             __SB_FUNCTION.call(#args)
         },
         Target::Constructor => quote!(Self::__sb_class().call(#args)),
-        Target::Method { name } => quote!(::snakebridge::__private::method_as(self.__sb_ref(), #name, #args)),
+        Target::Method { name } => quote! {
+            static __SB_METHOD: ::snakebridge::__private::Method = ::snakebridge::__private::Method::new(#name, #kw_spec);
+            __SB_METHOD.call(self.__sb_ref(), #args)
+        },
     }
 }
 
@@ -235,8 +238,9 @@ fn bound_call(
             let qualified = &spec.qualified;
             quote!(::snakebridge::__private::call_class(Self::__sb_class(), #qualified, #kw_spec, #positional, #keywords, #rest))
         }
-        Target::Method { name } => {
-            quote!(::snakebridge::__private::call_method(self.__sb_ref(), #name, #kw_spec, #positional, #keywords, #rest))
-        }
+        Target::Method { name } => quote! {
+            static __SB_METHOD: ::snakebridge::__private::Method = ::snakebridge::__private::Method::new(#name, #kw_spec);
+            __SB_METHOD.call_with(self.__sb_ref(), #positional, #keywords, #rest)
+        },
     }
 }

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple};
 
 use super::options::CallOptions;
 use crate::error::{py_err, Result};
@@ -38,6 +38,14 @@ pub trait IntoArgs {
         let PyArgs { args, kwargs } = self.to_py_args(py)?;
         callable.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))
     }
+
+    /// Calls the method `name` of `obj` with these arguments. Overridden where a faster call
+    /// exists: a tuple goes by `PyObject_VectorcallMethod`, with no bound method made.
+    fn call_method_with<'py>(&self, obj: &Bound<'py, PyAny>, name: &Bound<'py, PyString>) -> Result<Bound<'py, PyAny>> {
+        let py = obj.py();
+        let PyArgs { args, kwargs } = self.to_py_args(py)?;
+        obj.call_method(name, args, kwargs.as_ref()).map_err(|e| py_err(py, e))
+    }
 }
 
 impl IntoArgs for () {
@@ -49,6 +57,11 @@ impl IntoArgs for () {
     #[inline]
     fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
         callable.call0().map_err(|e| py_err(callable.py(), e))
+    }
+
+    #[inline]
+    fn call_method_with<'py>(&self, obj: &Bound<'py, PyAny>, name: &Bound<'py, PyString>) -> Result<Bound<'py, PyAny>> {
+        obj.call_method0(name).map_err(|e| py_err(obj.py(), e))
     }
 }
 
@@ -67,6 +80,13 @@ macro_rules! tuple_args {
                 // A Rust tuple of Python objects: pyo3 passes it by vectorcall.
                 let args = ($(self.$i.to_python(py)?,)+);
                 callable.call1(args).map_err(|e| py_err(py, e))
+            }
+
+            #[inline]
+            fn call_method_with<'py>(&self, obj: &Bound<'py, PyAny>, name: &Bound<'py, PyString>) -> Result<Bound<'py, PyAny>> {
+                let py = obj.py();
+                let args = ($(self.$i.to_python(py)?,)+);
+                obj.call_method1(name, args).map_err(|e| py_err(py, e))
             }
         }
     };
@@ -102,6 +122,10 @@ impl<A: IntoArgs + ?Sized> IntoArgs for &A {
 
     fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
         (**self).call_with(callable)
+    }
+
+    fn call_method_with<'py>(&self, obj: &Bound<'py, PyAny>, name: &Bound<'py, PyString>) -> Result<Bound<'py, PyAny>> {
+        (**self).call_method_with(obj, name)
     }
 }
 

@@ -7,6 +7,7 @@ mod recent;
 pub(crate) mod resolve;
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 pub use self::args::{Args, IntoArgs, PyArgs};
 pub use self::cached::CachedFunction;
@@ -67,9 +68,30 @@ pub fn method_as<R: FromPython>(target: &Ref, name: &str, args: impl IntoArgs) -
     let module = target.python_module().unwrap_or_default();
     enter(Target::new(Door::Method, module, name), args.options(), |py| {
         let obj = target.bind(py)?;
-        let callable = resolve::getattr(&obj, target.type_name(), name)?;
-        R::from_python(&args.call_with(&callable)?)
+        R::from_python(&call_method_on(&obj, target.type_name(), &PyString::new(py, name), &args)?)
     })
+}
+
+/// `obj.name(*args)`, by `PyObject_VectorcallMethod` where the arguments allow; a missing
+/// method is [`Error::AttributeNotFound`](crate::Error::AttributeNotFound) with a "did you mean".
+#[inline]
+pub(crate) fn call_method_on<'py>(
+    obj: &Bound<'py, PyAny>,
+    owner_name: &str,
+    name: &Bound<'py, PyString>,
+    args: &impl IntoArgs,
+) -> Result<Bound<'py, PyAny>> {
+    args.call_method_with(obj, name).map_err(|e| missing_method(obj, owner_name, name).unwrap_or(e))
+}
+
+/// The "no such attribute" error when `obj` has no attribute `name` (the call failed before
+/// reaching a method), `None` when it has one (the error came from the call itself).
+#[cold]
+fn missing_method(obj: &Bound<'_, PyAny>, owner_name: &str, name: &Bound<'_, PyString>) -> Option<crate::Error> {
+    if obj.hasattr(name).unwrap_or(true) {
+        return None;
+    }
+    resolve::getattr(obj, owner_name, &name.to_string_lossy()).err()
 }
 
 /// Reads the attribute `target.name` (a property runs Python code, under the call's limit).

@@ -72,13 +72,19 @@ type Removed = Vec<(RefId, Owned, RefGone)>;
 
 struct Entry {
     obj: Owned,
+    /// When the ref was last used (the session's use counter).
     tick: u64,
+    /// Its key in [`SessionRefs::order`]: the tick it was queued at, at most `tick`. A use
+    /// only bumps `tick`; [`SessionRefs::prune`] re-queues an entry whose key has gone stale
+    /// when it reaches the front, so a use costs no reordering.
+    queued: u64,
     last_used: Instant,
 }
 
 struct SessionRefs {
     entries: HashMap<RefId, Entry>,
-    /// Use order: the first key is the least recently used ref.
+    /// Queue order, one key per entry ([`Entry::queued`]): the first key whose entry was not
+    /// used since it was queued is the least recently used ref.
     order: BTreeMap<u64, RefId>,
     tick: u64,
     limits: RegistryLimits,
@@ -116,14 +122,14 @@ impl SessionRefs {
     fn add(&mut self, id: RefId, obj: Owned, removed: &mut Removed) {
         let now = self.now();
         let tick = self.next_tick();
-        self.entries.insert(id, Entry { obj, tick, last_used: now });
+        self.entries.insert(id, Entry { obj, tick, queued: tick, last_used: now });
         self.order.insert(tick, id);
         self.prune(now, removed);
     }
 
     fn remove(&mut self, id: RefId) -> Option<Owned> {
         let entry = self.entries.remove(&id)?;
-        self.order.remove(&entry.tick);
+        self.order.remove(&entry.queued);
         Some(entry.obj)
     }
 
@@ -135,10 +141,25 @@ impl SessionRefs {
 
     /// Removes the least recently used refs while over the cap or past the TTL.
     fn prune(&mut self, now: Instant, removed: &mut Removed) {
-        while let Some((_, &id)) = self.order.first_key_value() {
-            let reason = if self.entries.len() > self.limits.max_refs {
+        while let Some((&queued, &id)) = self.order.first_key_value() {
+            let over_cap = self.entries.len() > self.limits.max_refs;
+            if !over_cap && self.limits.ttl.is_none() {
+                break;
+            }
+            let Some(entry) = self.entries.get_mut(&id) else {
+                self.order.remove(&queued);
+                continue;
+            };
+            if entry.tick != queued {
+                // Used since it was queued: not the least recently used; queue it at its use.
+                self.order.remove(&queued);
+                entry.queued = entry.tick;
+                self.order.insert(entry.tick, id);
+                continue;
+            }
+            let reason = if over_cap {
                 RefGone::Evicted
-            } else if self.limits.ttl.is_some_and(|ttl| now.duration_since(self.entries[&id].last_used) > ttl) {
+            } else if self.limits.ttl.is_some_and(|ttl| now.duration_since(entry.last_used) > ttl) {
                 RefGone::Expired
             } else {
                 break;
@@ -146,6 +167,16 @@ impl SessionRefs {
             let Some(obj) = self.remove(id) else { break };
             removed.push((id, obj, reason));
         }
+    }
+
+    /// Marks `id` used now and returns its object (an incref only: it cannot run Python).
+    #[inline]
+    fn touch<'py>(&mut self, py: Python<'py>, id: RefId, now: Instant) -> Option<Py<PyAny>> {
+        let tick = self.next_tick();
+        let entry = self.entries.get_mut(&id)?;
+        entry.tick = tick;
+        entry.last_used = now;
+        Some(entry.obj.clone_ref(py))
     }
 }
 
@@ -229,16 +260,11 @@ impl Registry {
         let found = self
             .in_session(session, |refs| {
                 let now = refs.now();
-                refs.prune(now, &mut removed);
-                let tick = refs.next_tick();
-                let entry = refs.entries.get_mut(&id)?;
-                let old = std::mem::replace(&mut entry.tick, tick);
-                entry.last_used = now;
-                // An incref only: it cannot run Python.
-                let obj = entry.obj.clone_ref(py);
-                refs.order.remove(&old);
-                refs.order.insert(tick, id);
-                Some(obj)
+                // Only a TTL can retire a ref on a use: the cap is enforced where refs are added.
+                if refs.limits.ttl.is_some() {
+                    refs.prune(now, &mut removed);
+                }
+                refs.touch(py, id, now)
             })
             .flatten();
         self.bury(removed);
@@ -308,3 +334,7 @@ impl Registry {
         drop(removed);
     }
 }
+
+#[cfg(test)]
+#[path = "registry_tests.rs"]
+mod tests;
