@@ -43,8 +43,8 @@ pub mod value;
 pub mod r#async;
 
 pub use call::{
-    attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, is_ref, method, method_as, set_attr, Args,
-    CachedFunction, CallOptions, IntoArgs, PyArgs,
+    attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, idempotent_stats, invalidate_idempotent, is_ref,
+    method, method_as, set_attr, Args, CachedFunction, CallOptions, IdempotentCache, IdempotentStats, IntoArgs, PyArgs,
 };
 pub use callback::{Callback, CallbackReturn, IntoCallback};
 pub use context::with_python;

@@ -174,6 +174,13 @@ impl<'a> Args<'a> {
         self
     }
 
+    /// Marks the call idempotent: a result cached for the same arguments is returned without
+    /// calling Python (see [`IdempotentCache`](crate::IdempotentCache)).
+    pub fn idempotent(mut self) -> Self {
+        self.options.idempotent = true;
+        self
+    }
+
     /// Runs the call under the timeout profile `name` (`"ml_inference"`, `"batch_job"`, …).
     pub fn timeout_profile(mut self, name: impl Into<String>) -> Self {
         self.options.timeout_profile = Some(name.into());

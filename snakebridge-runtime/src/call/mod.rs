@@ -2,6 +2,7 @@
 
 mod args;
 mod cached;
+mod idempotent;
 mod options;
 mod recent;
 pub(crate) mod resolve;
@@ -10,6 +11,7 @@ use pyo3::prelude::*;
 
 pub use self::args::{Args, IntoArgs, PyArgs};
 pub use self::cached::CachedFunction;
+pub use self::idempotent::{idempotent_stats, invalidate_idempotent, IdempotentCache, IdempotentStats};
 pub use self::options::CallOptions;
 use snakebridge_meta::ledger::CallKind;
 
@@ -43,8 +45,24 @@ pub fn call_as<R: FromPython>(module: &str, function: &str, args: impl IntoArgs)
     }
     enter(Target::new(Door::Call, module, function), args.options(), |py| {
         let callable = resolve::callable(py, module, function)?;
-        R::from_python(&args.call_with(&callable)?)
+        invoke(&callable, module, function, &args, false)
     })
+}
+
+/// Calls a module function, answered from the idempotent-call cache when the function
+/// (`marked`) or the call is marked idempotent: the one hook of that cache.
+#[inline(always)]
+fn invoke<R: FromPython>(
+    callable: &Bound<'_, PyAny>,
+    module: &str,
+    function: &str,
+    args: &impl IntoArgs,
+    marked: bool,
+) -> Result<R> {
+    if marked || args.options().is_some_and(|o| o.idempotent) {
+        return idempotent::call(callable, module, function, args);
+    }
+    R::from_python(&args.call_with(callable)?)
 }
 
 /// Reads the module attribute `module.name` (a constant, a class, a function).
