@@ -110,3 +110,40 @@ fn type_of<A: ?Sized>(_: &A) -> &'static str {
 pub fn ledger_path() -> Option<PathBuf> {
     WRITER.lock().as_ref().map(|w| w.path.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corrupt_ledger_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.jsonl");
+        std::fs::write(&path, "not a ledger\n").unwrap();
+        let err = open(&path).err().unwrap();
+        assert!(err.contains("corrupt at line 1") && err.contains(LEDGER_ENV), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "not a ledger\n");
+    }
+
+    #[test]
+    fn a_new_ledger_gets_its_header_and_an_old_one_its_entries_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.jsonl");
+        let mut writer = open(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{}\n", ledger::header_line()));
+        let entry = LedgerEntry {
+            kind: CallKind::Call,
+            library: "json".into(),
+            module: "json".into(),
+            name: "dumps".into(),
+            arity: Some(1),
+            args: "(Vec<i64>,)".into(),
+            returns: "Value".into(),
+        };
+        writeln!(writer.file, "{}", ledger::entry_line(&entry)).unwrap();
+        drop(writer);
+        assert!(open(&path).unwrap().seen.contains(&entry));
+        let err = open(dir.path()).err().unwrap();
+        assert!(err.contains("cannot read the call ledger"), "{err}");
+    }
+}
