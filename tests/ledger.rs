@@ -31,7 +31,7 @@ fn dynamic_calls_are_recorded_once_with_their_types() {
     let typed = dumps.iter().find(|e| e.returns == "String").expect("call_as::<String> records its type");
     assert_eq!((typed.library.as_str(), typed.arity, typed.args.as_str()), ("json", Some(1), "(Vec<i64>,)"));
     let with_kw = dumps.iter().find(|e| e.returns == "Value").unwrap();
-    assert_eq!((with_kw.arity, with_kw.args.as_str()), (Some(2), "Args"));
+    assert_eq!((with_kw.arity, with_kw.args.as_str()), (Some(2), "Args<'_>"));
     assert_eq!(find(CallKind::Method, "deque.append")[0].module, "collections");
     assert_eq!(find(CallKind::Attr, "deque.maxlen").len(), 1);
     assert_eq!(find(CallKind::Inline, "floor")[0].module, "math");
