@@ -5,7 +5,9 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use snakebridge::{args, call, call_as, idempotent_stats, invalidate_idempotent, python_module, Args, IdempotentCache, Value};
+use snakebridge::{
+    args, call, call_as, idempotent_stats, invalidate_idempotent, python_module, Args, IdempotentCache, Value,
+};
 
 #[python_module("sb_idempotent", include = ["double", "echo", "count"], idempotent = ["double"])]
 mod sb {}
@@ -37,7 +39,9 @@ fn a_marked_call_is_answered_from_the_cache() {
     assert_eq!(stats.misses - before.1.misses, 1);
 
     // Other arguments, another key: 1, 1.0 and True differ, and so do keyword values.
-    for a in [args!(1).idempotent(), args!(1.0).idempotent(), args!(true).idempotent(), args!(1, tag = "b").idempotent()] {
+    for a in
+        [args!(1).idempotent(), args!(1.0).idempotent(), args!(true).idempotent(), args!(1, tag = "b").idempotent()]
+    {
         call("sb_idempotent", "echo", a).unwrap();
     }
     assert_eq!(count("echo") - before.0, 5);

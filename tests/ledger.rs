@@ -25,7 +25,8 @@ fn dynamic_calls_are_recorded_once_with_their_types() {
     assert_eq!(floor, 2);
 
     let entries = ledger::read(&path).unwrap();
-    let find = |kind: CallKind, name: &str| entries.iter().filter(|e| e.kind == kind && e.name == name).collect::<Vec<_>>();
+    let find =
+        |kind: CallKind, name: &str| entries.iter().filter(|e| e.kind == kind && e.name == name).collect::<Vec<_>>();
     let dumps = find(CallKind::Call, "dumps");
     assert_eq!(dumps.len(), 2, "one entry per distinct call, not per call: {dumps:?}");
     let typed = dumps.iter().find(|e| e.returns == "String").expect("call_as::<String> records its type");
