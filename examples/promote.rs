@@ -36,7 +36,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let entries = ledger::read(&path)?;
     println!("the ledger holds {} distinct dynamic calls:", entries.len());
     for e in &entries {
-        println!("  {:?} {}.{} ({} args: {}) -> {}", e.kind, e.module, e.name, e.arity.map_or("?".into(), |n| n.to_string()), e.args, e.returns);
+        println!(
+            "  {:?} {}.{} ({} args: {}) -> {}",
+            e.kind,
+            e.module,
+            e.name,
+            e.arity.map_or("?".into(), |n| n.to_string()),
+            e.args,
+            e.returns
+        );
     }
     for p in ledger::propose(&entries) {
         println!("promote proposes #[python_module(\"{}\", include = {:?})]", p.module, p.include);

@@ -143,6 +143,7 @@ fn start(config: &RuntimeConfig) -> std::result::Result<InterpreterInfo, String>
                 .map_err(|e| format!("cannot add {} to sys.path: {e}", site.display()))?;
             tracing::debug!(venv = %path.display(), ?source, "snakebridge: using venv");
         }
+        add_python_path(py, config)?;
         crate::timeout::install(py).map_err(|e| format!("cannot install timeout support: {e}"))?;
         Ok(InterpreterInfo { version, version_info: vi, venv, prefix })
     })
@@ -159,6 +160,23 @@ impl RuntimeConfig {
     pub fn find_venv(&self) -> Result<Option<(PathBuf, VenvSource)>> {
         discover_venv(self).map_err(|message| Error::Interpreter { message })
     }
+}
+
+/// Puts the project's `python_path` directories first on `sys.path`, as introspection put
+/// them on `PYTHONPATH`, so its own modules import without an environment variable.
+fn add_python_path(py: Python<'_>, config: &RuntimeConfig) -> std::result::Result<(), String> {
+    let root = match &config.project_root {
+        Some(r) => r.clone(),
+        None => std::env::current_dir().unwrap_or_default(),
+    };
+    let dirs = snakebridge_meta::venv::cargo_python_path_setting(&root).map_err(|e| e.to_string())?;
+    let path = py.import("sys").and_then(|s| s.getattr("path")).map_err(|e| format!("cannot read sys.path: {e}"))?;
+    for (i, dir) in dirs.iter().enumerate() {
+        path.call_method1("insert", (i, dir.to_string_lossy().as_ref()))
+            .map_err(|e| format!("cannot add {} to sys.path: {e}", dir.display()))?;
+        tracing::debug!(dir = %dir.display(), "snakebridge: python_path directory on sys.path");
+    }
+    Ok(())
 }
 
 fn discover_venv(config: &RuntimeConfig) -> std::result::Result<Option<(PathBuf, VenvSource)>, String> {

@@ -60,7 +60,11 @@ fn quoted(names: &[String]) -> String {
 
 fn snippet(p: &Proposal) -> String {
     let ident = p.module.replace('.', "_");
-    format!("    #[snakebridge::python_module(\"{}\", include = [{}])]\n    mod {ident} {{}}", p.module, quoted(&p.include))
+    format!(
+        "    #[snakebridge::python_module(\"{}\", include = [{}])]\n    mod {ident} {{}}",
+        p.module,
+        quoted(&p.include)
+    )
 }
 
 /// The crate's Rust sources: `src/`, `examples/`, `tests/`, `benches/`.
