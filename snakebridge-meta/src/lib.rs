@@ -5,6 +5,7 @@
 //! copy in step.
 
 pub mod dtype;
+pub mod ledger;
 pub mod limits;
 pub mod manifest;
 pub mod ops;

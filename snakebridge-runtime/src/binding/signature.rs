@@ -47,6 +47,11 @@ impl Function {
         Function { cached: CachedFunction::new(module, name), module, name, keywords: Keywords(keywords) }
     }
 
+    /// `module.name` whose calls are idempotent: cached by their arguments.
+    pub const fn idempotent(module: &'static str, name: &'static str, keywords: &'static str) -> Self {
+        Function { cached: CachedFunction::idempotent(module, name), module, name, keywords: Keywords(keywords) }
+    }
+
     /// Calls it with any arguments (a function whose signature is unknown).
     #[inline]
     pub fn call<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {

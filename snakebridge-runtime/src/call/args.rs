@@ -29,6 +29,12 @@ pub trait IntoArgs {
         None
     }
 
+    /// How many arguments (positional and keyword) these are, when known: the call ledger
+    /// records it.
+    fn arity(&self) -> Option<usize> {
+        None
+    }
+
     /// Calls `callable` with these arguments.
     ///
     /// The default builds the argument tuple with [`IntoArgs::to_py_args`]; positional Rust
@@ -49,6 +55,10 @@ pub trait IntoArgs {
 }
 
 impl IntoArgs for () {
+    fn arity(&self) -> Option<usize> {
+        Some(0)
+    }
+
     #[inline]
     fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
         Ok(PyArgs { args: PyTuple::empty(py), kwargs: None })
@@ -68,6 +78,10 @@ impl IntoArgs for () {
 macro_rules! tuple_args {
     ($($T:ident $i:tt),+) => {
         impl<$($T: ToPython),+> IntoArgs for ($($T,)+) {
+            fn arity(&self) -> Option<usize> {
+                Some([$(stringify!($T)),+].len())
+            }
+
             #[inline]
             fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
                 let items = [$(self.$i.to_python(py)?),+];
@@ -105,6 +119,10 @@ tuple_args!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
 tuple_args!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
 
 impl<T: ToPython> IntoArgs for Vec<T> {
+    fn arity(&self) -> Option<usize> {
+        Some(self.len())
+    }
+
     fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
         let items = self.iter().map(|v| v.to_python(py)).collect::<Result<Vec<_>>>()?;
         Ok(PyArgs { args: PyTuple::new(py, items).map_err(|e| py_err(py, e))?, kwargs: None })
@@ -118,6 +136,10 @@ impl<A: IntoArgs + ?Sized> IntoArgs for &A {
 
     fn options(&self) -> Option<&CallOptions> {
         (**self).options()
+    }
+
+    fn arity(&self) -> Option<usize> {
+        (**self).arity()
     }
 
     fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
@@ -176,6 +198,13 @@ impl<'a> Args<'a> {
         self
     }
 
+    /// Marks the call idempotent: a result cached for the same arguments is returned without
+    /// calling Python (see [`IdempotentCache`](crate::IdempotentCache)).
+    pub fn idempotent(mut self) -> Self {
+        self.options.idempotent = true;
+        self
+    }
+
     /// Runs the call under the timeout profile `name` (`"ml_inference"`, `"batch_job"`, …).
     pub fn timeout_profile(mut self, name: impl Into<String>) -> Self {
         self.options.timeout_profile = Some(name.into());
@@ -215,6 +244,10 @@ impl IntoArgs for Args<'_> {
 
     fn options(&self) -> Option<&CallOptions> {
         Some(&self.options)
+    }
+
+    fn arity(&self) -> Option<usize> {
+        Some(self.positional.len() + self.keywords.len())
     }
 }
 

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use foldhash::{HashMap, HashMapExt};
 use pyo3::prelude::*;
 
+use super::strict;
 use super::tombstones::Tombstones;
 use super::RefId;
 use crate::error::{Error, RefGone, Result};
@@ -119,12 +120,14 @@ impl SessionRefs {
         self.tick
     }
 
-    fn add(&mut self, id: RefId, obj: Owned, removed: &mut Removed) {
+    /// Adds a ref; `true` when the session has just crossed strict mode's threshold.
+    fn add(&mut self, id: RefId, obj: Owned, removed: &mut Removed) -> bool {
         let now = self.now();
         let tick = self.next_tick();
         self.entries.insert(id, Entry { obj, tick, queued: tick, last_used: now });
         self.order.insert(tick, id);
         self.prune(now, removed);
+        strict::crossed(self.entries.len())
     }
 
     fn remove(&mut self, id: RefId) -> Option<Owned> {
@@ -238,21 +241,37 @@ impl Registry {
         let id = RefId::new();
         let obj = Unlocked::new(obj);
         let mut removed = Vec::new();
-        {
+        let crossed = {
             let sessions = self.sessions.read();
             if let Some(refs) = sessions.get(session) {
-                refs.lock().add(id, obj, &mut removed);
+                refs.lock().add(id, obj, &mut removed)
             } else {
                 // The first ref of an auto-session: its table is made on first use.
                 drop(sessions);
                 let limits = self.default_limits();
                 let mut sessions = self.sessions.write();
                 let refs = sessions.entry(session.clone()).or_insert_with(|| Mutex::new(SessionRefs::new(limits)));
-                refs.lock().add(id, obj, &mut removed);
+                let crossed = refs.lock().add(id, obj, &mut removed);
+                crossed
             }
-        }
+        };
         self.bury(removed);
+        if crossed {
+            self.warn_strict(session);
+        }
         id
+    }
+
+    /// Strict mode's warning for `session`; its objects are read under the lock (increfs
+    /// only) and looked at, and dropped, after it.
+    #[cold]
+    fn warn_strict(&self, session: &SessionId) {
+        Python::attach(|py| {
+            let objects = self
+                .in_session(session, |refs| refs.entries.values().map(|e| e.obj.clone_ref(py)).collect::<Vec<_>>())
+                .unwrap_or_default();
+            strict::warn(py, session, &objects);
+        });
     }
 
     pub(crate) fn get<'py>(&self, py: Python<'py>, session: &SessionId, id: RefId) -> Result<Bound<'py, PyAny>> {
