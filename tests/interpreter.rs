@@ -89,3 +89,22 @@ fn snakebridge_venv_takes_precedence() {
     assert!(out.contains(&format!("VENV: Some(({:?}, EnvVar))", dir)), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+#[ignore = "run as a child process by python_path_dirs_import_without_pythonpath"]
+fn child_imports_from_python_path() {
+    if std::env::var_os("SB_CHILD").is_none() {
+        return;
+    }
+    // tests/python is named by `python_path` in snakebridge/Cargo.toml, and PYTHONPATH is empty.
+    let path: Vec<String> = get("sys", "path").unwrap().extract().unwrap();
+    let count: i64 = snakebridge::call_as("sb_idempotent", "count", ("echo",)).unwrap();
+    println!("IMPORTED count={count} first={}", path[0]);
+}
+
+#[test]
+fn python_path_dirs_import_without_pythonpath() {
+    let out = child("child_imports_from_python_path", &[("PYTHONPATH", "")]);
+    let expected = std::path::absolute(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/python")).unwrap();
+    assert!(out.contains(&format!("IMPORTED count=0 first={}", expected.display())), "{out}");
+}

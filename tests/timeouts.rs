@@ -157,6 +157,8 @@ fn calls_that_finish_near_their_deadline_never_leak_an_interrupt_into_the_next_c
         assert_eq!(v, i as i64);
     }
     assert!(ok > 0, "no call finished ({timed_out} timed out)");
+    // Both outcomes must happen, or the loop never raced a deadline at all.
+    assert!(timed_out > 0, "no call timed out ({ok} finished): the watchdog never fired");
 }
 
 #[test]
@@ -177,10 +179,14 @@ fn the_timeout_message_says_what_and_how_to_raise_it() {
 
 #[test]
 fn per_call_profiles_and_no_timeout() {
-    // batch_job has no limit; ml_inference a long one: a short call succeeds under both.
-    call("time", "sleep", Args::new().arg(0.05).timeout_profile("batch_job")).unwrap();
-    call("time", "sleep", Args::new().arg(0.05).timeout_profile("ml_inference")).unwrap();
-    call("time", "sleep", Args::new().arg(0.05).no_timeout()).unwrap();
+    // Inside a scope whose limit (100 ms) a 300 ms sleep exceeds, a per-call profile or
+    // `no_timeout` must replace that limit: batch_job has none, ml_inference a long one.
+    snakebridge::CallOptions::new().timeout(Duration::from_millis(100)).run(|| {
+        assert_timeout(call("time", "sleep", (0.3,)), "time.sleep");
+        call("time", "sleep", Args::new().arg(0.3).timeout_profile("batch_job")).unwrap();
+        call("time", "sleep", Args::new().arg(0.3).timeout_profile("ml_inference")).unwrap();
+        call("time", "sleep", Args::new().arg(0.3).no_timeout()).unwrap();
+    });
     let (t, profile) = snakebridge::timeout::call_timeout("numpy", None).unwrap();
     assert_eq!((t, profile.as_str()), (Some(Duration::from_secs(120)), "default"));
 }
@@ -228,14 +234,17 @@ fn a_library_mapped_to_a_short_profile_times_out_without_per_call_options() {
 #[test]
 fn timeouts_on_many_threads_at_once() {
     setup();
-    let handles: Vec<_> = (0..4)
+    const THREADS: u32 = 6;
+    let limit = Duration::from_millis(200);
+    let all = Instant::now();
+    let handles: Vec<_> = (0..THREADS)
         .map(|i| {
             std::thread::spawn(move || {
                 let start = Instant::now();
                 let r = if i % 2 == 0 {
-                    call("time", "sleep", timeout_after(150).arg(30))
+                    call("time", "sleep", timeout_after(200).arg(30))
                 } else {
-                    call("sb_slow", "spin", timeout_after(150))
+                    call("sb_slow", "spin", timeout_after(200))
                 };
                 (matches!(r, Err(Error::Timeout { .. })), start.elapsed())
             })
@@ -244,8 +253,11 @@ fn timeouts_on_many_threads_at_once() {
     for h in handles {
         let (timed_out, took) = h.join().unwrap();
         assert!(timed_out);
-        assert!(took < Duration::from_secs(2), "took {took:?}");
+        assert!(took >= limit, "interrupted before its limit: {took:?}");
     }
+    // Served one after another, the limits would add up to THREADS × 200 ms = 1.2 s.
+    let total = all.elapsed();
+    assert!(total < limit * THREADS / 2, "the limits ran one after another: {total:?} for {THREADS} threads");
 }
 
 #[test]

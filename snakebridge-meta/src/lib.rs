@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod dtype;
+pub mod ledger;
 pub mod limits;
 pub mod manifest;
 pub mod ops;

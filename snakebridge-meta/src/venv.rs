@@ -218,6 +218,53 @@ pub fn project_venv(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The `python_path` setting of the nearest `Cargo.toml` at or above `start` that has one:
+/// directories (relative to that file) that hold the project's own Python modules. The
+/// macros' introspection puts them on `PYTHONPATH` and the runtime on `sys.path`, so a module
+/// kept in the repository needs no environment variable. Found by the same walk as `venv`; a
+/// value that is not a list of strings is an error.
+pub fn cargo_python_path_setting(start: &Path) -> Result<Vec<PathBuf>, VenvSettingError> {
+    let Some((dir, manifest, section, value)) = cargo_setting(start, "python_path") else { return Ok(Vec::new()) };
+    let bad = || {
+        VenvSettingError {
+        manifest: manifest.clone(),
+        message: format!(
+            "`{section}.metadata.snakebridge.python_path` must be a list of directories relative to this file, like [\"python\"]"
+        ),
+    }
+    };
+    let toml::Value::Array(items) = value else { return Err(bad()) };
+    items.iter().map(|v| v.as_str().map(|s| dir.join(s)).ok_or_else(bad)).collect()
+}
+
+/// The nearest `[package|workspace.metadata.snakebridge]` value named `key`: the directory and
+/// path of its `Cargo.toml`, the section, the value.
+fn cargo_setting(start: &Path, key: &str) -> Option<(PathBuf, PathBuf, &'static str, toml::Value)> {
+    let start = absolute(start.to_path_buf());
+    for dir in start.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        if let Some(doc) = std::fs::read_to_string(&manifest).ok().and_then(|t| t.parse::<toml::Table>().ok()) {
+            for section in ["package", "workspace"] {
+                let setting = doc
+                    .get(section)
+                    .and_then(|s| s.get("metadata"))
+                    .and_then(|m| m.get("snakebridge"))
+                    .and_then(|m| m.get(key));
+                if let Some(value) = setting {
+                    return Some((dir.to_path_buf(), manifest, section, value.clone()));
+                }
+            }
+            if doc.contains_key("workspace") {
+                break;
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
 /// The `venv` setting of the nearest `Cargo.toml` at or above `start` that has one, resolved
 /// against that file's directory. The walk stops after a workspace root (a `Cargo.toml` with
 /// `[workspace]`) or at a repository root. A `Cargo.toml` that is not valid TOML is passed over
@@ -354,5 +401,24 @@ mod tests {
         assert_eq!(cfg.version.as_deref(), Some("3.11.7"));
         assert_eq!(cfg.executable, Some(PathBuf::from("/opt/py/bin/python3.11")));
         assert_eq!(PyvenvCfg::parse("version_info = 3.12.1.final.0\n").version.as_deref(), Some("3.12.1.final.0"));
+    }
+
+    #[test]
+    fn python_path_is_read_relative_to_its_cargo_toml() {
+        let p = project("pypath");
+        std::fs::write(
+            p.0.join("Cargo.toml"),
+            "[package]\nname = \"x\"\n[package.metadata.snakebridge]\npython_path = [\"python\", \"vendor/py\"]\n",
+        )
+        .unwrap();
+        let sub = p.0.join("src");
+        std::fs::create_dir_all(&sub).unwrap();
+        let dirs = cargo_python_path_setting(&sub).unwrap();
+        assert_eq!(dirs, vec![absolute(p.0.join("python")), absolute(p.0.join("vendor/py"))]);
+        std::fs::write(p.0.join("Cargo.toml"), "[package.metadata.snakebridge]\npython_path = \"python\"\n").unwrap();
+        let err = cargo_python_path_setting(&sub).unwrap_err();
+        assert!(err.to_string().contains("must be a list of directories"), "{err}");
+        std::fs::write(p.0.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        assert!(cargo_python_path_setting(&sub).unwrap().is_empty());
     }
 }

@@ -175,6 +175,20 @@ pub fn helpers() -> Result<Vec<HelperInfo>> {
     })
 }
 
+/// Whether `module` is one the registry defines: `snakebridge_helpers` (and the built-in pack,
+/// `snakebridge_helpers.builtin`) or a helper file (`snakebridge_user_helpers.<stem>`). Such
+/// modules exist once the registry has loaded, so `#[python_module]` bindings of them load it
+/// first (typed helpers; `call_helper` stays the dynamic path).
+pub(crate) fn is_helper_module(module: &str) -> bool {
+    let top = module.split('.').next().unwrap_or(module);
+    top == "snakebridge_helpers" || top == "snakebridge_user_helpers"
+}
+
+/// Loads the registry if it is not loaded, so that its modules import.
+pub(crate) fn ensure_loaded(py: Python<'_>) -> Result<()> {
+    registry(py).map(drop)
+}
+
 /// The loaded registry dict, loading it first if needed.
 fn registry(py: Python<'_>) -> Result<Bound<'_, PyDict>> {
     let (config, generation) = {

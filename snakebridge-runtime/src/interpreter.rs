@@ -31,6 +31,12 @@ pub struct RuntimeConfig {
     pub venv: Option<PathBuf>,
     /// Where to look for `.venv` instead of the working directory and its ancestors.
     pub project_root: Option<PathBuf>,
+    /// Strict mode for refs with this threshold: a warning when a session holds more live
+    /// refs (`SNAKEBRIDGE_STRICT_MODE` and `SNAKEBRIDGE_STRICT_MODE_THRESHOLD` take precedence).
+    pub strict_mode: Option<usize>,
+    /// Record dynamic calls in this ledger file, for `cargo snakebridge promote`
+    /// (`SNAKEBRIDGE_LEDGER` takes precedence).
+    pub ledger: Option<PathBuf>,
 }
 
 impl RuntimeConfig {
@@ -42,6 +48,21 @@ impl RuntimeConfig {
     /// A configuration that looks for `.venv` in `root`.
     pub fn with_project_root(root: impl Into<PathBuf>) -> Self {
         RuntimeConfig { project_root: Some(root.into()), ..Self::default() }
+    }
+
+    /// Turns strict mode on: a warning when a session holds more than `threshold` live refs
+    /// ([`DEFAULT_STRICT_THRESHOLD`](crate::DEFAULT_STRICT_THRESHOLD) is the usual one).
+    #[must_use]
+    pub fn strict_mode(mut self, threshold: usize) -> Self {
+        self.strict_mode = Some(threshold);
+        self
+    }
+
+    /// Records every distinct dynamic call in the ledger at `path`.
+    #[must_use]
+    pub fn ledger(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ledger = Some(path.into());
+        self
     }
 }
 
@@ -112,6 +133,9 @@ pub(crate) fn with_gil<R>(f: impl for<'py> FnOnce(Python<'py>) -> Result<R>) -> 
 
 fn start(config: &RuntimeConfig) -> std::result::Result<InterpreterInfo, String> {
     preflight::check(|name| std::env::var_os(name))?;
+    let var = |name: &str| std::env::var(name).ok();
+    crate::refs::configure_strict_mode(config.strict_mode, var)?;
+    crate::ledger::configure(config.ledger.as_deref(), var)?;
     let venv = discover_venv(config)?;
     let executable = match &venv {
         Some((path, _)) => Some(venv_executable(path)?),
@@ -134,6 +158,7 @@ fn start(config: &RuntimeConfig) -> std::result::Result<InterpreterInfo, String>
         if let Some((path, source)) = &venv {
             tracing::debug!(venv = %path.display(), ?source, %executable, "snakebridge: started as the venv's python");
         }
+        add_python_path(py, config)?;
         crate::timeout::install(py).map_err(|e| format!("cannot install timeout support: {e}"))?;
         Ok(InterpreterInfo {
             version,
@@ -196,6 +221,23 @@ impl RuntimeConfig {
     pub fn find_venv(&self) -> Result<Option<(PathBuf, VenvSource)>> {
         discover_venv(self).map_err(|message| Error::Interpreter { message })
     }
+}
+
+/// Puts the project's `python_path` directories first on `sys.path`, as introspection put
+/// them on `PYTHONPATH`, so its own modules import without an environment variable.
+fn add_python_path(py: Python<'_>, config: &RuntimeConfig) -> std::result::Result<(), String> {
+    let root = match &config.project_root {
+        Some(r) => r.clone(),
+        None => std::env::current_dir().unwrap_or_default(),
+    };
+    let dirs = snakebridge_meta::venv::cargo_python_path_setting(&root).map_err(|e| e.to_string())?;
+    let path = py.import("sys").and_then(|s| s.getattr("path")).map_err(|e| format!("cannot read sys.path: {e}"))?;
+    for (i, dir) in dirs.iter().enumerate() {
+        path.call_method1("insert", (i, dir.to_string_lossy().as_ref()))
+            .map_err(|e| format!("cannot add {} to sys.path: {e}", dir.display()))?;
+        tracing::debug!(dir = %dir.display(), "snakebridge: python_path directory on sys.path");
+    }
+    Ok(())
 }
 
 fn discover_venv(config: &RuntimeConfig) -> std::result::Result<Option<(PathBuf, VenvSource)>, String> {

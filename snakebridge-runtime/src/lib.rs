@@ -22,6 +22,7 @@ mod import;
 #[doc(hidden)]
 pub mod inline;
 pub mod interpreter;
+mod ledger;
 mod locks;
 mod protocols;
 mod raise;
@@ -42,8 +43,8 @@ pub mod value;
 pub mod r#async;
 
 pub use call::{
-    attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, is_ref, method, method_as, set_attr, Args,
-    CachedFunction, CallOptions, IntoArgs, PyArgs,
+    attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, idempotent_stats, invalidate_idempotent, is_ref,
+    method, method_as, set_attr, Args, CachedFunction, CallOptions, IdempotentCache, IdempotentStats, IntoArgs, PyArgs,
 };
 pub use callback::{Callback, CallbackReturn, IntoCallback};
 pub use context::with_python;
@@ -52,8 +53,9 @@ pub use error::{Error, PythonError, RefGone, Result};
 pub use exception_class::ExceptionClass;
 pub use helpers::{call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, HelperConfig, HelperInfo};
 pub use interpreter::{init, InterpreterInfo, RuntimeConfig, VenvSource};
+pub use ledger::ledger_path;
 pub use raise::RustPanic;
-pub use refs::{live_ref_count, Ref, RegistryLimits};
+pub use refs::{live_ref_count, strict_mode_threshold, Ref, RegistryLimits, DEFAULT_STRICT_THRESHOLD};
 pub use session::{
     current_session, release_auto_session, release_ref, release_session, session_ref_count, with_session, Session,
     SessionBuilder,

@@ -26,10 +26,25 @@ use crate::refs::{registry, RefId, RegistryLimits};
 
 /// A session id: the text, and whether it names a thread's auto-session, so that an explicit
 /// session given an auto-session's text stays a session of its own.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Eq)]
 pub(crate) struct SessionId {
     name: Arc<str>,
     auto: bool,
+}
+
+impl PartialEq for SessionId {
+    #[inline]
+    fn eq(&self, other: &SessionId) -> bool {
+        // A ref and the session it is used in share one `Arc` almost always: no text compare.
+        self.auto == other.auto && (Arc::ptr_eq(&self.name, &other.name) || self.name == other.name)
+    }
+}
+
+impl std::hash::Hash for SessionId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.auto.hash(state);
+    }
 }
 
 impl SessionId {
@@ -102,6 +117,25 @@ pub(crate) fn effective_session_id() -> SessionId {
         return id;
     }
     AUTO.with(|auto| auto.borrow_mut().get_or_insert_with(|| AutoSession(new_auto_id())).0.clone())
+}
+
+/// `Ok` when calls on this thread run in `expected` right now, else the session they run in;
+/// [`effective_session_id`] compared, without cloning it on the per-call path.
+#[inline]
+pub(crate) fn check_effective(expected: &SessionId) -> std::result::Result<(), SessionId> {
+    match SCOPE.with(|s| s.borrow().last().map(|s| s.0.id == *expected)) {
+        Some(true) => Ok(()),
+        Some(false) => Err(effective_session_id()),
+        None => AUTO.with(|auto| {
+            let mut auto = auto.borrow_mut();
+            let current = &auto.get_or_insert_with(|| AutoSession(new_auto_id())).0;
+            if current == expected {
+                Ok(())
+            } else {
+                Err(current.clone())
+            }
+        }),
+    }
 }
 
 /// The id of the session calls on this thread run in (explicit scope, else auto-session).

@@ -2,16 +2,22 @@
 
 mod args;
 mod cached;
+mod idempotent;
 mod options;
 mod recent;
 pub(crate) mod resolve;
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 pub use self::args::{Args, IntoArgs, PyArgs};
 pub use self::cached::CachedFunction;
+pub use self::idempotent::{idempotent_stats, invalidate_idempotent, IdempotentCache, IdempotentStats};
 pub use self::options::CallOptions;
+use snakebridge_meta::ledger::CallKind;
+
 use crate::error::{py_err, Result};
+use crate::ledger;
 use crate::refs::Ref;
 use crate::supervise::{enter, Door, Target};
 use crate::value::{FromPython, ToPython, Value};
@@ -35,10 +41,29 @@ pub fn call(module: &str, function: &str, args: impl IntoArgs) -> Result<Value> 
 
 /// [`call`], converting the result to `R` straight from Python.
 pub fn call_as<R: FromPython>(module: &str, function: &str, args: impl IntoArgs) -> Result<R> {
+    if ledger::on() {
+        ledger::record::<R>(CallKind::Call, module, function, Some(&args));
+    }
     enter(Target::new(Door::Call, module, function), args.options(), |py| {
         let callable = resolve::callable(py, module, function)?;
-        R::from_python(&args.call_with(&callable)?)
+        invoke(&callable, module, function, &args, false)
     })
+}
+
+/// Calls a module function, answered from the idempotent-call cache when the function
+/// (`marked`) or the call is marked idempotent: the one hook of that cache.
+#[inline(always)]
+fn invoke<R: FromPython>(
+    callable: &Bound<'_, PyAny>,
+    module: &str,
+    function: &str,
+    args: &impl IntoArgs,
+    marked: bool,
+) -> Result<R> {
+    if marked || args.options().is_some_and(|o| o.idempotent) {
+        return idempotent::call(callable, module, function, args);
+    }
+    R::from_python(&args.call_with(callable)?)
 }
 
 /// Reads the module attribute `module.name` (a constant, a class, a function).
@@ -65,11 +90,36 @@ pub fn method(target: &Ref, name: &str, args: impl IntoArgs) -> Result<Value> {
 /// [`method`], converting the result to `R` straight from Python.
 pub fn method_as<R: FromPython>(target: &Ref, name: &str, args: impl IntoArgs) -> Result<R> {
     let module = target.python_module().unwrap_or_default();
+    if ledger::on() {
+        let member = format!("{}.{name}", target.type_name());
+        ledger::record::<R>(CallKind::Method, module, &member, Some(&args));
+    }
     enter(Target::new(Door::Method, module, name), args.options(), |py| {
         let obj = target.bind(py)?;
-        let callable = resolve::getattr(&obj, target.type_name(), name)?;
-        R::from_python(&args.call_with(&callable)?)
+        R::from_python(&call_method_on(&obj, target.type_name(), &PyString::new(py, name), &args)?)
     })
+}
+
+/// `obj.name(*args)`, by `PyObject_VectorcallMethod` where the arguments allow; a missing
+/// method is [`Error::AttributeNotFound`](crate::Error::AttributeNotFound) with a "did you mean".
+#[inline]
+pub(crate) fn call_method_on<'py>(
+    obj: &Bound<'py, PyAny>,
+    owner_name: &str,
+    name: &Bound<'py, PyString>,
+    args: &impl IntoArgs,
+) -> Result<Bound<'py, PyAny>> {
+    args.call_method_with(obj, name).map_err(|e| missing_method(obj, owner_name, name).unwrap_or(e))
+}
+
+/// The "no such attribute" error when `obj` has no attribute `name` (the call failed before
+/// reaching a method), `None` when it has one (the error came from the call itself).
+#[cold]
+fn missing_method(obj: &Bound<'_, PyAny>, owner_name: &str, name: &Bound<'_, PyString>) -> Option<crate::Error> {
+    if obj.hasattr(name).unwrap_or(true) {
+        return None;
+    }
+    resolve::getattr(obj, owner_name, &name.to_string_lossy()).err()
 }
 
 /// Reads the attribute `target.name` (a property runs Python code, under the call's limit).
@@ -80,6 +130,9 @@ pub fn attr(target: &Ref, name: &str) -> Result<Value> {
 /// [`attr`], converting the attribute to `R` straight from Python.
 pub fn attr_as<R: FromPython>(target: &Ref, name: &str) -> Result<R> {
     let module = target.python_module().unwrap_or_default();
+    if ledger::on() {
+        ledger::record::<R>(CallKind::Attr, module, &format!("{}.{name}", target.type_name()), None::<&()>);
+    }
     enter(Target::new(Door::Attr, module, name), None, |py| {
         let obj = target.bind(py)?;
         R::from_python(&resolve::getattr(&obj, target.type_name(), name)?)

@@ -93,8 +93,7 @@ impl Ref {
 
     /// The Python object, checked against the session the current call runs in.
     pub fn bind<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
-        let current = session::effective_session_id();
-        if current != self.0.session {
+        if let Err(current) = session::check_effective(&self.0.session) {
             return Err(Error::SessionMismatch {
                 ref_id: self.id(),
                 expected_session: self.0.session.to_string(),
