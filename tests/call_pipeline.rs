@@ -251,6 +251,7 @@ const DIRECT_ATTACH: &[(&str, &str)] = &[
     ("array/buffer.rs", "buffer protocol access"),
     ("helpers.rs", "loading and listing the helper registry"),
     ("refs/registry_tests.rs", "unit tests of the registry's tables"),
+    ("refs/registry.rs", "strict mode's warning reads the session's object types (a diagnostic, no call)"),
 ];
 
 #[test]
