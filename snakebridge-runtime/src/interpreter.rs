@@ -25,6 +25,9 @@ pub struct RuntimeConfig {
     pub venv: Option<PathBuf>,
     /// Where to look for `.venv` instead of the working directory and its ancestors.
     pub project_root: Option<PathBuf>,
+    /// Run the program's calls in worker processes started with this configuration instead
+    /// of in-process (`SNAKEBRIDGE_BACKEND=workers` does the same and takes precedence).
+    pub workers: Option<crate::backend::WorkerConfig>,
 }
 
 impl RuntimeConfig {
@@ -68,6 +71,9 @@ static STARTED: OnceLock<Started> = OnceLock::new();
 /// cannot start (a configuration that would make CPython exit the process is detected first),
 /// or when it already started with another configuration (the same one again is fine).
 pub fn init(config: RuntimeConfig) -> Result<&'static InterpreterInfo> {
+    if STARTED.get().is_none() {
+        crate::backend::configure(config.workers.clone())?;
+    }
     let (started_with, outcome) = STARTED.get_or_init(|| {
         let outcome = start(&config);
         (config.clone(), outcome)

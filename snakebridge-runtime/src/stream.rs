@@ -63,6 +63,9 @@ impl<T: FromPython> StreamRef<T> {
     /// A ref to an iterator or generator continues where it is; one to an iterable (a list,
     /// a file) starts a fresh iteration. [`Error::NotIterable`] when Python cannot iterate it.
     pub fn from_ref(target: &Ref) -> Result<Self> {
+        if let Some(e) = crate::supervise::local_only(Door::Stream, None) {
+            return Err(e);
+        }
         let module = target.python_module().unwrap_or_default();
         enter(Target::new(Door::Stream, module, "__iter__"), None, |py| Self::from_python(&target.bind(py)?))
     }
@@ -245,6 +248,9 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// per-call `timeout`/`timeout_profile` applies to it too): past it, the generator is
 /// interrupted and the stream yields [`Error::Timeout`] and ends.
 pub fn iterate<T: FromPython>(module: &str, function: &str, args: impl IntoArgs) -> Result<StreamRef<T>> {
+    if let Some(e) = crate::supervise::local_only(Door::Stream, args.options()) {
+        return Err(e);
+    }
     let deadline =
         CallOptions::with_effective(args.options(), |o| crate::timeout::StreamDeadline::start(module, function, o))?;
     let session = args.options().and_then(|o| o.session.clone());
