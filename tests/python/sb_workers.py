@@ -1,6 +1,7 @@
 """Functions the worker-backend tests run inside worker processes."""
 import ctypes
 import os
+import signal
 import time
 
 import __main__
@@ -23,11 +24,11 @@ def sleep(seconds):
     return "slept"
 
 
-def spin_in_c(seconds):
-    # A C-level wait that does not check for signals: the interrupt cannot stop it.
-    libc = ctypes.CDLL(None)
-    libc.sleep(int(seconds))
-    return "spun"
+def stuck(seconds):
+    # Stands for C code that never returns to the interpreter: the interrupt cannot reach it.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    time.sleep(seconds)
+    return "stuck"
 
 
 def garbage():
