@@ -35,6 +35,8 @@ pub(crate) struct Slot {
     conn: Mutex<Option<Conn>>,
     /// The id of the live worker, 0 while none runs.
     current: AtomicU32,
+    /// The id of the last worker that ran here, for the event of its replacement.
+    previous: AtomicU32,
     pending: Mutex<Releases>,
     closed: AtomicBool,
 }
@@ -53,6 +55,7 @@ impl Slot {
             settings,
             conn: Mutex::new(None),
             current: AtomicU32::new(0),
+            previous: AtomicU32::new(0),
             pending: Mutex::new(Releases::default()),
             closed: AtomicBool::new(false),
         }
@@ -140,6 +143,7 @@ impl Slot {
             )));
         }
         self.current.store(worker, Ordering::Relaxed);
+        self.previous.store(worker, Ordering::Relaxed);
         tracing::info!(name: "snakebridge.worker.start", target: TARGET, worker, pid = ok.pid, slot = self.index,
             replaces, python = %ok.python, startup_ms = started.elapsed().as_millis() as u64, "snakebridge: worker started");
         Ok(Conn { worker, process, seq: 0 })
@@ -151,7 +155,10 @@ impl Slot {
             let mut guard = self.conn.lock();
             let conn = match guard.as_mut() {
                 Some(conn) => conn,
-                None => guard.insert(self.start(self.last_worker())?),
+                None => {
+                    let replaces = Some(self.previous.load(Ordering::Relaxed)).filter(|&w| w != 0);
+                    guard.insert(self.start(replaces)?)
+                }
             };
             self.check_refs(request, conn.worker)?;
             let releases = std::mem::take(&mut *self.pending.lock());
@@ -185,10 +192,6 @@ impl Slot {
             Outcome::Exception(f) => Err(f.into_error()),
             Outcome::Interrupted => Ok(None),
         }
-    }
-
-    fn last_worker(&self) -> Option<u32> {
-        None.or(Some(self.current.load(Ordering::Relaxed))).filter(|&w| w != 0)
     }
 
     /// Refs of a dead worker are gone; refs of another slot's worker cannot be used here.
