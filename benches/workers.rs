@@ -53,7 +53,7 @@ fn round_trip(c: &mut Criterion) {
 }
 
 /// `iters` calls from each of two threads, on `pool`, wall time.
-fn two_threads(pool: &WorkerPool, sessions: &[Session; 2], iters: u64) -> Duration {
+fn two_threads(sessions: &[Session; 2], iters: u64) -> Duration {
     let start = Instant::now();
     std::thread::scope(|s| {
         for session in sessions {
@@ -66,9 +66,7 @@ fn two_threads(pool: &WorkerPool, sessions: &[Session; 2], iters: u64) -> Durati
             });
         }
     });
-    let took = start.elapsed();
-    drop(pool);
-    took
+    start.elapsed()
 }
 
 fn throughput(c: &mut Criterion) {
@@ -81,7 +79,7 @@ fn throughput(c: &mut Criterion) {
         let slots: Vec<usize> = sessions.iter().map(|s| with_session(s, || pool.worker_of_current_session())).collect();
         assert_eq!(slots[0] != slots[1], workers == 2, "two sessions on two workers use both");
         group.bench_function(format!("count_primes_2_threads_{workers}_workers"), |b| {
-            b.iter_custom(|iters| two_threads(&pool, &sessions, iters))
+            b.iter_custom(|iters| two_threads(&sessions, iters))
         });
     }
     group.finish();

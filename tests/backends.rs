@@ -31,7 +31,7 @@ fn program() -> Vec<String> {
     let parent = pathlib::Path::try_from(path.parent().unwrap()).unwrap();
     note("parent", parent.to_string());
     note("pure", format!("{}", pathlib::PurePosixPath::try_from(Ref::from(path.clone())).is_ok()));
-    note("round", format!("{:?}", call("builtins", "round", args!(3.14159, ndigits = 2)).unwrap()));
+    note("round", format!("{:?}", call("builtins", "round", args!(1.23456, ndigits = 2)).unwrap()));
     note("tuple", format!("{:?}", call("builtins", "divmod", (17, 5)).unwrap()));
     note("bytes", format!("{:?}", call("base64", "b64decode", ("aGk=",)).unwrap()));
     note("set", format!("{:?}", call("builtins", "frozenset", (vec![3, 1, 2],)).unwrap()));

@@ -114,9 +114,8 @@ pub fn current_session() -> String {
 ///
 /// Returns how many refs were released.
 pub fn release_auto_session() -> usize {
-    AUTO.with(|auto| auto.borrow_mut().take()).map_or(0, |auto| {
-        registry().session_len(&auto.0) + crate::backend::session_released(&auto.0, None)
-    })
+    AUTO.with(|auto| auto.borrow_mut().take())
+        .map_or(0, |auto| registry().session_len(&auto.0) + crate::backend::session_released(&auto.0, None))
 }
 
 /// Releases every ref of the session `session_id`; the session itself can be used again.

@@ -85,8 +85,15 @@ impl TestDouble {
         self.on(target, name, move |_| {
             let bases = vec![class.clone(), "Exception".into(), "BaseException".into(), "object".into()];
             crate::interpreter::with_gil(|py| {
-                Err(crate::PythonError::remote(py, class.clone(), "builtins".into(), bases.clone(), message.clone(), None)
-                    .into())
+                Err(crate::PythonError::remote(
+                    py,
+                    class.clone(),
+                    "builtins".into(),
+                    bases.clone(),
+                    message.clone(),
+                    None,
+                )
+                .into())
             })
         })
     }

@@ -19,8 +19,8 @@ pub(crate) use self::request::{encode_args, encode_value, Request};
 pub use self::worker::{WorkerConfig, WorkerPool, ADAPTER_SOURCE, WORKER_PROTOCOL_VERSION};
 use crate::call::CallOptions;
 use crate::error::{Error, Result};
-use parking_lot::Mutex;
 use crate::value::Value;
+use parking_lot::Mutex;
 
 /// Which backend runs calls.
 #[derive(Clone, Default)]
@@ -134,7 +134,9 @@ pub(crate) fn program() -> Result<&'static Backend> {
         // Sessions with a backend of their own keep MODE at MIXED.
         let _ = MODE.compare_exchange(UNDECIDED, LOCAL, Ordering::Relaxed, Ordering::Relaxed);
     }
-    chosen.as_ref().map_err(|message| Error::InvalidOption { option: "SNAKEBRIDGE_BACKEND".into(), message: message.clone() })
+    chosen
+        .as_ref()
+        .map_err(|message| Error::InvalidOption { option: "SNAKEBRIDGE_BACKEND".into(), message: message.clone() })
 }
 
 /// The backend a call with these (effective) options runs on: the session's own, else the program's.

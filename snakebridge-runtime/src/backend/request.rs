@@ -99,10 +99,7 @@ pub(crate) fn encode_value(value: &(impl crate::ToPython + ?Sized)) -> Result<Va
 
 fn keywords(kwargs: &Bound<'_, PyDict>) -> Result<Vec<(String, Value)>> {
     let py = kwargs.py();
-    kwargs
-        .iter()
-        .map(|(k, v)| Ok((k.extract::<String>().map_err(|e| py_err(py, e))?, arg_value(&v)?)))
-        .collect()
+    kwargs.iter().map(|(k, v)| Ok((k.extract::<String>().map_err(|e| py_err(py, e))?, arg_value(&v)?))).collect()
 }
 
 fn arg_value(obj: &Bound<'_, PyAny>) -> Result<Value> {

@@ -11,9 +11,9 @@ use pyo3::prelude::*;
 pub use self::args::{Args, IntoArgs, PyArgs};
 pub use self::cached::CachedFunction;
 pub use self::options::CallOptions;
+use crate::backend::{encode_args, encode_value, Request};
 use crate::error::{py_err, Result};
 use crate::refs::Ref;
-use crate::backend::{encode_args, encode_value, Request};
 use crate::supervise::{self, enter, Door, Target};
 use crate::value::{FromPython, ToPython, Value};
 

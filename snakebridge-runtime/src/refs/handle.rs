@@ -7,8 +7,8 @@ use pyo3::prelude::*;
 
 use super::type_names::TypeNames;
 use super::{registry, RefId};
-use crate::error::{Error, RefGone, Result};
 use crate::backend::worker::Slot;
+use crate::error::{Error, RefGone, Result};
 use crate::session::{self, SessionId};
 
 /// A handle to a Python object owned by a session.

@@ -360,36 +360,68 @@ def error_reply(e):
 
 
 # ---- frames ----
-def read_exact(n):
-    chunks = []
-    while n:
+# One encoder made once (json.dumps with options builds a new one per call); ASCII output, so
+# lone surrogates travel as escapes the host reports as undecodable instead of invalid UTF-8.
+_encode_json = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+_loads = json.loads
+_INF = math.inf
+_pending = b""
+
+
+def _read_some(want):
+    while True:
         try:
-            b = os.read(IN_FD, n)
+            return os.read(IN_FD, max(want, 65536))
         except InterruptedError:
             continue
-        if not b:
+
+
+def read_frame():
+    # A frame usually arrives whole: one read serves the header and the body.
+    global _pending
+    data = _pending
+    while len(data) < 4:
+        chunk = _read_some(4 - len(data))
+        if not chunk:
             return None
-        chunks.append(b)
-        n -= len(b)
-    return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+        data += chunk
+    end = 4 + int.from_bytes(data[:4], "little")
+    if len(data) < end:
+        parts = [data]
+        have = len(data)
+        while have < end:
+            chunk = _read_some(end - have)
+            if not chunk:
+                return None
+            parts.append(chunk)
+            have += len(chunk)
+        data = b"".join(parts)
+    _pending = data[end:]
+    return _loads(data[4:end])
 
 
-def write_frame(obj):
-    data = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass")
+def _write(text):
+    data = text.encode("ascii")
     out = len(data).to_bytes(4, "little") + data
     while out:
         n = os.write(FRAME_FD, out)
         out = out[n:]
 
 
-def read_frame():
-    head = read_exact(4)
-    if head is None:
-        return None
-    body = read_exact(int.from_bytes(head, "little"))
-    if body is None:
-        return None
-    return json.loads(body)
+def write_frame(obj):
+    _write(_encode_json(obj))
+
+
+def _ok_text(result, s):
+    # The common results skip the wire encoder: a finite float, an int within 64 bits, None.
+    t = type(result)
+    if t is float and result == result and result != _INF and result != -_INF:
+        return repr(result)
+    if t is int and -(1 << 63) <= result < (1 << 64):
+        return str(result)
+    if result is None:
+        return "null"
+    return _encode_json(encode(result, s))
 
 
 def hello(req):
@@ -429,7 +461,7 @@ def serve():
                 result = op(req, s)
             finally:
                 _busy = False
-            reply = {"seq": seq, "ok": encode(result, s)}
+            text = '{"seq":%d,"ok":%s}' % (seq, _ok_text(result, s))
         except BaseException as e:  # noqa: B036 - everything goes back to the host
             _busy = False
             if isinstance(e, SystemExit):
@@ -437,12 +469,13 @@ def serve():
             else:
                 reply = error_reply(e)
             reply["seq"] = seq
-        try:
-            write_frame(reply)
-        except ValueError as e:
-            write_frame({"seq": seq, "error": {"kind": "python", "class": "ValueError", "module": "builtins",
-                                               "bases": ["ValueError", "Exception", "BaseException", "object"],
-                                               "message": "the reply could not be encoded: %s" % e}})
+            try:
+                text = _encode_json(reply)
+            except ValueError as e:
+                text = _encode_json({"seq": seq, "error": {"kind": "python", "class": "ValueError", "module": "builtins",
+                                                           "bases": ["ValueError", "Exception", "BaseException", "object"],
+                                                           "message": "the error could not be encoded: %s" % e}})
+        _write(text)
 
 
 if __name__ == "__main__":

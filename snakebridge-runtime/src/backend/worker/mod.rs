@@ -175,7 +175,8 @@ impl WorkerPool {
             grace: config.grace,
         });
         let slots: Vec<_> = (0..config.workers.max(1)).map(|i| Arc::new(Slot::new(i, settings.clone()))).collect();
-        let pool = WorkerPool(Arc::new(Pool { slots, affinity: Mutex::new(HashMap::new()), next: AtomicUsize::new(0) }));
+        let pool =
+            WorkerPool(Arc::new(Pool { slots, affinity: Mutex::new(HashMap::new()), next: AtomicUsize::new(0) }));
         for slot in &pool.0.slots {
             slot.warm()?;
         }

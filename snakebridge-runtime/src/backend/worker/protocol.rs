@@ -251,7 +251,14 @@ impl Failure {
     pub(crate) fn into_error(self) -> Error {
         let Failure { class, module, bases, message, traceback, .. } = self;
         let made = crate::interpreter::with_gil(|py| {
-            Ok(PythonError::remote(py, class.clone(), module.clone(), bases.clone(), message.clone(), traceback.clone()))
+            Ok(PythonError::remote(
+                py,
+                class.clone(),
+                module.clone(),
+                bases.clone(),
+                message.clone(),
+                traceback.clone(),
+            ))
         });
         match made {
             Ok(e) => Error::from(e),

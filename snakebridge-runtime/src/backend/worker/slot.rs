@@ -102,17 +102,25 @@ impl Slot {
         let started = Instant::now();
         let s = &self.settings;
         let mut process = process::spawn(&s.python, &s.adapter, &s.env).map_err(|e| Error::WorkerStart {
-            message: format!("{} -c <adapter>: {e}; set `WorkerConfig::python` or SNAKEBRIDGE_VENV", s.python.display()),
+            message: format!(
+                "{} -c <adapter>: {e}; set `WorkerConfig::python` or SNAKEBRIDGE_VENV",
+                s.python.display()
+            ),
         })?;
         let hello = protocol::hello(worker, s.limits);
         let protocol_error = |message: String| Error::WorkerProtocol { worker, message };
-        process.write_frame(hello.as_bytes()).map_err(|e| protocol_error(format!("the handshake could not be sent: {e}")))?;
+        process
+            .write_frame(hello.as_bytes())
+            .map_err(|e| protocol_error(format!("the handshake could not be sent: {e}")))?;
         let body = match process.read_frame(Some(started + s.startup_timeout)) {
             Ok(body) => body,
             Err(ReadFail::Closed) => {
                 let status = process.reap(Duration::from_millis(500));
                 return Err(Error::WorkerStart {
-                    message: format!("the worker {} before its handshake (see its stderr above)", process::describe_exit(status)),
+                    message: format!(
+                        "the worker {} before its handshake (see its stderr above)",
+                        process::describe_exit(status)
+                    ),
                 });
             }
             Err(ReadFail::TimedOut) => {
@@ -122,8 +130,8 @@ impl Slot {
             }
             Err(e) => return Err(protocol_error(format!("unreadable handshake: {e:?}"))),
         };
-        let reply: protocol::HelloReply = serde_json::from_slice(&body)
-            .map_err(|e| protocol_error(format!("malformed handshake reply: {e}")))?;
+        let reply: protocol::HelloReply =
+            serde_json::from_slice(&body).map_err(|e| protocol_error(format!("malformed handshake reply: {e}")))?;
         let ok = match (reply.ok, reply.error) {
             (Some(ok), _) => ok,
             (None, Some(f)) if f.kind == "protocol_mismatch" => {
@@ -150,7 +158,12 @@ impl Slot {
     }
 
     /// Runs `request` in this slot's worker (starting one first if the last one died).
-    pub(crate) fn run(self: &Arc<Self>, request: &Request<'_>, session: &str, limit: Option<Duration>) -> Result<Value> {
+    pub(crate) fn run(
+        self: &Arc<Self>,
+        request: &Request<'_>,
+        session: &str,
+        limit: Option<Duration>,
+    ) -> Result<Value> {
         let outcome = {
             let mut guard = self.conn.lock();
             let conn = match guard.as_mut() {
@@ -173,7 +186,9 @@ impl Slot {
             Outcome::Exception(f) => Err(f.into_error()),
             Outcome::Failed(e) => Err(e),
             // The target and profile are filled in by the pipeline, which knows them.
-            Outcome::Interrupted => Err(Error::Timeout { target: String::new(), timeout: Duration::ZERO, profile: String::new() }),
+            Outcome::Interrupted => {
+                Err(Error::Timeout { target: String::new(), timeout: Duration::ZERO, profile: String::new() })
+            }
         }
     }
 
@@ -244,7 +259,10 @@ impl Slot {
                 tracing::debug!(target: TARGET, error = %e, "snakebridge: reading a worker's reply failed");
                 Lost::Crashed
             }
-            Err(ReadFail::TooLarge(n)) => Lost::Protocol(format!("a frame of {n} bytes (at most {} allowed): the stream is corrupt", process::MAX_FRAME)),
+            Err(ReadFail::TooLarge(n)) => Lost::Protocol(format!(
+                "a frame of {n} bytes (at most {} allowed): the stream is corrupt",
+                process::MAX_FRAME
+            )),
         };
         Err(self.retire(guard, lost, target))
     }
@@ -315,7 +333,9 @@ impl Slot {
 fn each_ref(value: &Value, visit: &mut impl FnMut(&Ref)) {
     match value {
         Value::Ref(r) => visit(r),
-        Value::List(v) | Value::Tuple(v) | Value::Set(v) | Value::FrozenSet(v) => v.iter().for_each(|x| each_ref(x, visit)),
+        Value::List(v) | Value::Tuple(v) | Value::Set(v) | Value::FrozenSet(v) => {
+            v.iter().for_each(|x| each_ref(x, visit))
+        }
         Value::Dict(v) => v.iter().for_each(|(k, x)| {
             each_ref(k, visit);
             each_ref(x, visit)
@@ -328,7 +348,11 @@ fn each_ref(value: &Value, visit: &mut impl FnMut(&Ref)) {
 fn parse(body: &[u8], seq: u64) -> std::result::Result<Outcome, Lost> {
     let reply: Reply = match serde_json::from_slice(body) {
         Ok(r) => r,
-        Err(e) if e.classify() == serde_json::error::Category::Data && std::str::from_utf8(body).is_ok() && looks_like_reply(body) => {
+        Err(e)
+            if e.classify() == serde_json::error::Category::Data
+                && std::str::from_utf8(body).is_ok()
+                && looks_like_reply(body) =>
+        {
             return Err(Lost::Undecodable(Error::InvalidWire {
                 path: "/ok".into(),
                 message: format!("the worker's reply holds a value the host cannot decode: {e}"),
