@@ -245,6 +245,10 @@ const DIRECT_ATTACH: &[(&str, &str)] = &[
     ("array/ref_source.rs", "views of a ref's buffer"),
     ("array/buffer.rs", "buffer protocol access"),
     ("helpers.rs", "loading and listing the helper registry"),
+    ("value/from_python.rs", "converting a worker's reply with the one conversion table (no user code)"),
+    ("backend/request.rs", "converting a worker call's arguments, inside supervise::remote"),
+    ("backend/worker/protocol.rs", "the host-side stand-in of a worker's exception"),
+    ("backend/double.rs", "the stand-in exception a test double raises"),
 ];
 
 #[test]
