@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 /// The largest frame a worker may send (a bigger length is a corrupt stream, not data).
 pub(crate) const MAX_FRAME: usize = 256 << 20;
 
+/// How much one `read` asks for.
+const READ_CHUNK: usize = 64 << 10;
+
 /// Why a frame could not be read.
 #[derive(Debug)]
 pub(crate) enum ReadFail {
@@ -29,6 +32,12 @@ pub(crate) struct Process {
     pub(crate) child: Child,
     pub(crate) stdin: Option<ChildStdin>,
     pub(crate) stdout: ChildStdout,
+    /// What was read and not yet taken, `buffer[start..end]`: a read takes whatever has
+    /// arrived, so that a frame's header and body usually cost one `read`. Allocated (and
+    /// zeroed) once; it grows only for a frame larger than it.
+    buffer: Vec<u8>,
+    start: usize,
+    end: usize,
 }
 
 type SpawnJob = (Command, mpsc::Sender<io::Result<Child>>);
@@ -82,7 +91,7 @@ pub(crate) fn spawn(python: &std::path::Path, adapter: &str, env: &[(String, Str
     let mut child = rx.recv().map_err(|_| io::Error::other("the spawner thread is gone"))??;
     let stdin = child.stdin.take();
     let stdout = child.stdout.take().ok_or_else(|| io::Error::other("no stdout pipe"))?;
-    Ok(Process { child, stdin, stdout })
+    Ok(Process { child, stdin, stdout, buffer: vec![0; READ_CHUNK], start: 0, end: 0 })
 }
 
 impl Process {
@@ -102,25 +111,37 @@ impl Process {
 
     /// Reads one frame, waiting until `deadline` at most (forever without one).
     pub(crate) fn read_frame(&mut self, deadline: Option<Instant>) -> Result<Vec<u8>, ReadFail> {
-        let mut head = [0u8; 4];
-        self.read_full(&mut head, deadline)?;
-        let len = u32::from_le_bytes(head) as usize;
+        self.fill(4, deadline)?;
+        let head = &self.buffer[self.start..self.start + 4];
+        let len = u32::from_le_bytes(head.try_into().expect("4 bytes")) as usize;
         if len > MAX_FRAME {
             return Err(ReadFail::TooLarge(len));
         }
-        let mut body = vec![0u8; len];
-        self.read_full(&mut body, deadline)?;
+        self.fill(4 + len, deadline)?;
+        let body = self.buffer[self.start + 4..self.start + 4 + len].to_vec();
+        self.start += 4 + len;
+        if self.start == self.end {
+            (self.start, self.end) = (0, 0);
+        }
         Ok(body)
     }
 
-    fn read_full(&mut self, mut buf: &mut [u8], deadline: Option<Instant>) -> Result<(), ReadFail> {
-        while !buf.is_empty() {
+    /// Reads until the buffer holds at least `want` bytes.
+    fn fill(&mut self, want: usize, deadline: Option<Instant>) -> Result<(), ReadFail> {
+        if self.start + want > self.buffer.len() {
+            self.buffer.copy_within(self.start..self.end, 0);
+            (self.start, self.end) = (0, self.end - self.start);
+            if want > self.buffer.len() {
+                self.buffer.resize(want, 0);
+            }
+        }
+        while self.end - self.start < want {
             if let Some(deadline) = deadline {
                 wait_readable(&self.stdout, deadline)?;
             }
-            match self.stdout.read(buf) {
+            match self.stdout.read(&mut self.buffer[self.end..]) {
                 Ok(0) => return Err(ReadFail::Closed),
-                Ok(n) => buf = &mut buf[n..],
+                Ok(n) => self.end += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(ReadFail::Io(e)),
             }
