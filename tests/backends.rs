@@ -65,10 +65,31 @@ fn doors_the_worker_backend_lacks_say_so() {
     let session = Session::builder().backend(Backend::Workers(pool)).build();
     let e = with_session(&session, || python!(1 + 1)).unwrap_err();
     assert!(matches!(e, Error::Unsupported { backend: "workers", .. }), "{e:?}");
-    let e = with_session(&session, || snakebridge::iterate::<i64>("builtins", "range", (3,)).map(drop)).unwrap_err();
+    let e = with_session(&session, || snakebridge::call_helper("anything", ())).unwrap_err();
     assert!(matches!(e, Error::Unsupported { .. }), "{e:?}");
     // The in-process backend still runs them, in the same program.
     assert_eq!(python!(1 + 1).unwrap(), Value::from(2));
+}
+
+#[test]
+fn streams_read_a_workers_iterator_in_batches() {
+    let pool = WorkerPool::start(WorkerConfig::new(1)).unwrap();
+    let session = Session::builder().backend(Backend::Workers(pool)).build();
+    with_session(&session, || {
+        let squares: Vec<i64> =
+            snakebridge::iterate::<i64>("builtins", "range", (2000,)).unwrap().map(|n| n.unwrap().pow(2)).collect();
+        assert_eq!(squares.len(), 2000);
+        assert_eq!(squares[1999], 1999 * 1999);
+        let mut total = 0;
+        let count = snakebridge::stream("itertools", "repeat", (7, 5), |n: i64| total += n).unwrap();
+        assert_eq!((count, total), (5, 35));
+        let counter: Ref = call_as("itertools", "count", (10,)).unwrap();
+        let first: Vec<i64> =
+            snakebridge::StreamRef::<i64>::from_ref(&counter).unwrap().take(3).collect::<Result<_, _>>().unwrap();
+        assert_eq!(first, [10, 11, 12]);
+        let stream = snakebridge::iterate::<i64>("builtins", "range", (5,)).unwrap();
+        assert_eq!(stream.len().unwrap(), Some(5));
+    });
 }
 
 #[test]

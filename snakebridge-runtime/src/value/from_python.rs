@@ -30,8 +30,14 @@ pub trait FromPython: Sized {
     /// every type converts by the one table above; `Value` and `Ref` take the value as it is.
     #[doc(hidden)]
     fn from_remote(value: Value) -> Result<Self> {
-        crate::interpreter::with_gil(|py| Self::from_python(&value.to_python(py)?))
+        via_host(value)
     }
+}
+
+/// `value` converted to `T` through an object of this process's interpreter: the one
+/// conversion table, for values that came from out of process.
+pub(crate) fn via_host<T: FromPython>(value: Value) -> Result<T> {
+    crate::interpreter::with_gil(|py| T::from_python(&value.to_python(py)?))
 }
 
 /// Why a Python object has no plain [`Value`].
