@@ -252,6 +252,10 @@ const DIRECT_ATTACH: &[(&str, &str)] = &[
     ("helpers.rs", "loading and listing the helper registry"),
     ("refs/registry_tests.rs", "unit tests of the registry's tables"),
     ("refs/registry.rs", "strict mode's warning reads the session's object types (a diagnostic, no call)"),
+    ("value/from_python.rs", "converting a worker's reply with the one conversion table (no user code)"),
+    ("backend/request.rs", "converting a worker call's arguments, inside supervise::remote"),
+    ("backend/worker/protocol.rs", "the host-side stand-in of a worker's exception"),
+    ("backend/double.rs", "the stand-in exception a test double raises"),
 ];
 
 #[test]

@@ -145,6 +145,9 @@ pub fn call_helper(name: &str, args: impl IntoArgs) -> Result<Value> {
 /// [`call_helper`], converting the result to `R` straight from Python.
 pub fn call_helper_as<R: FromPython>(name: &str, args: impl IntoArgs) -> Result<R> {
     use crate::supervise::{enter, Door, Target};
+    if let Some(e) = crate::supervise::local_only(Door::Helper, args.options()) {
+        return Err(e);
+    }
     // Helpers run under the same time limit and telemetry as any call, their loading included.
     enter(Target::new(Door::Helper, "helpers", name), args.options(), |py| {
         let registry = registry(py)?;

@@ -37,6 +37,9 @@ pub struct RuntimeConfig {
     /// Record dynamic calls in this ledger file, for `cargo snakebridge promote`
     /// (`SNAKEBRIDGE_LEDGER` takes precedence).
     pub ledger: Option<PathBuf>,
+    /// Run the program's calls in worker processes started with this configuration instead
+    /// of in-process (`SNAKEBRIDGE_BACKEND=workers` does the same and takes precedence).
+    pub workers: Option<crate::backend::WorkerConfig>,
 }
 
 impl RuntimeConfig {
@@ -99,6 +102,9 @@ static STARTED: OnceLock<Started> = OnceLock::new();
 /// cannot start (a configuration that would make CPython exit the process is detected first),
 /// or when it already started with another configuration (the same one again is fine).
 pub fn init(config: RuntimeConfig) -> Result<&'static InterpreterInfo> {
+    if STARTED.get().is_none() {
+        crate::backend::configure(config.workers.clone())?;
+    }
     let (started_with, outcome) = STARTED.get_or_init(|| {
         let outcome = start(&config);
         (config.clone(), outcome)

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod array;
+pub mod backend;
 #[doc(hidden)]
 pub mod binding;
 mod call;

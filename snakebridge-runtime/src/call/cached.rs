@@ -49,6 +49,10 @@ impl CachedFunction {
     /// Calls it, converting the result to `R`.
     #[inline]
     pub fn call<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {
+        if crate::backend::remote_possible() {
+            // Out of process there is no cached callable: the dynamic door resolves it in the worker.
+            return super::call_as(self.module, self.name, args);
+        }
         enter(Target::new(Door::Call, self.module, self.name), args.options(), |py| {
             super::invoke(self.bind(py)?, self.module, self.name, &args, self.idempotent)
         })

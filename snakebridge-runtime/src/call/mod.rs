@@ -14,12 +14,13 @@ pub use self::args::{Args, IntoArgs, PyArgs};
 pub use self::cached::CachedFunction;
 pub use self::idempotent::{idempotent_stats, invalidate_idempotent, IdempotentCache, IdempotentStats};
 pub use self::options::CallOptions;
+use crate::backend::{encode_args, encode_value, Request};
 use snakebridge_meta::ledger::CallKind;
 
 use crate::error::{py_err, Result};
 use crate::ledger;
 use crate::refs::Ref;
-use crate::supervise::{enter, Door, Target};
+use crate::supervise::{self, enter, Door, Target};
 use crate::value::{FromPython, ToPython, Value};
 
 /// Calls `module.function(*args, **kwargs)`.
@@ -44,7 +45,12 @@ pub fn call_as<R: FromPython>(module: &str, function: &str, args: impl IntoArgs)
     if ledger::on() {
         ledger::record::<R>(CallKind::Call, module, function, Some(&args));
     }
-    enter(Target::new(Door::Call, module, function), args.options(), |py| {
+    let target = Target::new(Door::Call, module, function);
+    let remote = || Ok(Request::Call { module, function, args: encode_args(&args)? });
+    if let Some(out) = supervise::remote(target, args.options(), remote) {
+        return out.and_then(R::from_remote);
+    }
+    enter(target, args.options(), |py| {
         let callable = resolve::callable(py, module, function)?;
         invoke(&callable, module, function, &args, false)
     })
@@ -76,7 +82,11 @@ pub fn get(module: &str, name: &str) -> Result<Value> {
 
 /// [`get`], converting the attribute to `R` straight from Python.
 pub fn get_as<R: FromPython>(module: &str, name: &str) -> Result<R> {
-    enter(Target::new(Door::Get, module, name), None, |py| {
+    let target = Target::new(Door::Get, module, name);
+    if let Some(out) = supervise::remote(target, None, || Ok(Request::Get { module, name })) {
+        return out.and_then(R::from_remote);
+    }
+    enter(target, None, |py| {
         let m = resolve::module(py, module)?;
         R::from_python(&resolve::getattr(&m, module, name)?)
     })
@@ -94,7 +104,12 @@ pub fn method_as<R: FromPython>(target: &Ref, name: &str, args: impl IntoArgs) -
         let member = format!("{}.{name}", target.type_name());
         ledger::record::<R>(CallKind::Method, module, &member, Some(&args));
     }
-    enter(Target::new(Door::Method, module, name), args.options(), |py| {
+    let door = Target::new(Door::Method, module, name);
+    let remote = || Ok(Request::Method { target, name, args: encode_args(&args)? });
+    if let Some(out) = supervise::remote(door, args.options(), remote) {
+        return out.and_then(R::from_remote);
+    }
+    enter(door, args.options(), |py| {
         let obj = target.bind(py)?;
         R::from_python(&call_method_on(&obj, target.type_name(), &PyString::new(py, name), &args)?)
     })
@@ -133,7 +148,11 @@ pub fn attr_as<R: FromPython>(target: &Ref, name: &str) -> Result<R> {
     if ledger::on() {
         ledger::record::<R>(CallKind::Attr, module, &format!("{}.{name}", target.type_name()), None::<&()>);
     }
-    enter(Target::new(Door::Attr, module, name), None, |py| {
+    let door = Target::new(Door::Attr, module, name);
+    if let Some(out) = supervise::remote(door, None, || Ok(Request::Attr { target, name })) {
+        return out.and_then(R::from_remote);
+    }
+    enter(door, None, |py| {
         let obj = target.bind(py)?;
         R::from_python(&resolve::getattr(&obj, target.type_name(), name)?)
     })
@@ -142,7 +161,12 @@ pub fn attr_as<R: FromPython>(target: &Ref, name: &str) -> Result<R> {
 /// Sets the attribute `target.name = value`.
 pub fn set_attr(target: &Ref, name: &str, value: impl ToPython) -> Result<()> {
     let module = target.python_module().unwrap_or_default();
-    enter(Target::new(Door::SetAttr, module, name), None, |py| {
+    let door = Target::new(Door::SetAttr, module, name);
+    let remote = || Ok(Request::SetAttr { target, name, value: encode_value(&value)? });
+    if let Some(out) = supervise::remote(door, None, remote) {
+        return out.map(drop);
+    }
+    enter(door, None, |py| {
         let obj = target.bind(py)?;
         let value = value.to_python(py)?;
         obj.setattr(name, value).map_err(|e| py_err(py, e))
@@ -157,7 +181,12 @@ pub fn call_ref(target: &Ref, args: impl IntoArgs) -> Result<Value> {
 /// [`call_ref`], converting the result to `R` straight from Python.
 pub fn call_ref_as<R: FromPython>(target: &Ref, args: impl IntoArgs) -> Result<R> {
     let module = target.python_module().unwrap_or_default();
-    enter(Target::new(Door::CallRef, module, target.type_name()), args.options(), |py| {
+    let door = Target::new(Door::CallRef, module, target.type_name());
+    let remote = || Ok(Request::CallRef { target, args: encode_args(&args)? });
+    if let Some(out) = supervise::remote(door, args.options(), remote) {
+        return out.and_then(R::from_remote);
+    }
+    enter(door, args.options(), |py| {
         let obj = target.bind(py)?;
         R::from_python(&args.call_with(&obj)?)
     })
