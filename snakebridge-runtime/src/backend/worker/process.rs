@@ -58,8 +58,8 @@ static SPAWNER: LazyLock<parking_lot::Mutex<mpsc::Sender<SpawnJob>>> = LazyLock:
     parking_lot::Mutex::new(tx)
 });
 
-/// Starts `python -c adapter` with piped stdin/stdout, its own process group (a terminal's
-/// Ctrl-C goes to the host, which decides) and a death signal tied to this process.
+/// Starts `python -c adapter` with piped stdin/stdout, in a session of its own, with a death
+/// signal tied to this process.
 pub(crate) fn spawn(python: &std::path::Path, adapter: &str, env: &[(String, String)]) -> io::Result<Process> {
     let mut command = Command::new(python);
     command.arg("-c").arg(adapter).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
@@ -67,13 +67,18 @@ pub(crate) fn spawn(python: &std::path::Path, adapter: &str, env: &[(String, Str
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        command.process_group(0);
-        #[cfg(target_os = "linux")]
-        {
-            let parent = std::process::id() as libc::pid_t;
-            // SAFETY: only async-signal-safe calls (prctl, getppid, _exit) between fork and exec.
-            unsafe {
-                command.pre_exec(move || {
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: only async-signal-safe calls (setsid, prctl, getppid, _exit) between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                // A session of its own: a terminal's Ctrl-C goes to the host, which decides, and
+                // under the scheduler's autogroups each worker gets a CPU share of its own, as a
+                // separate program would (else the whole pool shares the host's one share).
+                if libc::setsid() < 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                #[cfg(target_os = "linux")]
+                {
                     if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
                         return Err(io::Error::last_os_error());
                     }
@@ -81,9 +86,9 @@ pub(crate) fn spawn(python: &std::path::Path, adapter: &str, env: &[(String, Str
                     if libc::getppid() != parent {
                         libc::_exit(1);
                     }
-                    Ok(())
-                });
-            }
+                }
+                Ok(())
+            });
         }
     }
     let (tx, rx) = mpsc::channel();
