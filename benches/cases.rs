@@ -175,3 +175,20 @@ pub fn steady_state() {
     let obj: Py<PyAny> = Python::attach(|py| py.None());
     drop(obj);
 }
+
+// (g): json.dumps of a 100-element list, uncached and answered from the idempotent cache.
+
+/// The list both json.dumps cases send.
+pub fn hundred() -> Vec<i64> {
+    (0..100).collect()
+}
+
+/// The call as it runs every time.
+pub fn dumps_uncached(list: &Vec<i64>) -> usize {
+    snakebridge::call_as::<String>("json", "dumps", (list,)).unwrap().len()
+}
+
+/// The same call marked idempotent: after the first, a hit.
+pub fn dumps_idempotent(list: &Vec<i64>) -> usize {
+    snakebridge::call_as::<String>("json", "dumps", snakebridge::Args::new().arg(list).idempotent()).unwrap().len()
+}

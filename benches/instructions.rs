@@ -96,6 +96,9 @@ fn all_cases() -> Vec<Case> {
     let dynamic_d2 = dynamic_d.clone();
     let generated_d2 = generated_d.clone();
     let pyo3_d2 = pyo3_d.clone();
+    let (hundred, hundred2) = (cases::hundred(), cases::hundred());
+    // The first idempotent call is the miss that fills the cache; every measured one is a hit.
+    assert_eq!(cases::dumps_idempotent(&hundred2), cases::dumps_uncached(&hundred));
     vec![
         case(
             "a.pyo3_cached_callable",
@@ -161,6 +164,18 @@ fn all_cases() -> Vec<Case> {
         case("e.snakebridge_callback", batches(move |n| cases::snakebridge_drive(&m_ref, &callback, n))),
         case("f.pyo3_iteration", batches(move |n| cases::pyo3_iter_sum(&m_py2, n))),
         case("f.stream_ref", batches(move |n| cases::stream_ref_sum(&m_ref2, n))),
+        case(
+            "g.json_dumps_uncached",
+            times(move || {
+                black_box(cases::dumps_uncached(black_box(&hundred)));
+            }),
+        ),
+        case(
+            "g.json_dumps_idempotent_hit",
+            times(move || {
+                black_box(cases::dumps_idempotent(black_box(&hundred2)));
+            }),
+        ),
     ]
 }
 

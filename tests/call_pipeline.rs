@@ -117,7 +117,11 @@ def nap(x):
     return sb_pipeline.nap(x)
 "#;
 
-fn setup() {
+/// Sets up once, and returns a guard that runs the tests of this file one at a time: they
+/// share the fixture module's sleep setting.
+fn setup() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/python");
@@ -126,6 +130,7 @@ fn setup() {
         std::fs::write(helpers.join("pipeline_helpers.py"), HELPERS).unwrap();
         configure_helpers(HelperConfig::empty().path(&helpers));
     });
+    serial
 }
 
 fn set_sleep(seconds: f64) {
@@ -143,7 +148,7 @@ fn fixture() -> Fixture {
 /// The whole table in one test: the cases share the module's sleep setting.
 #[test]
 fn every_door_is_supervised() {
-    setup();
+    let _serial = setup();
     let mut failures = Vec::new();
     for case in CASES {
         if let Err(why) = limit_cuts_sleep_short(case) {
@@ -245,6 +250,12 @@ const DIRECT_ATTACH: &[(&str, &str)] = &[
     ("array/ref_source.rs", "views of a ref's buffer"),
     ("array/buffer.rs", "buffer protocol access"),
     ("helpers.rs", "loading and listing the helper registry"),
+    ("refs/registry_tests.rs", "unit tests of the registry's tables"),
+    ("refs/registry.rs", "strict mode's warning reads the session's object types (a diagnostic, no call)"),
+    ("value/from_python.rs", "converting a worker's reply with the one conversion table (no user code)"),
+    ("backend/request.rs", "converting a worker call's arguments, inside supervise::remote"),
+    ("backend/worker/protocol.rs", "the host-side stand-in of a worker's exception"),
+    ("backend/double.rs", "the stand-in exception a test double raises"),
 ];
 
 #[test]
@@ -305,7 +316,7 @@ fn a_stream_with_a_per_call_session_is_read_in_it() {
 /// session stays, the call's own limit wins.
 #[test]
 fn call_options_nest_field_by_field() {
-    setup();
+    let _serial = setup();
     set_sleep(0.0);
     let session = Session::new();
     let outer = CallOptions::new().session(&session).timeout(Duration::from_secs(30));

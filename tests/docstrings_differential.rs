@@ -97,7 +97,13 @@ fn agrees_with_docstring_parser_on_numpy_and_the_stdlib() {
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("docstring_disagreements.txt");
     std::fs::write(&path, format!("{summary}\n\n{report}")).expect("write the report");
     println!("{summary}\ndisagreements: {}", path.display());
+    // Over the documented ones only: a parser that found no raises at all would still agree on
+    // 97.5% of all docstrings (only 27 of ~1,070 document any), but on 0 of those 27.
+    // Measured: params 371/375, returns 342/348, raises 25/27.
+    let minimum = [0.95, 0.95, 0.9];
     for k in 0..3 {
-        assert!(rate(k) >= 0.95, "{summary}; see {}", path.display());
+        assert!(documented[k] >= 20, "too few documented {} to compare: {summary}", ["params", "returns", "raises"][k]);
+        let documented_rate = documented_agree[k] as f64 / documented[k] as f64;
+        assert!(documented_rate >= minimum[k], "{summary}; see {}", path.display());
     }
 }

@@ -47,15 +47,27 @@ fn numpy_style_ufunc_with_signature_line() {
 }
 
 #[test]
-fn numpy_style_math_and_raises_numpy_linalg_norm() {
-    let (raw, signature) = object("numpy.linalg.norm");
+fn numpy_style_math_and_raises_numpy_hanning_and_linalg_solve() {
+    // numpy.linalg.norm (the test's first subject) has neither a `.. math::` block nor a Raises
+    // section in numpy 2.x: each part is checked on a docstring that has it, and the
+    // precondition is asserted so that a numpy that drops it fails here instead of passing.
+    let (raw, signature) = object("numpy.hanning");
     let doc = parse(&raw);
     assert_eq!(doc.style, Style::Numpy);
     assert_eq!(Some(names(&doc)), signature);
+    assert!(raw.contains(".. math::"), "numpy.hanning's docstring no longer has a math block");
     let md = to_rustdoc(&raw);
-    // The Notes hold a `.. math::` block (Frobenius norm) shown as display math.
-    assert!(raw.contains(".. math::") == md.contains("$$"), "{md}");
+    assert!(md.contains("$$"), "the `.. math::` block is display math: {md}");
     assert!(!md.contains(":math:") && !md.contains(".. math::"), "{md}");
+
+    let (raw, signature) = object("numpy.linalg.solve");
+    let doc = parse(&raw);
+    assert_eq!(doc.style, Style::Numpy);
+    assert_eq!(Some(names(&doc)), signature);
+    let raised: Vec<&str> = doc.raises.iter().map(|r| r.type_name.as_str()).collect();
+    assert_eq!(raised, ["LinAlgError"], "{raw}");
+    let md = to_rustdoc(&raw);
+    assert!(md.contains("# Errors") && md.contains("`LinAlgError`"), "{md}");
 }
 
 #[test]

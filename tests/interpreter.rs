@@ -54,6 +54,16 @@ fn bad_environment_gives_clear_errors() {
         out.contains("SNAKEBRIDGE_VENV is /nonexistent/venv but that is not a venv") && out.contains("python3 -m venv"),
         "{out}"
     );
+    let gone = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(gone.path().join("lib/python3.11/site-packages")).unwrap();
+    std::fs::create_dir_all(gone.path().join("lib/python3.12/site-packages")).unwrap();
+    std::fs::write(gone.path().join("pyvenv.cfg"), "home = /nonexistent/python/bin\nversion = 3.11.7\n").unwrap();
+    let out = child("child_expects_start_error", &[("SNAKEBRIDGE_VENV", gone.path().to_str().unwrap())]);
+    assert!(
+        out.contains("made by a Python in /nonexistent/python/bin which no longer exists")
+            && out.contains("-m venv --clear"),
+        "{out}"
+    );
     let out = child("child_expects_start_error", &[("PYTHONHOME", "/nonexistent/python")]);
     assert!(out.contains("PYTHONHOME is set to /nonexistent/python") && out.contains("unset PYTHONHOME"), "{out}");
 }
@@ -78,4 +88,23 @@ fn snakebridge_venv_takes_precedence() {
         child("child_reports_venv", &[("SNAKEBRIDGE_VENV", dir.to_str().unwrap()), ("VIRTUAL_ENV", "/elsewhere")]);
     assert!(out.contains(&format!("VENV: Some(({:?}, EnvVar))", dir)), "{out}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+#[ignore = "run as a child process by python_path_dirs_import_without_pythonpath"]
+fn child_imports_from_python_path() {
+    if std::env::var_os("SB_CHILD").is_none() {
+        return;
+    }
+    // tests/python is named by `python_path` in snakebridge/Cargo.toml, and PYTHONPATH is empty.
+    let path: Vec<String> = get("sys", "path").unwrap().extract().unwrap();
+    let count: i64 = snakebridge::call_as("sb_idempotent", "count", ("echo",)).unwrap();
+    println!("IMPORTED count={count} first={}", path[0]);
+}
+
+#[test]
+fn python_path_dirs_import_without_pythonpath() {
+    let out = child("child_imports_from_python_path", &[("PYTHONPATH", "")]);
+    let expected = std::path::absolute(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/python")).unwrap();
+    assert!(out.contains(&format!("IMPORTED count=0 first={}", expected.display())), "{out}");
 }

@@ -50,30 +50,11 @@ fn unknown_dtypes_give_any_array_typed_later() {
     assert_eq!(edges.view(|e| (e[0], e[10])).unwrap(), (1.0, 3.0));
 }
 
-// numpy's own stubs type their inputs `ArrayLike`, so no function of the committed numpy
-// manifest has an `NDArray[np.float64]` parameter. These two are what the generator emits for
-// `def cumsum(a: NDArray[np.float64]) -> NDArray[np.float64]` (see the introspect crate's
-// `numpy_array_annotations` snapshot), written against the same `__private` paths.
-mod generated {
-    #[allow(unused_imports)]
-    use ::snakebridge::__private as __sb;
-
-    pub fn cumsum(a: impl __sb::ArrayArg<f64>) -> __sb::Result<__sb::NdArray<f64, __sb::IxDyn>> {
-        static F: __sb::Function = __sb::Function::new("numpy", "cumsum", "a axis dtype out");
-        F.call_positional((a,))
-    }
-
-    /// An annotation that lies: `argsort` returns `intp`, not `float64`.
-    pub fn argsort(a: impl __sb::ArrayArg<f64>) -> __sb::Result<__sb::NdArray<f64, __sb::IxDyn>> {
-        static F: __sb::Function = __sb::Function::new("numpy", "argsort", "a axis kind order stable");
-        F.call_positional((a,))
-    }
-
-    pub fn conj(a: impl __sb::ArrayArg<__sb::Complex64>) -> __sb::Result<__sb::NdArray<__sb::Complex64, __sb::IxDyn>> {
-        static F: __sb::Function = __sb::Function::new("numpy", "conj", "x");
-        F.call_positional((a,))
-    }
-}
+// numpy's own stubs type their inputs `ArrayLike`, so no function of numpy's manifest has an
+// `NDArray[np.float64]` parameter: `tests/python/sb_arrays.py` declares three, and these are
+// the bindings `#[python_module]` generates from them (its manifest is committed).
+#[python_module("sb_arrays", include = ["cumsum", "argsort", "conj"])]
+mod generated {}
 
 #[test]
 fn a_typed_parameter_takes_any_array_of_its_element() {

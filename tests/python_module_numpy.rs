@@ -16,9 +16,11 @@ fn whole_top_level_binds() {
     let arr = np::ndarray::try_from(m).unwrap();
     assert_eq!(arr.shape().unwrap().extract::<Vec<i64>>().unwrap(), vec![2, 3]);
     assert_eq!(as_f64(&np::sum(&arr).unwrap()), 15.0);
-    assert!(np::e().unwrap() > 2.7);
     let z = np::ndarray::try_from(np::zeros_with((2, 2), args!(dtype = "int32")).unwrap()).unwrap();
-    assert!(z.dtype().unwrap().extract::<snakebridge::Ref>().is_ok());
+    // The keyword reached numpy: the array's dtype is int32, not the default float64.
+    let dtype = z.dtype().unwrap().extract::<snakebridge::Ref>().unwrap();
+    assert_eq!(snakebridge::call_as::<String>("builtins", "str", (&dtype,)).unwrap(), "int32");
+    assert!((np::e().unwrap() - std::f64::consts::E).abs() < 1e-15);
 }
 
 #[test]

@@ -147,20 +147,27 @@ fn sessions_are_isolated_between_threads() {
 fn explicit_sessions_are_shared_by_id() {
     let session = Session::with_id("shared-by-id-test");
     let model = session.run(|| call("collections", "Counter", ("hello",)).unwrap());
+    let shared = model.clone();
     let total = std::thread::spawn(move || {
         let joined = Session::join("shared-by-id-test").unwrap();
         assert_eq!(joined.id(), "shared-by-id-test");
         with_session(&joined, || {
             assert_eq!(current_session(), "shared-by-id-test");
-            method(model.as_ref().unwrap(), "total", ()).unwrap()
+            method(shared.as_ref().unwrap(), "total", ()).unwrap()
         })
     })
     .join()
     .unwrap();
     assert_eq!(total, Value::from(5));
     assert!(matches!(Session::join("never-created"), Err(Error::SessionNotFound { .. })));
-    // Session::with_id on a live id joins it instead of replacing it.
-    assert_eq!(Session::with_id("shared-by-id-test").ref_count(), session.ref_count());
+    // Session::with_id on a live id joins it instead of replacing it: the model's ref is still
+    // there, and a ref made through the new handle lands in the same table.
+    assert_eq!(session.ref_count(), 1, "the model's ref");
+    let again = Session::with_id("shared-by-id-test");
+    assert_eq!(again.ref_count(), 1, "joined, not replaced by an empty session");
+    let _extra = again.run(|| call("collections", "Counter", ("xyz",)).unwrap());
+    assert_eq!(session.ref_count(), 2, "one table behind both handles");
+    assert_eq!(again.run(|| method(model.as_ref().unwrap(), "total", ())).unwrap(), Value::from(5));
 }
 
 #[test]

@@ -134,8 +134,11 @@ fn method_calls_name_the_library_of_the_object() {
 
 #[test]
 fn nothing_is_emitted_without_a_subscriber_and_docs_and_lock_helpers_emit_theirs() {
-    // No subscriber on this thread: the call still works (and pays one atomic load).
-    call("math", "sqrt", (4,)).unwrap();
+    // A call on a thread with no subscriber works and reaches no other thread's subscriber.
+    let quiet = capture(|| {
+        std::thread::spawn(|| call("math", "sqrt", (4,)).unwrap()).join().unwrap();
+    });
+    assert!(quiet.events.lock().unwrap().is_empty() && quiet.spans.lock().unwrap().is_empty());
     let r = capture(|| {
         telemetry::docs_fetch(Duration::from_millis(3), "numpy", "mean", "cache");
         telemetry::lock_verify(Duration::from_millis(5), "warning", &["numpy changed".into()]);
@@ -160,4 +163,21 @@ fn helper_calls_are_observed_under_the_library_helpers() {
         (stop[0].field("library"), stop[0].field("function")),
         (Some("helpers"), Some("snakebridge.python_info"))
     );
+}
+
+#[test]
+fn idempotent_calls_report_hits_and_misses() {
+    let r = capture(|| {
+        for _ in 0..3 {
+            call("json", "dumps", Args::new().arg("telemetry-idempotent").idempotent()).unwrap();
+        }
+        call("json", "dumps", Args::new().arg(call("builtins", "object", ()).unwrap()).idempotent()).unwrap_err();
+    });
+    let outcomes: Vec<String> = events_named(&r, telemetry::RUNTIME_CALL_CACHE)
+        .iter()
+        .map(|e| {
+            format!("{}.{} {}", e.field("module").unwrap(), e.field("function").unwrap(), e.field("outcome").unwrap())
+        })
+        .collect();
+    assert_eq!(outcomes, ["json.dumps miss", "json.dumps hit", "json.dumps hit", "json.dumps uncacheable"]);
 }

@@ -141,9 +141,11 @@ fn code_that_swallows_the_interrupt_gets_it_again_and_still_times_out() {
 fn calls_that_finish_near_their_deadline_never_leak_an_interrupt_into_the_next_call() {
     setup();
     let (mut ok, mut timed_out) = (0, 0);
-    for i in 0..150 {
-        // 0–3 ms of work under a 2 ms limit: both outcomes happen, races included.
-        let secs = (i % 4) as f64 / 1000.0;
+    for i in 0..160 {
+        // Work around a 2 ms limit, races included. The watchdog needs the GIL to fire, which
+        // the busy call gives up only at the switch interval (5 ms): calls up to 7 ms race it,
+        // the 20 ms ones are sure to be interrupted, so both outcomes happen on any machine.
+        let secs = [0.0, 0.001, 0.002, 0.003, 0.005, 0.006, 0.007, 0.020][i % 8];
         match call("sb_slow", "busy_for", Args::new().arg(secs).timeout(Duration::from_millis(2))) {
             Ok(_) => ok += 1,
             Err(Error::Timeout { .. }) => timed_out += 1,
@@ -157,6 +159,8 @@ fn calls_that_finish_near_their_deadline_never_leak_an_interrupt_into_the_next_c
         assert_eq!(v, i as i64);
     }
     assert!(ok > 0, "no call finished ({timed_out} timed out)");
+    // Both outcomes must happen, or the loop never raced a deadline at all.
+    assert!(timed_out > 0, "no call timed out ({ok} finished): the watchdog never fired");
 }
 
 #[test]
@@ -177,10 +181,14 @@ fn the_timeout_message_says_what_and_how_to_raise_it() {
 
 #[test]
 fn per_call_profiles_and_no_timeout() {
-    // batch_job has no limit; ml_inference a long one: a short call succeeds under both.
-    call("time", "sleep", Args::new().arg(0.05).timeout_profile("batch_job")).unwrap();
-    call("time", "sleep", Args::new().arg(0.05).timeout_profile("ml_inference")).unwrap();
-    call("time", "sleep", Args::new().arg(0.05).no_timeout()).unwrap();
+    // Inside a scope whose limit (100 ms) a 300 ms sleep exceeds, a per-call profile or
+    // `no_timeout` must replace that limit: batch_job has none, ml_inference a long one.
+    snakebridge::CallOptions::new().timeout(Duration::from_millis(100)).run(|| {
+        assert_timeout(call("time", "sleep", (0.3,)), "time.sleep");
+        call("time", "sleep", Args::new().arg(0.3).timeout_profile("batch_job")).unwrap();
+        call("time", "sleep", Args::new().arg(0.3).timeout_profile("ml_inference")).unwrap();
+        call("time", "sleep", Args::new().arg(0.3).no_timeout()).unwrap();
+    });
     let (t, profile) = snakebridge::timeout::call_timeout("numpy", None).unwrap();
     assert_eq!((t, profile.as_str()), (Some(Duration::from_secs(120)), "default"));
 }
@@ -228,14 +236,17 @@ fn a_library_mapped_to_a_short_profile_times_out_without_per_call_options() {
 #[test]
 fn timeouts_on_many_threads_at_once() {
     setup();
-    let handles: Vec<_> = (0..4)
+    const THREADS: u32 = 6;
+    let limit = Duration::from_millis(200);
+    let all = Instant::now();
+    let handles: Vec<_> = (0..THREADS)
         .map(|i| {
             std::thread::spawn(move || {
                 let start = Instant::now();
                 let r = if i % 2 == 0 {
-                    call("time", "sleep", timeout_after(150).arg(30))
+                    call("time", "sleep", timeout_after(200).arg(30))
                 } else {
-                    call("sb_slow", "spin", timeout_after(150))
+                    call("sb_slow", "spin", timeout_after(200))
                 };
                 (matches!(r, Err(Error::Timeout { .. })), start.elapsed())
             })
@@ -244,8 +255,11 @@ fn timeouts_on_many_threads_at_once() {
     for h in handles {
         let (timed_out, took) = h.join().unwrap();
         assert!(timed_out);
-        assert!(took < Duration::from_secs(2), "took {took:?}");
+        assert!(took >= limit, "interrupted before its limit: {took:?}");
     }
+    // Served one after another, the limits would add up to THREADS × 200 ms = 1.2 s.
+    let total = all.elapsed();
+    assert!(total < limit * THREADS / 2, "the limits ran one after another: {total:?} for {THREADS} threads");
 }
 
 #[test]

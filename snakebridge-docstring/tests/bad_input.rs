@@ -99,13 +99,26 @@ fn tabs_and_non_ascii() {
 fn huge_docstring_is_linear() {
     let unit =
         "Parameters\n----------\nx : int\n    The `x` value [1]_ with <b>tags</b> and ``code``.\n\n>>> f(x)\n1\n\n";
-    let raw = format!("Huge.\n\n{}", unit.repeat(20_000));
-    let start = std::time::Instant::now();
-    let md = to_rustdoc(&raw);
-    let elapsed = start.elapsed();
-    assert!(md.len() > raw.len() / 2);
-    // Debug builds: about 0.1 s for 1.8 MB; anything quadratic would take minutes.
-    assert!(elapsed.as_secs() < 20, "{elapsed:?} for {} bytes", raw.len());
+    // Linear means 4× the input takes about 4× the time; quadratic would take 16×. Each size
+    // is timed at its fastest of two runs, so a busy machine slows both alike.
+    let time = |units: usize| {
+        let raw = format!("Huge.\n\n{}", unit.repeat(units));
+        let md = to_rustdoc(&raw);
+        assert!(md.len() > raw.len() / 2);
+        (0..2)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                std::hint::black_box(to_rustdoc(&raw));
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let (small, large) = (time(2_500), time(10_000));
+    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-9);
+    assert!(ratio < 9.0, "4× the input took {ratio:.1}× the time ({small:?} → {large:?}): not linear");
+    println!("4× the input: {ratio:.1}× the time ({small:?} → {large:?})");
+    assert!(large.as_secs() < 20, "{large:?} for 10,000 units");
     let unbalanced = "`".repeat(100_000) + &"a :b:`".repeat(50_000) + &" *a".repeat(100_000);
     let _ = to_rustdoc(&unbalanced);
     let deep: String = (0..2_000).map(|i| format!("{}- item\n", " ".repeat(i % 200))).collect();

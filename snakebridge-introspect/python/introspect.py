@@ -265,10 +265,20 @@ def constant_record(name, value):
 
 # ---------------------------------------------------------------- modules
 
+def has_attr(obj, name):
+    """hasattr that also takes a failing lazy attribute (a module `__getattr__` importing an
+    optional dependency, as ray's `ray.data` needs pyarrow) as absent instead of failing."""
+    try:
+        getattr(obj, name)
+        return True
+    except Exception:
+        return False
+
+
 def public_names(module):
     exported = getattr(module, "__all__", None)
     if isinstance(exported, (list, tuple)):
-        return [n for n in exported if isinstance(n, str) and hasattr(module, n)], True
+        return [n for n in exported if isinstance(n, str) and has_attr(module, n)], True
     return [n for n in dir(module) if not n.startswith("_")], False
 
 
@@ -340,7 +350,7 @@ def introspect_module(modname, include, exclude, submodules, depth=0, max_depth=
             head, dot, rest = item.partition(".")
             if dot:
                 nested.setdefault(head, []).append(rest)
-            elif hasattr(module, item) or stub_only(modname, item):
+            elif has_attr(module, item) or stub_only(modname, item):
                 direct.append(item)
             else:
                 missing.append(item)

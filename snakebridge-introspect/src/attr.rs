@@ -12,8 +12,19 @@ use crate::plan::Rename;
 use crate::suggest::did_you_mean;
 
 /// The argument names `#[python_module]` accepts.
-pub const KNOWN_ARGS: &[&str] =
-    &["module", "include", "exclude", "submodules", "submodule_depth", "streaming", "rename", "version", "pypi_package", "extras"];
+pub const KNOWN_ARGS: &[&str] = &[
+    "module",
+    "include",
+    "exclude",
+    "submodules",
+    "submodule_depth",
+    "streaming",
+    "rename",
+    "version",
+    "pypi_package",
+    "extras",
+    "idempotent",
+];
 
 /// The parsed arguments, with the spans that later checks point at.
 #[derive(Debug, Clone)]
@@ -28,6 +39,10 @@ pub struct ModuleArgs {
     pub include_spans: Vec<(String, Span)>,
     /// Each `streaming` entry with its span.
     pub streaming_spans: Vec<(String, Span)>,
+    /// Functions whose calls are cached by their arguments (dotted for submodule members).
+    pub idempotent: Vec<String>,
+    /// Each `idempotent` entry with its span.
+    pub idempotent_spans: Vec<(String, Span)>,
     /// `rename = { "py_name" = "rust_name", ... }`, each entry spanned at its key.
     pub renames: Vec<Rename>,
 }
@@ -103,6 +118,8 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
         module_span: Span::call_site(),
         include_spans: Vec::new(),
         streaming_spans: Vec::new(),
+        idempotent: Vec::new(),
+        idempotent_spans: Vec::new(),
         renames: Vec::new(),
     };
     for arg in raw.0 {
@@ -162,6 +179,10 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> Option<ModuleArgs> 
             "streaming" => {
                 args.streaming_spans = strings(cx, &value).into_iter().map(|l| (l.value(), l.span())).collect();
                 args.streaming = args.streaming_spans.iter().map(|(s, _)| s.clone()).collect();
+            }
+            "idempotent" => {
+                args.idempotent_spans = strings(cx, &value).into_iter().map(|l| (l.value(), l.span())).collect();
+                args.idempotent = args.idempotent_spans.iter().map(|(s, _)| s.clone()).collect();
             }
             "rename" => cx.error_spanned_by(
                 &value,

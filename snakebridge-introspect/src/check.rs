@@ -1,5 +1,5 @@
 //! Checks of the arguments against the manifest: every `include` entry exists, every
-//! `streaming` entry is a generated function. Errors point at the entry's string literal.
+//! `streaming` and `idempotent` entry is a generated function. Errors point at the entry's string literal.
 
 use crate::attr::ModuleArgs;
 use crate::ctxt::Ctxt;
@@ -17,6 +17,7 @@ pub fn check(cx: &Ctxt, args: &ModuleArgs, module: &ModuleInfo) {
             cx.error_at(*span, format!("`{}` has no attribute `{entry}`{hint}", module.name));
         }
     }
+    check_idempotent(cx, args, module);
     for (entry, span) in &args.streaming_spans {
         let (path, name) = match entry.rsplit_once('.') {
             Some((path, name)) => (Some(path), name),
@@ -43,6 +44,38 @@ pub fn check(cx: &Ctxt, args: &ModuleArgs, module: &ModuleInfo) {
                 ),
             );
         }
+    }
+}
+
+/// Each `idempotent` entry must be a generated module function (a class's calls make refs,
+/// which are never cached).
+fn check_idempotent(cx: &Ctxt, args: &ModuleArgs, module: &ModuleInfo) {
+    for (entry, span) in &args.idempotent_spans {
+        let (path, name) = match entry.rsplit_once('.') {
+            Some((path, name)) => (Some(path), name),
+            None => (None, entry.as_str()),
+        };
+        let Some(owner) = find_submodule(module, path) else {
+            cx.error_at(
+                *span,
+                format!(
+                    "`idempotent` names `{entry}`, but its module is not generated; add it to `include` or `submodules`"
+                ),
+            );
+            continue;
+        };
+        if owner.functions.iter().any(|f| f.name == name) {
+            continue;
+        }
+        let hint = did_you_mean(name, owner.functions.iter().map(|f| f.name.as_str()));
+        let what = if owner.classes.iter().any(|c| c.name == name) {
+            format!(
+                "`idempotent` names `{entry}`, a class: only functions are cached (a constructor's result is a ref)"
+            )
+        } else {
+            format!("`idempotent` names `{entry}`, which is not a generated function of `{}`{hint}", owner.name)
+        };
+        cx.error_at(*span, what);
     }
 }
 

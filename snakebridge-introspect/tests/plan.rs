@@ -25,7 +25,7 @@ fn module() -> ModuleInfo {
 fn collisions_are_reported_not_dropped_silently() {
     let m = module();
     let streaming = ["rows".to_owned()];
-    let model = plan(&m, Options { streaming: &streaming, renames: &[] });
+    let model = plan(&m, Options { streaming: &streaming, idempotent: &[], renames: &[] });
     let mut names: Vec<&str> = model.collisions.iter().map(|c| c.rust.as_str()).collect();
     names.sort_unstable();
     assert_eq!(names, ["new", "rows_stream", "type_"]);
@@ -55,7 +55,7 @@ fn renames_resolve_collisions_and_variants_follow() {
     };
     let renames =
         [rename("rows", "lines"), rename("type_", "kind"), rename("Box.new", "new_box"), rename("nothing", "x")];
-    let model = plan(&m, Options { streaming: &streaming, renames: &renames });
+    let model = plan(&m, Options { streaming: &streaming, idempotent: &[], renames: &renames });
     assert!(model.collisions.is_empty(), "{:?}", model.collisions);
     assert_eq!(model.unused_renames, [3]);
     let lines = model.module.functions.iter().find(|f| f.info.name == "rows").unwrap();

@@ -4,7 +4,9 @@
 //! Each module holds one table or model; both sides read it from here rather than keeping a
 //! copy in step.
 
+pub mod build;
 pub mod dtype;
+pub mod ledger;
 pub mod limits;
 pub mod manifest;
 pub mod ops;

@@ -81,6 +81,41 @@ impl Venv {
     }
 }
 
+/// What a venv's `pyvenv.cfg` says about the interpreter that made it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PyvenvCfg {
+    /// `home`: the directory of the base interpreter's executable.
+    pub home: Option<PathBuf>,
+    /// `version` (or uv's `version_info`): the base interpreter's version, such as `3.11.7`.
+    pub version: Option<String>,
+    /// `executable`, when the tool that made the venv records it.
+    pub executable: Option<PathBuf>,
+}
+
+impl PyvenvCfg {
+    /// Reads `<venv>/pyvenv.cfg` (`key = value` lines, as CPython's `site` reads them).
+    pub fn read(venv: &Path) -> std::io::Result<PyvenvCfg> {
+        Ok(PyvenvCfg::parse(&std::fs::read_to_string(venv.join("pyvenv.cfg"))?))
+    }
+
+    /// Parses the text of a `pyvenv.cfg`.
+    pub fn parse(text: &str) -> PyvenvCfg {
+        let mut cfg = PyvenvCfg::default();
+        for line in text.lines() {
+            let Some((key, value)) = line.split_once('=') else { continue };
+            let value = value.trim();
+            match key.trim().to_ascii_lowercase().as_str() {
+                "home" => cfg.home = Some(PathBuf::from(value)),
+                "version" | "version_info" if cfg.version.is_none() => cfg.version = Some(value.to_string()),
+                "executable" => cfg.executable = Some(PathBuf::from(value)),
+                _ => {}
+            }
+        }
+        cfg
+    }
+}
+
 /// A venv's interpreter: `bin/python`, or `Scripts\python.exe` on Windows.
 pub fn python_in(venv: &Path) -> PathBuf {
     if cfg!(windows) {
@@ -175,6 +210,53 @@ pub fn project_venv(start: &Path) -> Option<PathBuf> {
         let venv = dir.join(".venv");
         if venv.join("pyvenv.cfg").is_file() {
             return Some(venv);
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+/// The `python_path` setting of the nearest `Cargo.toml` at or above `start` that has one:
+/// directories (relative to that file) that hold the project's own Python modules. The
+/// macros' introspection puts them on `PYTHONPATH` and the runtime on `sys.path`, so a module
+/// kept in the repository needs no environment variable. Found by the same walk as `venv`; a
+/// value that is not a list of strings is an error.
+pub fn cargo_python_path_setting(start: &Path) -> Result<Vec<PathBuf>, VenvSettingError> {
+    let Some((dir, manifest, section, value)) = cargo_setting(start, "python_path") else { return Ok(Vec::new()) };
+    let bad = || {
+        VenvSettingError {
+        manifest: manifest.clone(),
+        message: format!(
+            "`{section}.metadata.snakebridge.python_path` must be a list of directories relative to this file, like [\"python\"]"
+        ),
+    }
+    };
+    let toml::Value::Array(items) = value else { return Err(bad()) };
+    items.iter().map(|v| v.as_str().map(|s| dir.join(s)).ok_or_else(bad)).collect()
+}
+
+/// The nearest `[package|workspace.metadata.snakebridge]` value named `key`: the directory and
+/// path of its `Cargo.toml`, the section, the value.
+fn cargo_setting(start: &Path, key: &str) -> Option<(PathBuf, PathBuf, &'static str, toml::Value)> {
+    let start = absolute(start.to_path_buf());
+    for dir in start.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        if let Some(doc) = std::fs::read_to_string(&manifest).ok().and_then(|t| t.parse::<toml::Table>().ok()) {
+            for section in ["package", "workspace"] {
+                let setting = doc
+                    .get(section)
+                    .and_then(|s| s.get("metadata"))
+                    .and_then(|m| m.get("snakebridge"))
+                    .and_then(|m| m.get(key));
+                if let Some(value) = setting {
+                    return Some((dir.to_path_buf(), manifest, section, value.clone()));
+                }
+            }
+            if doc.contains_key("workspace") {
+                break;
+            }
         }
         if dir.join(".git").exists() {
             break;
@@ -310,5 +392,33 @@ mod tests {
         let venv = Venv { path: p.0.join("nothing"), source: VenvSource::CargoMetadata };
         let message = venv.check().unwrap_err();
         assert!(message.contains("[package.metadata.snakebridge]") && message.contains("python3 -m venv"), "{message}");
+    }
+
+    #[test]
+    fn pyvenv_cfg_keys_are_read_as_site_reads_them() {
+        let cfg = PyvenvCfg::parse("home = /opt/py/bin\ninclude-system-site-packages = false\nversion = 3.11.7\nexecutable=/opt/py/bin/python3.11\n");
+        assert_eq!(cfg.home, Some(PathBuf::from("/opt/py/bin")));
+        assert_eq!(cfg.version.as_deref(), Some("3.11.7"));
+        assert_eq!(cfg.executable, Some(PathBuf::from("/opt/py/bin/python3.11")));
+        assert_eq!(PyvenvCfg::parse("version_info = 3.12.1.final.0\n").version.as_deref(), Some("3.12.1.final.0"));
+    }
+
+    #[test]
+    fn python_path_is_read_relative_to_its_cargo_toml() {
+        let p = project("pypath");
+        std::fs::write(
+            p.0.join("Cargo.toml"),
+            "[package]\nname = \"x\"\n[package.metadata.snakebridge]\npython_path = [\"python\", \"vendor/py\"]\n",
+        )
+        .unwrap();
+        let sub = p.0.join("src");
+        std::fs::create_dir_all(&sub).unwrap();
+        let dirs = cargo_python_path_setting(&sub).unwrap();
+        assert_eq!(dirs, vec![absolute(p.0.join("python")), absolute(p.0.join("vendor/py"))]);
+        std::fs::write(p.0.join("Cargo.toml"), "[package.metadata.snakebridge]\npython_path = \"python\"\n").unwrap();
+        let err = cargo_python_path_setting(&sub).unwrap_err();
+        assert!(err.to_string().contains("must be a list of directories"), "{err}");
+        std::fs::write(p.0.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        assert!(cargo_python_path_setting(&sub).unwrap().is_empty());
     }
 }

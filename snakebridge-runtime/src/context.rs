@@ -40,6 +40,9 @@ use crate::value::FromPython;
 /// # Ok(()) }
 /// ```
 pub fn with_python<E: FromPython, R>(manager: &Ref, body: impl FnOnce(E) -> Result<R>) -> Result<Option<R>> {
+    if let Some(e) = crate::supervise::local_only(Door::Context, None) {
+        return Err(e);
+    }
     let module = manager.python_module().unwrap_or_default();
     let (exit, entered) = enter(Target::new(Door::Context, module, "__enter__"), None, |py| {
         let obj = manager.bind(py)?;

@@ -26,6 +26,9 @@ pub fn call_awaiting(module: &str, function: &str, args: impl IntoArgs) -> Resul
 
 /// [`call_awaiting`], converting the result to `R`.
 pub fn call_awaiting_as<R: FromPython>(module: &str, function: &str, args: impl IntoArgs) -> Result<R> {
+    if let Some(e) = crate::supervise::local_only(Door::Await, args.options()) {
+        return Err(e);
+    }
     enter(Target::new(Door::Await, module, function), args.options(), |py| {
         let callable = resolve::callable(py, module, function)?;
         let PyArgs { args, kwargs } = args.to_py_args(py)?;
@@ -38,6 +41,9 @@ pub fn call_awaiting_as<R: FromPython>(module: &str, function: &str, args: impl 
 /// Awaits a coroutine (or other awaitable) held as a ref, such as the result of calling an
 /// `async def` function with [`call`](crate::call), under the default time limit.
 pub fn await_coroutine(coroutine: &Ref) -> Result<Value> {
+    if let Some(e) = crate::supervise::local_only(Door::Await, None) {
+        return Err(e);
+    }
     let module = coroutine.python_module().unwrap_or_default();
     enter(Target::new(Door::Await, module, coroutine.type_name()), None, |py| {
         let result = timeout::run_coroutine(&coroutine.bind(py)?)?;

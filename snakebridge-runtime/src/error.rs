@@ -22,6 +22,9 @@ pub enum RefGone {
     SessionReleased,
     /// No record of it: it was released long ago, or it never belonged to this process.
     Unknown,
+    /// The worker process that held it exited (it crashed, was killed, or was replaced after a
+    /// timeout or a protocol error); the pool runs a fresh worker in its place.
+    WorkerGone,
 }
 
 impl RefGone {
@@ -39,6 +42,9 @@ impl RefGone {
                 "keep the `Session` (or the thread of an auto-session) alive while its refs are used"
             }
             RefGone::Unknown => "create the object again; refs cannot be made by hand or carried between processes",
+            RefGone::WorkerGone => {
+                "create the object again: it is made in the fresh worker; see the `WorkerCrashed` error or the `snakebridge::workers` log for why the old one went"
+            }
         }
     }
 }
@@ -53,6 +59,7 @@ impl fmt::Display for RefGone {
             }
             RefGone::SessionReleased => "its session was released",
             RefGone::Unknown => "it was released, expired or evicted, or never belonged to this process",
+            RefGone::WorkerGone => "the worker process that held it exited",
         })
     }
 }
@@ -259,6 +266,55 @@ pub enum Error {
     #[error("{0}")]
     Environment(Box<crate::env::EnvironmentError>),
 
+    /// A worker process died while it ran the call (a segfault, `os._exit`, an OOM kill); the
+    /// pool replaces it, and its refs are gone ([`RefGone::WorkerGone`]).
+    #[error("worker {worker} (pid {pid}) {reason} while running `{target}`; the pool starts a fresh worker for the next call, and refs made in the old one are gone")]
+    WorkerCrashed {
+        /// The worker's id (the first 8 hex digits of its refs' ids).
+        worker: u32,
+        /// The process id it had.
+        pid: u32,
+        /// How it ended (`"was killed by signal 11 (SIGSEGV)"`, `"exited with status 3"`).
+        reason: String,
+        /// What it was running.
+        target: String,
+    },
+
+    /// A worker broke the protocol: a malformed or oversized frame, a reply out of order, a
+    /// handshake from another protocol version. The worker is replaced.
+    #[error("worker {worker}: {message}; the worker was replaced")]
+    WorkerProtocol {
+        /// The worker's id.
+        worker: u32,
+        /// What it sent and what was expected.
+        message: String,
+    },
+
+    /// A worker process could not be started.
+    #[error("cannot start a worker process: {message}")]
+    WorkerStart {
+        /// What failed and how to fix it.
+        message: String,
+    },
+
+    /// This way into Python is not available on the session's backend.
+    #[error("{what} is not available on the {backend} backend; run it in a session on the in-process backend (`Session::builder().backend(Backend::InProcess)`)")]
+    Unsupported {
+        /// The door (`"python!"`, `"stream"`, …).
+        what: String,
+        /// The backend (`"workers"`, `"test double"`).
+        backend: &'static str,
+    },
+
+    /// A [`TestDouble`](crate::backend::TestDouble) got a call it has no answer for.
+    #[error("the test double has no answer for {door} `{target}`; script one with `TestDouble::on`/`returns`/`fails`")]
+    NotScripted {
+        /// The door (`"call"`, `"get"`, …).
+        door: &'static str,
+        /// `module.function`, or `Type.name` for a method.
+        target: String,
+    },
+
     /// A configuration file (Cargo.toml metadata, `snakebridge.lock`, `wheel_variants.json`) is malformed.
     #[error("{}: {message}", path.display())]
     InvalidConfig {
@@ -349,6 +405,29 @@ impl PythonError {
         let message = value.str().map(|s| s.to_string()).unwrap_or_default();
         let traceback = err.traceback(py).and_then(|tb: Bound<'_, PyTraceback>| tb.format().ok());
         PythonError { class, module, bases, message, traceback, exception: err.into_value(py) }
+    }
+
+    /// An exception raised in a worker process: its class, bases, message and traceback as the
+    /// worker reported them. The object behind [`PythonError::exception`] is a host-side stand-in:
+    /// an instance of the same builtin class when there is one, else `Exception`.
+    pub(crate) fn remote(
+        py: Python<'_>,
+        class: String,
+        module: String,
+        bases: Vec<String>,
+        message: String,
+        traceback: Option<String>,
+    ) -> Self {
+        let builtin = match module.as_str() {
+            "builtins" => py.import("builtins").and_then(|b| b.getattr(class.as_str())).ok(),
+            _ => None,
+        };
+        let exception = builtin
+            .and_then(|c| c.call1((message.as_str(),)).ok())
+            .and_then(|e| e.cast_into::<pyo3::exceptions::PyBaseException>().ok())
+            .map(Bound::unbind)
+            .unwrap_or_else(|| pyo3::exceptions::PyException::new_err(message.clone()).into_value(py));
+        PythonError { class, module, bases, message, traceback, exception }
     }
 
     /// Whether the exception is an instance of `class` (bare or qualified name), subclasses included.

@@ -145,6 +145,9 @@ pub fn call_helper(name: &str, args: impl IntoArgs) -> Result<Value> {
 /// [`call_helper`], converting the result to `R` straight from Python.
 pub fn call_helper_as<R: FromPython>(name: &str, args: impl IntoArgs) -> Result<R> {
     use crate::supervise::{enter, Door, Target};
+    if let Some(e) = crate::supervise::local_only(Door::Helper, args.options()) {
+        return Err(e);
+    }
     // Helpers run under the same time limit and telemetry as any call, their loading included.
     enter(Target::new(Door::Helper, "helpers", name), args.options(), |py| {
         let registry = registry(py)?;
@@ -173,6 +176,20 @@ pub fn helpers() -> Result<Vec<HelperInfo>> {
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     })
+}
+
+/// Whether `module` is one the registry defines: `snakebridge_helpers` (and the built-in pack,
+/// `snakebridge_helpers.builtin`) or a helper file (`snakebridge_user_helpers.<stem>`). Such
+/// modules exist once the registry has loaded, so `#[python_module]` bindings of them load it
+/// first (typed helpers; `call_helper` stays the dynamic path).
+pub(crate) fn is_helper_module(module: &str) -> bool {
+    let top = module.split('.').next().unwrap_or(module);
+    top == "snakebridge_helpers" || top == "snakebridge_user_helpers"
+}
+
+/// Loads the registry if it is not loaded, so that its modules import.
+pub(crate) fn ensure_loaded(py: Python<'_>) -> Result<()> {
+    registry(py).map(drop)
 }
 
 /// The loaded registry dict, loading it first if needed.

@@ -1,10 +1,12 @@
-//! The embedded CPython interpreter: lazy start-up and venv discovery.
+//! The embedded CPython interpreter: lazy start-up as the venv's Python, and venv discovery.
 //!
 //! The venv is found in the order shared with the macros and the CLI
 //! ([`RuntimeConfig::find_venv`]): `SNAKEBRIDGE_VENV`, [`RuntimeConfig::venv`], `venv` in the
 //! project's `[package.metadata.snakebridge]`, a `.venv` in the project root (the nearest
-//! ancestor of the working directory that holds one), `VIRTUAL_ENV`. Its site-packages are added with `site.addsitedir`, so `.pth` files
-//! (editable installs) work as they do in the venv's own interpreter.
+//! ancestor of the working directory that holds one), `VIRTUAL_ENV`. CPython is started as that
+//! venv's `bin/python` (see `config`), so `sys.executable`, `sys.prefix`, `sys.base_prefix` and
+//! `sys.path` are what that interpreter reports, and `.pth` files (editable installs) work.
+//! Without a venv it starts as the Python the build was configured with.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -15,7 +17,11 @@ use snakebridge_meta::venv::VenvSearch;
 
 use crate::error::{Error, Result};
 
+mod config;
+mod libpython;
 mod preflight;
+
+pub use libpython::{libpython_report, linked_libdir, LibpythonProblem, LibpythonReport};
 
 /// Options for starting the interpreter; pass them to [`init`] before the first call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,6 +31,15 @@ pub struct RuntimeConfig {
     pub venv: Option<PathBuf>,
     /// Where to look for `.venv` instead of the working directory and its ancestors.
     pub project_root: Option<PathBuf>,
+    /// Strict mode for refs with this threshold: a warning when a session holds more live
+    /// refs (`SNAKEBRIDGE_STRICT_MODE` and `SNAKEBRIDGE_STRICT_MODE_THRESHOLD` take precedence).
+    pub strict_mode: Option<usize>,
+    /// Record dynamic calls in this ledger file, for `cargo snakebridge promote`
+    /// (`SNAKEBRIDGE_LEDGER` takes precedence).
+    pub ledger: Option<PathBuf>,
+    /// Run the program's calls in worker processes started with this configuration instead
+    /// of in-process (`SNAKEBRIDGE_BACKEND=workers` does the same and takes precedence).
+    pub workers: Option<crate::backend::WorkerConfig>,
 }
 
 impl RuntimeConfig {
@@ -36,6 +51,21 @@ impl RuntimeConfig {
     /// A configuration that looks for `.venv` in `root`.
     pub fn with_project_root(root: impl Into<PathBuf>) -> Self {
         RuntimeConfig { project_root: Some(root.into()), ..Self::default() }
+    }
+
+    /// Turns strict mode on: a warning when a session holds more than `threshold` live refs
+    /// ([`DEFAULT_STRICT_THRESHOLD`](crate::DEFAULT_STRICT_THRESHOLD) is the usual one).
+    #[must_use]
+    pub fn strict_mode(mut self, threshold: usize) -> Self {
+        self.strict_mode = Some(threshold);
+        self
+    }
+
+    /// Records every distinct dynamic call in the ledger at `path`.
+    #[must_use]
+    pub fn ledger(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ledger = Some(path.into());
+        self
     }
 }
 
@@ -49,8 +79,12 @@ pub struct InterpreterInfo {
     pub version_info: (u8, u8),
     /// The venv whose site-packages were added, and how it was found.
     pub venv: Option<(PathBuf, VenvSource)>,
-    /// `sys.prefix` of the embedded interpreter.
+    /// `sys.prefix` of the embedded interpreter: the venv, when there is one.
     pub prefix: PathBuf,
+    /// `sys.base_prefix`: the installation the venv was made from.
+    pub base_prefix: PathBuf,
+    /// `sys.executable`: the venv's `python`, which `multiprocessing` and the like start.
+    pub executable: PathBuf,
 }
 
 pub use snakebridge_meta::venv::VenvSource;
@@ -68,6 +102,9 @@ static STARTED: OnceLock<Started> = OnceLock::new();
 /// cannot start (a configuration that would make CPython exit the process is detected first),
 /// or when it already started with another configuration (the same one again is fine).
 pub fn init(config: RuntimeConfig) -> Result<&'static InterpreterInfo> {
+    if STARTED.get().is_none() {
+        crate::backend::configure(config.workers.clone())?;
+    }
     let (started_with, outcome) = STARTED.get_or_init(|| {
         let outcome = start(&config);
         (config.clone(), outcome)
@@ -102,7 +139,16 @@ pub(crate) fn with_gil<R>(f: impl for<'py> FnOnce(Python<'py>) -> Result<R>) -> 
 
 fn start(config: &RuntimeConfig) -> std::result::Result<InterpreterInfo, String> {
     preflight::check(|name| std::env::var_os(name))?;
+    let var = |name: &str| std::env::var(name).ok();
+    crate::refs::configure_strict_mode(config.strict_mode, var)?;
+    crate::ledger::configure(config.ledger.as_deref(), var)?;
     let venv = discover_venv(config)?;
+    let executable = match &venv {
+        Some((path, _)) => Some(venv_executable(path)?),
+        None => libpython::build_python().filter(|p| p.is_file()).map(Path::to_path_buf),
+    };
+    check_libpython(venv.as_ref().map(|(p, _)| p.as_path()))?;
+    config::initialize(executable.as_deref())?;
     Python::initialize();
     Python::attach(|py| {
         let sys = py.import("sys").map_err(|e| format!("cannot import sys: {e}"))?;
@@ -110,18 +156,64 @@ fn start(config: &RuntimeConfig) -> std::result::Result<InterpreterInfo, String>
             .getattr("version_info")
             .and_then(|v| Ok((v.get_item(0)?.extract()?, v.get_item(1)?.extract()?)))
             .map_err(|e| e.to_string())?;
-        let version: String = sys.getattr("version").and_then(|v| v.extract()).map_err(|e| e.to_string())?;
-        let prefix: PathBuf = sys.getattr("prefix").and_then(|v| v.extract()).map_err(|e| e.to_string())?;
+        let text = |name: &str| -> std::result::Result<String, String> {
+            sys.getattr(name).and_then(|v| v.extract()).map_err(|e| format!("sys.{name}: {e}"))
+        };
+        let version = text("version")?;
+        let (prefix, base_prefix, executable) = (text("prefix")?, text("base_prefix")?, text("executable")?);
         if let Some((path, source)) = &venv {
-            let site = site_packages(path, vi)?;
-            py.import("site")
-                .and_then(|site_mod| site_mod.call_method1("addsitedir", (site.to_string_lossy().as_ref(),)))
-                .map_err(|e| format!("cannot add {} to sys.path: {e}", site.display()))?;
-            tracing::debug!(venv = %path.display(), ?source, "snakebridge: using venv");
+            tracing::debug!(venv = %path.display(), ?source, %executable, "snakebridge: started as the venv's python");
         }
+        add_python_path(py, config)?;
         crate::timeout::install(py).map_err(|e| format!("cannot install timeout support: {e}"))?;
-        Ok(InterpreterInfo { version, version_info: vi, venv, prefix })
+        Ok(InterpreterInfo {
+            version,
+            version_info: vi,
+            venv,
+            prefix: prefix.into(),
+            base_prefix: base_prefix.into(),
+            executable: executable.into(),
+        })
     })
+}
+
+/// The venv's interpreter, which CPython is started as; an error naming the fix when the venv
+/// does not fit the linked Python or the Python it was made from is gone (CPython would then
+/// start with another standard library, or not at all).
+fn venv_executable(venv: &Path) -> std::result::Result<PathBuf, String> {
+    let (major, minor) = preflight::linked_version().unwrap_or((3, 0));
+    site_packages(venv, (major as u8, minor as u8))?;
+    let python = snakebridge_meta::venv::python_in(venv);
+    let recreate = format!("recreate it with `python{major}.{minor} -m venv --clear {}`", venv.display());
+    let home = snakebridge_meta::venv::PyvenvCfg::read(venv).ok().and_then(|cfg| cfg.home);
+    if let Some(home) = home.filter(|h| !h.is_dir()) {
+        return Err(format!(
+            "the venv {} was made by a Python in {} which no longer exists; {recreate}",
+            venv.display(),
+            home.display()
+        ));
+    }
+    if !python.exists() {
+        return Err(format!(
+            "the venv {} has no interpreter at {} (its Python is gone or the venv is incomplete); {recreate}",
+            venv.display(),
+            python.display()
+        ));
+    }
+    Ok(python)
+}
+
+/// Warns when the loaded `libpython` is not the one the build linked or the venv's base; an
+/// error where the ABI differs.
+fn check_libpython(venv: Option<&Path>) -> std::result::Result<(), String> {
+    let report = libpython_report(venv);
+    for problem in &report.problems {
+        if problem.abi {
+            return Err(problem.message.clone());
+        }
+        tracing::warn!("snakebridge: {}", problem.message);
+    }
+    Ok(())
 }
 
 impl RuntimeConfig {
@@ -135,6 +227,23 @@ impl RuntimeConfig {
     pub fn find_venv(&self) -> Result<Option<(PathBuf, VenvSource)>> {
         discover_venv(self).map_err(|message| Error::Interpreter { message })
     }
+}
+
+/// Puts the project's `python_path` directories first on `sys.path`, as introspection put
+/// them on `PYTHONPATH`, so its own modules import without an environment variable.
+fn add_python_path(py: Python<'_>, config: &RuntimeConfig) -> std::result::Result<(), String> {
+    let root = match &config.project_root {
+        Some(r) => r.clone(),
+        None => std::env::current_dir().unwrap_or_default(),
+    };
+    let dirs = snakebridge_meta::venv::cargo_python_path_setting(&root).map_err(|e| e.to_string())?;
+    let path = py.import("sys").and_then(|s| s.getattr("path")).map_err(|e| format!("cannot read sys.path: {e}"))?;
+    for (i, dir) in dirs.iter().enumerate() {
+        path.call_method1("insert", (i, dir.to_string_lossy().as_ref()))
+            .map_err(|e| format!("cannot add {} to sys.path: {e}", dir.display()))?;
+        tracing::debug!(dir = %dir.display(), "snakebridge: python_path directory on sys.path");
+    }
+    Ok(())
 }
 
 fn discover_venv(config: &RuntimeConfig) -> std::result::Result<Option<(PathBuf, VenvSource)>, String> {

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod array;
+pub mod backend;
 #[doc(hidden)]
 pub mod binding;
 mod call;
@@ -21,7 +22,8 @@ mod helpers;
 mod import;
 #[doc(hidden)]
 pub mod inline;
-mod interpreter;
+pub mod interpreter;
+mod ledger;
 mod locks;
 mod protocols;
 mod raise;
@@ -42,8 +44,8 @@ pub mod value;
 pub mod r#async;
 
 pub use call::{
-    attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, is_ref, method, method_as, set_attr, Args,
-    CachedFunction, CallOptions, IntoArgs, PyArgs,
+    attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, idempotent_stats, invalidate_idempotent, is_ref,
+    method, method_as, set_attr, Args, CachedFunction, CallOptions, IdempotentCache, IdempotentStats, IntoArgs, PyArgs,
 };
 pub use callback::{Callback, CallbackReturn, IntoCallback};
 pub use context::with_python;
@@ -52,12 +54,15 @@ pub use error::{Error, PythonError, RefGone, Result};
 pub use exception_class::ExceptionClass;
 pub use helpers::{call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, HelperConfig, HelperInfo};
 pub use interpreter::{init, InterpreterInfo, RuntimeConfig, VenvSource};
+pub use ledger::ledger_path;
 pub use raise::RustPanic;
-pub use refs::{live_ref_count, Ref, RegistryLimits};
+pub use refs::{live_ref_count, strict_mode_threshold, Ref, RegistryLimits, DEFAULT_STRICT_THRESHOLD};
 pub use session::{
     current_session, release_auto_session, release_ref, release_session, session_ref_count, with_session, Session,
     SessionBuilder,
 };
+/// For build scripts: the rpath to the linked `libpython` (see `docs/interpreter.md`).
+pub use snakebridge_meta::build;
 pub use stream::{iterate, stream, StreamRef, DEFAULT_MAX_BATCH};
 pub use suggest::closest as did_you_mean;
 pub use timeout::{CallTimeout, TimeoutConfig, TimeoutProfile};

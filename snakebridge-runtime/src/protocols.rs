@@ -24,6 +24,9 @@ impl Ref {
         name: &str,
         f: impl for<'py> FnOnce(Python<'py>, &Bound<'py, PyAny>) -> Result<R>,
     ) -> Result<R> {
+        if let Some(e) = crate::supervise::local_only(Door::Protocol, None) {
+            return Err(e);
+        }
         let module = self.python_module().unwrap_or_default();
         enter(Target::new(Door::Protocol, module, name), None, |py| f(py, &self.bind(py)?))
     }
@@ -35,6 +38,9 @@ impl Ref {
     /// `str(obj)`; text with an unpaired surrogate (no UTF-8 form) is an `Error::Conversion`,
     /// never silently replaced.
     pub fn str(&self) -> Result<String> {
+        if self.0.remote.is_some() {
+            return crate::call_as("builtins", "str", (self,));
+        }
         self.protocol("__str__", |py, obj| {
             let text = obj.str().map_err(|e| py_err(py, e))?;
             String::from_python(text.as_any())
@@ -43,11 +49,17 @@ impl Ref {
 
     /// `repr(obj)`.
     pub fn repr(&self) -> Result<String> {
+        if self.0.remote.is_some() {
+            return crate::call_as("builtins", "repr", (self,));
+        }
         self.with_object("__repr__", |o| o.repr().map(|s| s.to_string()))
     }
 
     /// `len(obj)`; a Python `TypeError` when the object has no length.
     pub fn len(&self) -> Result<usize> {
+        if self.0.remote.is_some() {
+            return crate::call_as("builtins", "len", (self,));
+        }
         self.with_object("__len__", |o| o.len())
     }
 

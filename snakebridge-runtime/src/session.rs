@@ -26,10 +26,25 @@ use crate::refs::{registry, RefId, RegistryLimits};
 
 /// A session id: the text, and whether it names a thread's auto-session, so that an explicit
 /// session given an auto-session's text stays a session of its own.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Eq)]
 pub(crate) struct SessionId {
     name: Arc<str>,
     auto: bool,
+}
+
+impl PartialEq for SessionId {
+    #[inline]
+    fn eq(&self, other: &SessionId) -> bool {
+        // A ref and the session it is used in share one `Arc` almost always: no text compare.
+        self.auto == other.auto && (Arc::ptr_eq(&self.name, &other.name) || self.name == other.name)
+    }
+}
+
+impl std::hash::Hash for SessionId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.auto.hash(state);
+    }
 }
 
 impl SessionId {
@@ -83,6 +98,7 @@ impl Drop for AutoSession {
     fn drop(&mut self) {
         let removed = registry().detach_session(&self.0);
         registry().bury(removed);
+        crate::backend::session_dropped(&self.0, None);
     }
 }
 
@@ -104,6 +120,25 @@ pub(crate) fn effective_session_id() -> SessionId {
     AUTO.with(|auto| auto.borrow_mut().get_or_insert_with(|| AutoSession(new_auto_id())).0.clone())
 }
 
+/// `Ok` when calls on this thread run in `expected` right now, else the session they run in;
+/// [`effective_session_id`] compared, without cloning it on the per-call path.
+#[inline]
+pub(crate) fn check_effective(expected: &SessionId) -> std::result::Result<(), SessionId> {
+    match SCOPE.with(|s| s.borrow().last().map(|s| s.0.id == *expected)) {
+        Some(true) => Ok(()),
+        Some(false) => Err(effective_session_id()),
+        None => AUTO.with(|auto| {
+            let mut auto = auto.borrow_mut();
+            let current = &auto.get_or_insert_with(|| AutoSession(new_auto_id())).0;
+            if current == expected {
+                Ok(())
+            } else {
+                Err(current.clone())
+            }
+        }),
+    }
+}
+
 /// The id of the session calls on this thread run in (explicit scope, else auto-session).
 pub fn current_session() -> String {
     effective_session_id().to_string()
@@ -113,7 +148,8 @@ pub fn current_session() -> String {
 ///
 /// Returns how many refs were released.
 pub fn release_auto_session() -> usize {
-    AUTO.with(|auto| auto.borrow_mut().take()).map_or(0, |auto| registry().session_len(&auto.0))
+    AUTO.with(|auto| auto.borrow_mut().take())
+        .map_or(0, |auto| registry().session_len(&auto.0) + crate::backend::session_released(&auto.0, None))
 }
 
 /// Releases every ref of the session `session_id`; the session itself can be used again.
@@ -122,7 +158,22 @@ pub fn release_auto_session() -> usize {
 /// auto-session is not reachable by id, so releasing it here releases nothing. Returns how
 /// many refs were released (0 for an unknown session: releasing twice is fine).
 pub fn release_session(session_id: &str) -> usize {
-    registry().clear_session(&SessionId::from(session_id))
+    let id = SessionId::from(session_id);
+    let own = live_backend(&id);
+    registry().clear_session(&id) + crate::backend::session_released(&id, own.as_ref())
+}
+
+/// The backend a live explicit session chose, if it chose one.
+fn live_backend(id: &SessionId) -> Option<crate::backend::Backend> {
+    if !crate::backend::remote_possible() {
+        return None;
+    }
+    LIVE.lock().get(id).and_then(Weak::upgrade).and_then(|s| s.backend.clone())
+}
+
+/// The backend of the innermost [`with_session`] scope's session, if it chose one.
+pub(crate) fn scoped_backend() -> Option<crate::backend::Backend> {
+    SCOPE.with(|s| s.borrow().last().and_then(|s| s.0.backend.clone()))
 }
 
 /// Releases one ref now instead of when its last handle is dropped. Releasing twice is a no-op.
@@ -147,7 +198,9 @@ pub fn release_ref(r: &crate::Ref) {
 
 /// How many refs the session `session_id` holds (this thread's auto-session or an explicit one).
 pub fn session_ref_count(session_id: &str) -> usize {
-    registry().session_len(&SessionId::from(session_id))
+    let id = SessionId::from(session_id);
+    let own = live_backend(&id);
+    registry().session_len(&id) + crate::backend::session_len(&id, own.as_ref())
 }
 
 /// An explicit session: refs created inside [`with_session`] belong to it, and other threads
@@ -159,6 +212,8 @@ pub struct Session(Arc<SessionInner>);
 
 struct SessionInner {
     id: SessionId,
+    /// The backend its calls run on, when it chose one (else the program's).
+    backend: Option<crate::backend::Backend>,
 }
 
 impl Drop for SessionInner {
@@ -175,6 +230,7 @@ impl Drop for SessionInner {
             registry().detach_session(&self.id)
         };
         registry().bury(removed);
+        crate::backend::session_dropped(&self.id, self.backend.as_ref());
     }
 }
 
@@ -204,7 +260,7 @@ impl Session {
 
     /// Options for a new session.
     pub fn builder() -> SessionBuilder {
-        SessionBuilder { id: None, limits: registry().default_limits() }
+        SessionBuilder { id: None, limits: registry().default_limits(), backend: None }
     }
 
     /// The session id.
@@ -219,7 +275,12 @@ impl Session {
 
     /// How many refs the session holds.
     pub fn ref_count(&self) -> usize {
-        registry().session_len(&self.0.id)
+        registry().session_len(&self.0.id) + crate::backend::session_len(&self.0.id, self.0.backend.as_ref())
+    }
+
+    /// The backend this session chose, if any (`None`: the program's).
+    pub fn backend(&self) -> Option<crate::backend::Backend> {
+        self.0.backend.clone()
     }
 }
 
@@ -241,6 +302,7 @@ impl std::fmt::Debug for Session {
 pub struct SessionBuilder {
     id: Option<String>,
     limits: RegistryLimits,
+    backend: Option<crate::backend::Backend>,
 }
 
 impl SessionBuilder {
@@ -262,6 +324,17 @@ impl SessionBuilder {
         self
     }
 
+    /// Runs the session's calls on `backend` instead of the program's: in-process, a
+    /// [`WorkerPool`](crate::backend::WorkerPool), or a [`TestDouble`](crate::backend::TestDouble).
+    /// Joining a live session by id keeps the backend it was made with.
+    pub fn backend(mut self, backend: crate::backend::Backend) -> Self {
+        if !matches!(backend, crate::backend::Backend::InProcess) {
+            crate::backend::note_remote();
+        }
+        self.backend = Some(backend);
+        self
+    }
+
     /// Creates the session, or joins the live one with the same id.
     ///
     /// The id always names an explicit session: given the id of an auto-session, this makes
@@ -280,7 +353,7 @@ impl SessionBuilder {
             // `LIVE`) still has its table: take it now, so that this session starts empty and
             // the predecessor's drop, seeing a successor, leaves the new table alone.
             let removed = registry().detach_session(&id);
-            let inner = Arc::new(SessionInner { id: id.clone() });
+            let inner = Arc::new(SessionInner { id: id.clone(), backend: self.backend });
             live.insert(id.clone(), Arc::downgrade(&inner));
             registry().open_session(&id, self.limits);
             (Session(inner), removed)

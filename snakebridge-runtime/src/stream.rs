@@ -63,6 +63,9 @@ impl<T: FromPython> StreamRef<T> {
     /// A ref to an iterator or generator continues where it is; one to an iterable (a list,
     /// a file) starts a fresh iteration. [`Error::NotIterable`] when Python cannot iterate it.
     pub fn from_ref(target: &Ref) -> Result<Self> {
+        if target.0.remote.is_some() {
+            return call_as("builtins", "iter", (target,)).map(Self::over);
+        }
         let module = target.python_module().unwrap_or_default();
         enter(Target::new(Door::Stream, module, "__iter__"), None, |py| Self::from_python(&target.bind(py)?))
     }
@@ -123,6 +126,10 @@ impl<T: FromPython> StreamRef<T> {
         if self.done {
             return Ok(Some(buffered));
         }
+        if self.iter.0.remote.is_some() {
+            let hint: isize = self.remotely(|| call_as("operator", "length_hint", (&self.iter, -1)))?;
+            return Ok(usize::try_from(hint).ok().map(|h| h + buffered));
+        }
         let module = self.iter.python_module().unwrap_or_default();
         enter(Target::new(Door::Stream, module, "__length_hint__"), self.options.as_ref(), |py| {
             let it = self.iter.bind(py)?;
@@ -151,6 +158,9 @@ impl<T: FromPython> StreamRef<T> {
     fn refill(&mut self) {
         let want = self.next_batch;
         self.next_batch = (want * 2).min(self.max_batch);
+        if self.iter.0.remote.is_some() {
+            return self.refill_remote(want);
+        }
         let buffer = &mut self.buffer;
         let deadline = self.deadline.as_ref();
         let module = self.iter.python_module().unwrap_or_default();
@@ -178,6 +188,35 @@ impl<T: FromPython> StreamRef<T> {
         });
         match outcome {
             Ok(ended) => self.done = ended,
+            Err(e) => {
+                self.buffer.push_back(Err(Box::new(e)));
+                self.done = true;
+            }
+        }
+    }
+}
+
+impl<T: FromPython> StreamRef<T> {
+    /// Runs `f` in the stream's session, under the default unary limit per pull: a worker's
+    /// iterator is read by calls, each of them limited like any call.
+    fn remotely<R>(&self, f: impl FnOnce() -> Result<R>) -> Result<R> {
+        let options =
+            CallOptions { session: self.options.as_ref().and_then(|o| o.session.clone()), ..Default::default() };
+        options.run(f)
+    }
+
+    /// A refill from an iterator in a worker: `list(islice(it, want))` there, two calls a batch.
+    /// A Python exception ends the stream (the items of its batch before it are lost).
+    fn refill_remote(&mut self, want: usize) {
+        let pulled = self.remotely(|| {
+            let chunk = crate::call::call("itertools", "islice", (&self.iter, want))?;
+            call_as::<Vec<Value>>("builtins", "list", (&chunk,))
+        });
+        match pulled {
+            Ok(items) => {
+                self.done = items.len() < want;
+                self.buffer.extend(items.into_iter().map(|v| T::from_remote(v).map_err(Box::new)));
+            }
             Err(e) => {
                 self.buffer.push_back(Err(Box::new(e)));
                 self.done = true;
@@ -219,6 +258,14 @@ impl<T: FromPython> FromPython for StreamRef<T> {
                 Err(Error::NotIterable { type_name: type_name(obj) })
             }
             Err(e) => Err(py_err(py, e)),
+        }
+    }
+
+    /// A worker's object is iterated there; anything else as [`FromPython::from_python`].
+    fn from_remote(value: Value) -> Result<Self> {
+        match value {
+            Value::Ref(r) if r.0.remote.is_some() => StreamRef::from_ref(&r),
+            other => crate::value::via_host(other),
         }
     }
 }

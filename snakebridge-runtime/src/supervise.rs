@@ -8,11 +8,13 @@
 
 use pyo3::Python;
 
+use crate::backend::{self, Backend};
 use crate::call::CallOptions;
 use crate::error::{Error, Result};
 use crate::interpreter::with_gil;
 use crate::telemetry;
 use crate::timeout::{self, watchdog};
+use crate::value::Value;
 
 /// Each public way into Python, for the table test that holds them all to one pipeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +91,67 @@ pub(crate) fn enter<R>(
 ) -> Result<R> {
     CallOptions::with_effective(options, |options| {
         CallOptions::scope(options, || with_gil(|py| supervise(py, target, options, || f(py))))
+    })
+}
+
+/// The door to an out-of-process backend (workers, a test double): `None` when the call runs
+/// in-process — the default, decided with one atomic load — else the value the session's
+/// backend returned for `request()`, under the same options, limit and telemetry as [`enter`].
+#[inline]
+pub(crate) fn remote<'r>(
+    target: Target<'_>,
+    options: Option<&CallOptions>,
+    request: impl FnOnce() -> Result<backend::Request<'r>>,
+) -> Option<Result<Value>> {
+    if !backend::remote_possible() {
+        return None;
+    }
+    remote_cold(target, options, request)
+}
+
+#[cold]
+fn remote_cold<'r>(
+    target: Target<'_>,
+    options: Option<&CallOptions>,
+    request: impl FnOnce() -> Result<backend::Request<'r>>,
+) -> Option<Result<Value>> {
+    CallOptions::with_effective(options, |options| {
+        let backend = match backend::effective(options) {
+            Ok(Backend::InProcess) => return None,
+            Ok(b) => b,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(CallOptions::scope(options, || {
+            let library = target.library();
+            let run = || {
+                let limit = timeout::limit_of(library, options)?;
+                let request = request()?;
+                match backend.run(&request, limit) {
+                    Some(Err(Error::Timeout { .. })) => Err(timed_out(target, options)),
+                    Some(result) => result,
+                    None => unreachable!("an out-of-process backend"),
+                }
+            };
+            let span = telemetry::call_span(target.door.name(), library, target.module, target.function);
+            if span.is_disabled() {
+                return run();
+            }
+            telemetry::observe(span, library, target.function, run)
+        }))
+    })
+}
+
+/// The error of a door that only the in-process backend has, when the call's session is on
+/// another: `None` when the call runs in-process.
+#[inline]
+pub(crate) fn local_only(door: Door, options: Option<&CallOptions>) -> Option<Error> {
+    if !backend::remote_possible() {
+        return None;
+    }
+    CallOptions::with_effective(options, |options| match backend::effective(options) {
+        Ok(Backend::InProcess) => None,
+        Ok(b) => Some(Error::Unsupported { what: door.name().to_owned(), backend: b.name() }),
+        Err(e) => Some(e),
     })
 }
 

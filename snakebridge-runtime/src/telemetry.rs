@@ -27,10 +27,20 @@ pub const RUNTIME_CALL_START: &str = "snakebridge.runtime.call.start";
 pub const RUNTIME_CALL_STOP: &str = "snakebridge.runtime.call.stop";
 /// A call failed, timed out or was cancelled (`[:snakebridge, :runtime, :call, :exception]`).
 pub const RUNTIME_CALL_EXCEPTION: &str = "snakebridge.runtime.call.exception";
+/// An idempotent call was answered from its cache or not: `outcome` is `"hit"`, `"miss"` or
+/// `"uncacheable"` (arguments that cannot be a key).
+pub const RUNTIME_CALL_CACHE: &str = "snakebridge.runtime.call.cache";
 /// Documentation was fetched (`[:snakebridge, :docs, :fetch]`).
 pub const DOCS_FETCH: &str = "snakebridge.docs.fetch";
 /// The lock file was verified (`[:snakebridge, :lock, :verify]`).
 pub const LOCK_VERIFY: &str = "snakebridge.lock.verify";
+
+/// Emits `snakebridge.runtime.call.cache`.
+#[inline]
+pub(crate) fn cache_event(module: &str, function: &str, outcome: &'static str) {
+    tracing::event!(name: "snakebridge.runtime.call.cache", target: "snakebridge::runtime", tracing::Level::DEBUG,
+        module, function, outcome);
+}
 
 /// Emits `snakebridge.docs.fetch`: `source` is `"cache"`, `"python"` or `"metadata"`.
 pub fn docs_fetch(duration: Duration, module: &str, function: &str, source: &str) {

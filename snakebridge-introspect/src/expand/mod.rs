@@ -60,7 +60,10 @@ pub fn expand_in(
                 check::check(&cx, &args, found);
                 let path = loaded.path.to_string_lossy().into_owned();
                 let generating = Instant::now();
-                let model = plan::plan(found, Options { streaming: &args.streaming, renames: &args.renames });
+                let model = plan::plan(
+                    found,
+                    Options { streaming: &args.streaming, idempotent: &args.idempotent, renames: &args.renames },
+                );
                 report::plan_errors(&cx, &args, &model);
                 let items = generate::render(&model.module);
                 // The byte count needs the tokens as text: only when someone listens.

@@ -29,6 +29,8 @@ pub enum Target<'a> {
         owner: &'a str,
         /// The attribute name.
         name: &'a str,
+        /// Whether its calls are cached by their arguments (`idempotent = [...]`).
+        idempotent: bool,
     },
     /// The class itself (a constructor); the result is `Self`.
     Constructor,
@@ -225,22 +227,31 @@ fn result_type(spec: &Spec<'_>, returns: Option<&str>) -> TokenStream {
 
 fn plain_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream {
     match &spec.target {
-        Target::Function { owner, name } => quote! {
-            static __SB_FUNCTION: ::snakebridge::__private::Function = ::snakebridge::__private::Function::new(#owner, #name, #kw_spec);
+        Target::Function { owner, name, idempotent } => {
+            let new = function_constructor(*idempotent);
+            quote! {
+            static __SB_FUNCTION: ::snakebridge::__private::Function = ::snakebridge::__private::Function::#new(#owner, #name, #kw_spec);
             __SB_FUNCTION.call(#args)
-        },
+            }
+        }
         Target::Constructor => quote!(Self::__sb_class().call(#args)),
-        Target::Method { name } => quote!(::snakebridge::__private::method_as(self.__sb_ref(), #name, #args)),
+        Target::Method { name } => quote! {
+            static __SB_METHOD: ::snakebridge::__private::Method = ::snakebridge::__private::Method::new(#name, #kw_spec);
+            __SB_METHOD.call(self.__sb_ref(), #args)
+        },
     }
 }
 
 /// Only required positional arguments: the vectorcall fast path for module functions.
 fn positional_call(spec: &Spec<'_>, kw_spec: &str, args: TokenStream) -> TokenStream {
     match &spec.target {
-        Target::Function { owner, name } => quote! {
-            static __SB_FUNCTION: ::snakebridge::__private::Function = ::snakebridge::__private::Function::new(#owner, #name, #kw_spec);
+        Target::Function { owner, name, idempotent } => {
+            let new = function_constructor(*idempotent);
+            quote! {
+            static __SB_FUNCTION: ::snakebridge::__private::Function = ::snakebridge::__private::Function::#new(#owner, #name, #kw_spec);
             __SB_FUNCTION.call_positional(#args)
-        },
+            }
+        }
         _ => plain_call(spec, kw_spec, args),
     }
 }
@@ -253,16 +264,25 @@ fn bound_call(
     rest: TokenStream,
 ) -> TokenStream {
     match &spec.target {
-        Target::Function { owner, name } => quote! {
-            static __SB_FUNCTION: ::snakebridge::__private::Function = ::snakebridge::__private::Function::new(#owner, #name, #kw_spec);
+        Target::Function { owner, name, idempotent } => {
+            let new = function_constructor(*idempotent);
+            quote! {
+            static __SB_FUNCTION: ::snakebridge::__private::Function = ::snakebridge::__private::Function::#new(#owner, #name, #kw_spec);
             __SB_FUNCTION.call_with(#positional, #keywords, #rest)
-        },
+            }
+        }
         Target::Constructor => {
             let qualified = &spec.qualified;
             quote!(::snakebridge::__private::call_class(Self::__sb_class(), #qualified, #kw_spec, #positional, #keywords, #rest))
         }
-        Target::Method { name } => {
-            quote!(::snakebridge::__private::call_method(self.__sb_ref(), #name, #kw_spec, #positional, #keywords, #rest))
-        }
+        Target::Method { name } => quote! {
+            static __SB_METHOD: ::snakebridge::__private::Method = ::snakebridge::__private::Method::new(#name, #kw_spec);
+            __SB_METHOD.call_with(self.__sb_ref(), #positional, #keywords, #rest)
+        },
     }
+}
+
+/// `Function::new`, or `Function::idempotent` for a function whose calls are cached.
+fn function_constructor(idempotent: bool) -> Ident {
+    Ident::new(if idempotent { "idempotent" } else { "new" }, proc_macro2::Span::call_site())
 }

@@ -61,7 +61,7 @@ pub fn render(plan: &ClassPlan<'_>, module: &str, classes: &ClassNames) -> Token
         let m = method.info;
         let static_like = matches!(m.kind.as_deref(), Some("static" | "class"));
         let target = if static_like {
-            Target::Function { owner: &qualified, name: &m.name }
+            Target::Function { owner: &qualified, name: &m.name, idempotent: false }
         } else {
             Target::Method { name: &m.name }
         };

@@ -25,7 +25,7 @@ use crate::plan::{self, ModulePlan, Options, StreamPlan};
 /// The items of `module` with no `rename`: the model of [`plan::plan`], rendered. Items whose
 /// Rust name collides are left out (an expansion reports each collision as a compile error).
 pub fn module_items(module: &ModuleInfo, streaming: &[String]) -> TokenStream {
-    render(&plan::plan(module, Options { streaming, renames: &[] }).module)
+    render(&plan::plan(module, Options { streaming, idempotent: &[], renames: &[] }).module)
 }
 
 /// The tokens of a module's model.
@@ -44,7 +44,7 @@ pub fn render(plan: &ModulePlan<'_>) -> TokenStream {
             doc: f.doc.as_deref(),
             rustdoc: f.rustdoc.as_deref(),
             signature: f.signature.as_ref(),
-            target: Target::Function { owner: here, name: &f.name },
+            target: Target::Function { owner: here, name: &f.name, idempotent: function.idempotent },
             classes: &plan.class_names,
             stub_note: f.stub_note.as_deref(),
         }));

@@ -216,8 +216,11 @@ fn expansion_caches_the_callee_and_interns_names() {
     assert!(out.contains(r#"intern ! (__sb_py , "upper")"#), "{out}");
     assert!(out.contains("Const"), "{out}");
     assert!(out.contains("let __sb_v0 = & (name)"), "{out}");
-    // Only facade paths: nothing that depends on the user's imports.
-    assert!(!out.contains(" pyo3 ::") || out.contains(":: snakebridge :: __private"), "{out}");
+    // Only facade paths: nothing that depends on the user's imports. Every `snakebridge` path
+    // is absolute (`:: snakebridge ::`) and every `pyo3` path goes through the facade.
+    let absolute = |name: &str| out.match_indices(name).all(|(i, _)| out[..i].ends_with(":: "));
+    assert!(absolute("snakebridge ::"), "{out}");
+    assert_eq!(out.matches("pyo3 ::").count(), out.matches("__private :: pyo3 ::").count(), "{out}");
 }
 
 #[test]

@@ -28,6 +28,9 @@ pub struct PythonEnv {
     /// malformed); introspection reports it instead of starting anything. A cache that is
     /// fresh needs no Python, so finding none is not an error until then.
     pub problem: Option<String>,
+    /// The project's own module directories (`python_path` in `[package.metadata.snakebridge]`),
+    /// put on `PYTHONPATH` before any that is already set.
+    pub python_path: Vec<PathBuf>,
 }
 
 impl PythonEnv {
@@ -38,18 +41,28 @@ impl PythonEnv {
 
     /// A given interpreter, outside any venv.
     pub fn interpreter(executable: PathBuf) -> Self {
-        PythonEnv { executable, venv: None, source: PythonSource::Path, problem: None }
+        PythonEnv { executable, venv: None, source: PythonSource::Path, problem: None, python_path: Vec::new() }
     }
 }
 
 /// Finds the project's Python for the crate in `crate_dir`, reading the environment through `env`.
 pub fn find_python(crate_dir: &Path, env: impl Fn(&str) -> Option<String>) -> PythonEnv {
+    let mut python = find_interpreter(crate_dir, env);
+    match snakebridge_meta::venv::cargo_python_path_setting(crate_dir) {
+        Ok(dirs) => python.python_path = dirs,
+        Err(e) => python.problem = python.problem.or(Some(e.to_string())),
+    }
+    python
+}
+
+fn find_interpreter(crate_dir: &Path, env: impl Fn(&str) -> Option<String>) -> PythonEnv {
     match VenvSearch::new(crate_dir).find(env) {
         Ok(Some(venv)) => PythonEnv {
             executable: venv.python(),
             problem: venv.check().err(),
             source: PythonSource::Venv(venv.source),
             venv: Some(venv.path),
+            python_path: Vec::new(),
         },
         Ok(None) => PythonEnv::from_path(),
         Err(e) => PythonEnv { problem: Some(e.to_string()), ..PythonEnv::from_path() },

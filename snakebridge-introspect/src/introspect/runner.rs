@@ -61,6 +61,13 @@ pub fn introspect(
         .arg(config.script_argument())
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("PYTHONIOENCODING", "utf-8");
+    if !python.python_path.is_empty() {
+        let inherited = std::env::var_os("PYTHONPATH");
+        let dirs = python.python_path.iter().cloned().chain(inherited.iter().flat_map(std::env::split_paths));
+        if let Ok(joined) = std::env::join_paths(dirs) {
+            command.env("PYTHONPATH", joined);
+        }
+    }
     let finished = run_with_timeout(&mut command, timeout)
         .map_err(|e| fail(IntrospectErrorKind::PythonNotFound, format!("cannot run {python_name}: {e}"), None))?;
     let Some(status) = finished.status else {

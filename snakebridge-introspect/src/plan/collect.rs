@@ -27,7 +27,7 @@ pub fn plan<'m>(module: &'m ModuleInfo, options: Options<'_>) -> Plan<'m> {
         collisions: Vec::new(),
         keys: Vec::new(),
     };
-    let mut module = namer.module(module, "", options.streaming);
+    let mut module = namer.module(module, "", options.streaming, options.idempotent);
     link_classes(&mut module);
     let unused_renames = namer.used.iter().enumerate().filter(|(_, used)| !**used).map(|(i, _)| i).collect();
     Plan { module, collisions: namer.collisions, unused_renames }
@@ -73,7 +73,7 @@ fn apply(module: &mut ModulePlan<'_>, path: &mut Vec<String>, all: &[Located]) {
 /// Every `rename` key the model could have used, for "did you mean".
 pub fn rename_keys(module: &ModuleInfo) -> Vec<String> {
     let mut namer = Namer { renames: &[], used: Vec::new(), collisions: Vec::new(), keys: Vec::new() };
-    let _ = namer.module(module, "", &[]);
+    let _ = namer.module(module, "", &[], &[]);
     namer.keys
 }
 
@@ -165,7 +165,13 @@ impl Namer<'_> {
         None
     }
 
-    fn module<'m>(&mut self, info: &'m ModuleInfo, prefix: &str, streaming: &[String]) -> ModulePlan<'m> {
+    fn module<'m>(
+        &mut self,
+        info: &'m ModuleInfo,
+        prefix: &str,
+        streaming: &[String],
+        idempotent: &[String],
+    ) -> ModulePlan<'m> {
         let here = &info.name;
         let mut values = Namespace::new(format!("the functions and constants of module `{here}`"));
         let mut types = Namespace::new(format!("the classes and submodules of module `{here}`"));
@@ -224,7 +230,13 @@ impl Namer<'_> {
                     streams.push(StreamPlan { python_name: &f.name, ident });
                 }
             }
-            function_plans.push(FunctionPlan { info: f, ident, with, renamed: named.renamed });
+            function_plans.push(FunctionPlan {
+                info: f,
+                ident,
+                with,
+                renamed: named.renamed,
+                idempotent: idempotent.contains(&f.name),
+            });
         }
         for (c, _, named) in classes.iter().filter(|(c, _, _)| streaming.contains(&c.name)) {
             let claim =
@@ -248,7 +260,9 @@ impl Namer<'_> {
                 let own = format!("{short}.");
                 let sub_streaming: Vec<String> =
                     streaming.iter().filter_map(|s| s.strip_prefix(&own).map(str::to_owned)).collect();
-                SubmodulePlan { ident, module: self.module(sub, &sub_prefix, &sub_streaming) }
+                let sub_idempotent: Vec<String> =
+                    idempotent.iter().filter_map(|s| s.strip_prefix(&own).map(str::to_owned)).collect();
+                SubmodulePlan { ident, module: self.module(sub, &sub_prefix, &sub_streaming, &sub_idempotent) }
             })
             .collect();
         ModulePlan {
@@ -327,7 +341,7 @@ impl Namer<'_> {
                         self.claim(&mut ns, &named.variant(&m.name, "_with"), claim)
                     })
                     .flatten();
-                FunctionPlan { info: m, ident, with, renamed: named.renamed }
+                FunctionPlan { info: m, ident, with, renamed: named.renamed, idempotent: false }
             })
             .collect();
         let properties = properties

@@ -38,6 +38,8 @@ pub struct Rename {
 pub struct Options<'a> {
     /// Functions (or classes) that also get a `*_stream` variant (dotted for submodule members).
     pub streaming: &'a [String],
+    /// Functions whose calls are cached by their arguments (dotted for submodule members).
+    pub idempotent: &'a [String],
     /// The user's renames.
     pub renames: &'a [Rename],
 }
@@ -84,6 +86,8 @@ pub struct FunctionPlan<'m> {
     pub with: Option<Ident>,
     /// Whether `rename` gave it its name.
     pub renamed: bool,
+    /// Whether its calls are cached (`idempotent`).
+    pub idempotent: bool,
 }
 
 /// A `*_stream` variant.

@@ -14,6 +14,9 @@ use crate::value::{FromPython, Value};
 /// A ref to `obj`, after checking that it is an instance of `class` (the qualified Python name
 /// `qualname` is for the error message).
 pub fn instance_ref(obj: &Bound<'_, PyAny>, class: &CachedFunction, qualname: &str) -> Result<Ref> {
+    if let Some(r) = crate::backend::worker::unmark(obj) {
+        return check_remote(&r, class, qualname).map(|()| r);
+    }
     let py = obj.py();
     let cls = class.bind(py)?;
     if obj.is_instance(cls).map_err(|e| py_err(py, e))? {
@@ -25,6 +28,9 @@ pub fn instance_ref(obj: &Bound<'_, PyAny>, class: &CachedFunction, qualname: &s
 
 /// Checks that the object behind `r` is an instance of `class`.
 pub fn check_ref(r: &Ref, class: &CachedFunction, qualname: &str) -> Result<()> {
+    if r.0.remote.is_some() {
+        return check_remote(r, class, qualname);
+    }
     with_gil(|py| {
         let obj = r.bind(py)?;
         let cls = class.bind(py)?;
@@ -33,6 +39,16 @@ pub fn check_ref(r: &Ref, class: &CachedFunction, qualname: &str) -> Result<()> 
             false => Err(not_instance(qualname, r.type_name())),
         }
     })
+}
+
+/// [`check_ref`] for an object in a worker: `isinstance` runs there, against the worker's class.
+fn check_remote(r: &Ref, class: &CachedFunction, qualname: &str) -> Result<()> {
+    let (module, name) = class.target();
+    let cls = crate::call::get(module, name)?;
+    match crate::call::call_as::<bool>("builtins", "isinstance", (r, &cls))? {
+        true => Ok(()),
+        false => Err(not_instance(qualname, r.type_name())),
+    }
 }
 
 /// The ref inside `value`, checked to be an instance of `class`.

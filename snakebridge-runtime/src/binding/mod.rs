@@ -6,4 +6,4 @@ mod class_macro;
 mod signature;
 
 pub use self::class::{check_ref, display, get_as, instance_ref, value_into_ref};
-pub use self::signature::{call_class, call_method, Function, Keywords};
+pub use self::signature::{call_class, Function, Keywords, Method};

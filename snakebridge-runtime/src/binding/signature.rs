@@ -2,12 +2,14 @@
 //! keyword names checked against the Python signature.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyString, PyTuple};
 
-use crate::call::{method_as, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
+use crate::call::{call_method_on, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
 use crate::error::{py_err, Error, Result};
 use crate::refs::Ref;
 use crate::suggest::closest;
+use crate::supervise::{enter, Door, Target};
 use crate::value::{FromPython, ToPython};
 
 /// The keyword parameters of a Python signature, as one space-separated string (`"axis dtype
@@ -43,6 +45,11 @@ impl Function {
     /// `module.name`, looked up on first call.
     pub const fn new(module: &'static str, name: &'static str, keywords: &'static str) -> Self {
         Function { cached: CachedFunction::new(module, name), module, name, keywords: Keywords(keywords) }
+    }
+
+    /// `module.name` whose calls are idempotent: cached by their arguments.
+    pub const fn idempotent(module: &'static str, name: &'static str, keywords: &'static str) -> Self {
+        Function { cached: CachedFunction::idempotent(module, name), module, name, keywords: Keywords(keywords) }
     }
 
     /// Calls it with any arguments (a function whose signature is unknown).
@@ -88,17 +95,42 @@ pub fn call_class<R: FromPython>(
     class.call(BoundArgs { positional, keywords, rest, signature: Keywords(signature), owner: &owner })
 }
 
-/// Calls the method `name` on `target` with required arguments plus the caller's optional `rest`.
-pub fn call_method<R: FromPython>(
-    target: &Ref,
+/// A generated method: its name, made a Python string once (interned, as pyo3's `intern!`),
+/// and its keyword parameters. Generated code holds one per method in a `static`.
+pub struct Method {
     name: &'static str,
-    signature: &'static str,
-    positional: &[&dyn ToPython],
-    keywords: &[(&'static str, &dyn ToPython)],
-    rest: Option<&Args<'_>>,
-) -> Result<R> {
-    let owner = || format!("{}.{name}", target.type_name());
-    method_as(target, name, BoundArgs { positional, keywords, rest, signature: Keywords(signature), owner: &owner })
+    interned: PyOnceLock<Py<PyString>>,
+    keywords: Keywords,
+}
+
+impl Method {
+    /// The method `name` with the keyword parameters `keywords` (see [`Keywords`]).
+    pub const fn new(name: &'static str, keywords: &'static str) -> Self {
+        Method { name, interned: PyOnceLock::new(), keywords: Keywords(keywords) }
+    }
+
+    /// Calls it on `target` with any arguments, supervised like every call.
+    #[inline]
+    pub fn call<R: FromPython>(&self, target: &Ref, args: impl IntoArgs) -> Result<R> {
+        let module = target.python_module().unwrap_or_default();
+        enter(Target::new(Door::Method, module, self.name), args.options(), |py| {
+            let obj = target.bind(py)?;
+            let name = self.interned.get_or_init(py, || PyString::intern(py, self.name).unbind()).bind(py);
+            R::from_python(&call_method_on(&obj, target.type_name(), name, &args)?)
+        })
+    }
+
+    /// Calls it on `target` with required arguments plus the caller's optional `rest`.
+    pub fn call_with<R: FromPython>(
+        &self,
+        target: &Ref,
+        positional: &[&dyn ToPython],
+        keywords: &[(&'static str, &dyn ToPython)],
+        rest: Option<&Args<'_>>,
+    ) -> Result<R> {
+        let owner = || format!("{}.{}", target.type_name(), self.name);
+        self.call(target, BoundArgs { positional, keywords, rest, signature: self.keywords, owner: &owner })
+    }
 }
 
 /// The arguments of a generated call: required positional and keyword-only values, then

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple};
 
 use super::options::CallOptions;
 use crate::error::{py_err, Result};
@@ -29,6 +29,12 @@ pub trait IntoArgs {
         None
     }
 
+    /// How many arguments (positional and keyword) these are, when known: the call ledger
+    /// records it.
+    fn arity(&self) -> Option<usize> {
+        None
+    }
+
     /// Calls `callable` with these arguments.
     ///
     /// The default builds the argument tuple with [`IntoArgs::to_py_args`]; positional Rust
@@ -38,9 +44,21 @@ pub trait IntoArgs {
         let PyArgs { args, kwargs } = self.to_py_args(py)?;
         callable.call(args, kwargs.as_ref()).map_err(|e| py_err(py, e))
     }
+
+    /// Calls the method `name` of `obj` with these arguments. Overridden where a faster call
+    /// exists: a tuple goes by `PyObject_VectorcallMethod`, with no bound method made.
+    fn call_method_with<'py>(&self, obj: &Bound<'py, PyAny>, name: &Bound<'py, PyString>) -> Result<Bound<'py, PyAny>> {
+        let py = obj.py();
+        let PyArgs { args, kwargs } = self.to_py_args(py)?;
+        obj.call_method(name, args, kwargs.as_ref()).map_err(|e| py_err(py, e))
+    }
 }
 
 impl IntoArgs for () {
+    fn arity(&self) -> Option<usize> {
+        Some(0)
+    }
+
     #[inline]
     fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
         Ok(PyArgs { args: PyTuple::empty(py), kwargs: None })
@@ -50,11 +68,20 @@ impl IntoArgs for () {
     fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
         callable.call0().map_err(|e| py_err(callable.py(), e))
     }
+
+    #[inline]
+    fn call_method_with<'py>(&self, obj: &Bound<'py, PyAny>, name: &Bound<'py, PyString>) -> Result<Bound<'py, PyAny>> {
+        obj.call_method0(name).map_err(|e| py_err(obj.py(), e))
+    }
 }
 
 macro_rules! tuple_args {
     ($($T:ident $i:tt),+) => {
         impl<$($T: ToPython),+> IntoArgs for ($($T,)+) {
+            fn arity(&self) -> Option<usize> {
+                Some([$(stringify!($T)),+].len())
+            }
+
             #[inline]
             fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
                 let items = [$(self.$i.to_python(py)?),+];
@@ -67,6 +94,13 @@ macro_rules! tuple_args {
                 // A Rust tuple of Python objects: pyo3 passes it by vectorcall.
                 let args = ($(self.$i.to_python(py)?,)+);
                 callable.call1(args).map_err(|e| py_err(py, e))
+            }
+
+            #[inline]
+            fn call_method_with<'py>(&self, obj: &Bound<'py, PyAny>, name: &Bound<'py, PyString>) -> Result<Bound<'py, PyAny>> {
+                let py = obj.py();
+                let args = ($(self.$i.to_python(py)?,)+);
+                obj.call_method1(name, args).map_err(|e| py_err(py, e))
             }
         }
     };
@@ -85,6 +119,10 @@ tuple_args!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
 tuple_args!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
 
 impl<T: ToPython> IntoArgs for Vec<T> {
+    fn arity(&self) -> Option<usize> {
+        Some(self.len())
+    }
+
     fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
         let items = self.iter().map(|v| v.to_python(py)).collect::<Result<Vec<_>>>()?;
         Ok(PyArgs { args: PyTuple::new(py, items).map_err(|e| py_err(py, e))?, kwargs: None })
@@ -100,8 +138,16 @@ impl<A: IntoArgs + ?Sized> IntoArgs for &A {
         (**self).options()
     }
 
+    fn arity(&self) -> Option<usize> {
+        (**self).arity()
+    }
+
     fn call_with<'py>(&self, callable: &Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
         (**self).call_with(callable)
+    }
+
+    fn call_method_with<'py>(&self, obj: &Bound<'py, PyAny>, name: &Bound<'py, PyString>) -> Result<Bound<'py, PyAny>> {
+        (**self).call_method_with(obj, name)
     }
 }
 
@@ -152,6 +198,13 @@ impl<'a> Args<'a> {
         self
     }
 
+    /// Marks the call idempotent: a result cached for the same arguments is returned without
+    /// calling Python (see [`IdempotentCache`](crate::IdempotentCache)).
+    pub fn idempotent(mut self) -> Self {
+        self.options.idempotent = true;
+        self
+    }
+
     /// Runs the call under the timeout profile `name` (`"ml_inference"`, `"batch_job"`, …).
     pub fn timeout_profile(mut self, name: impl Into<String>) -> Self {
         self.options.timeout_profile = Some(name.into());
@@ -191,6 +244,10 @@ impl IntoArgs for Args<'_> {
 
     fn options(&self) -> Option<&CallOptions> {
         Some(&self.options)
+    }
+
+    fn arity(&self) -> Option<usize> {
+        Some(self.positional.len() + self.keywords.len())
     }
 }
 

@@ -16,12 +16,19 @@ pub struct CachedFunction {
     module: &'static str,
     name: &'static str,
     cell: PyOnceLock<Py<PyAny>>,
+    idempotent: bool,
 }
 
 impl CachedFunction {
     /// A function that is looked up on first call.
     pub const fn new(module: &'static str, name: &'static str) -> Self {
-        CachedFunction { module, name, cell: PyOnceLock::new() }
+        CachedFunction { module, name, cell: PyOnceLock::new(), idempotent: false }
+    }
+
+    /// A function whose calls are idempotent: their results are cached by their arguments
+    /// (`#[python_module(idempotent = [...])]`; see [`IdempotentCache`](crate::IdempotentCache)).
+    pub const fn idempotent(module: &'static str, name: &'static str) -> Self {
+        CachedFunction { module, name, cell: PyOnceLock::new(), idempotent: true }
     }
 
     /// The Python callable.
@@ -42,8 +49,12 @@ impl CachedFunction {
     /// Calls it, converting the result to `R`.
     #[inline]
     pub fn call<R: FromPython>(&self, args: impl IntoArgs) -> Result<R> {
+        if crate::backend::remote_possible() {
+            // Out of process there is no cached callable: the dynamic door resolves it in the worker.
+            return super::call_as(self.module, self.name, args);
+        }
         enter(Target::new(Door::Call, self.module, self.name), args.options(), |py| {
-            R::from_python(&args.call_with(self.bind(py)?)?)
+            super::invoke(self.bind(py)?, self.module, self.name, &args, self.idempotent)
         })
     }
 }

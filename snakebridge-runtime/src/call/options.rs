@@ -33,6 +33,9 @@ pub struct CallOptions {
     pub timeout: Option<CallTimeout>,
     /// Run the call under this timeout profile (`"ml_inference"`, `"batch_job"`, …).
     pub timeout_profile: Option<String>,
+    /// The call is idempotent: its result may be served from the cache of earlier calls with
+    /// the same arguments (module functions only; see [`IdempotentCache`](crate::IdempotentCache)).
+    pub idempotent: bool,
 }
 
 thread_local! {
@@ -71,6 +74,14 @@ impl CallOptions {
     #[must_use]
     pub fn timeout_profile(mut self, name: impl Into<String>) -> Self {
         self.timeout_profile = Some(name.into());
+        self
+    }
+
+    /// Marks the call idempotent: a result cached for the same arguments is returned without
+    /// calling Python.
+    #[must_use]
+    pub fn idempotent(mut self) -> Self {
+        self.idempotent = true;
         self
     }
 

@@ -85,6 +85,9 @@ pub(crate) fn module<'py>(py: Python<'py>, path: &str) -> Result<Bound<'py, PyAn
     if let Some(m) = MODULES.read().get(path) {
         return Ok(m.clone_ref(py).into_bound(py));
     }
+    if crate::helpers::is_helper_module(path) {
+        crate::helpers::ensure_loaded(py)?;
+    }
     let m = import_path(py, path)?;
     MODULES.write().entry(path.into()).or_insert_with(|| Unlocked::new(m.clone().unbind()));
     Ok(m)

@@ -30,6 +30,9 @@ impl Global {
     /// The object at the whole path, looked up once.
     #[inline]
     pub fn callee<'a, 'py>(&'a self, py: Python<'py>) -> Result<&'a Bound<'py, PyAny>> {
+        if crate::ledger::on() {
+            self.record();
+        }
         self.callee.get_or_try_init(py, || self.resolve(py).map(Bound::unbind)).map(|f| f.bind(py))
     }
 
@@ -42,6 +45,18 @@ impl Global {
             obj = getattr(&obj, name.bind(py))?;
         }
         Ok(obj)
+    }
+
+    /// The call ledger's entry: a one-name path is a builtin (`len`), else `module.name`.
+    #[cold]
+    fn record(&self) {
+        use snakebridge_meta::ledger::CallKind;
+        let (module, name) = match self.path {
+            [name] => ("builtins".to_owned(), *name),
+            [module @ .., name] => (module.join("."), *name),
+            [] => return,
+        };
+        crate::ledger::record::<str>(CallKind::Inline, &module, name, None::<&()>);
     }
 
     fn resolve<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {

@@ -27,7 +27,10 @@ use crate::value::{FromPython, ToPython, Value};
 /// call pipeline (limit, telemetry span, the options of an enclosing `CallOptions::run`).
 #[inline]
 pub fn run<R>(f: impl for<'py> FnOnce(Python<'py>) -> Result<R>) -> Result<R> {
-    use crate::supervise::{enter, Door, Target};
+    use crate::supervise::{enter, local_only, Door, Target};
+    if let Some(e) = local_only(Door::Inline, None) {
+        return Err(e);
+    }
     enter(Target::new(Door::Inline, "python!", "<inline>"), None, f)
 }
 

@@ -53,7 +53,7 @@ fn bad_var(name: &str, value: &str, expected: &str) -> String {
 }
 
 /// The linked interpreter's `(major, minor)`, from `Py_GetVersion` (callable before start-up).
-fn linked_version() -> Option<(u32, u32)> {
+pub(super) fn linked_version() -> Option<(u32, u32)> {
     // SAFETY: Py_GetVersion returns a static NUL-terminated string and may be called before
     // the interpreter is initialised.
     let text = unsafe { CStr::from_ptr(pyo3::ffi::Py_GetVersion()) }.to_string_lossy();
@@ -107,36 +107,8 @@ fn find_stdlib(var: &impl Fn(&str) -> Option<OsString>) -> std::result::Result<O
 /// `<prefix>/lib/<multiarch>/…` as Debian has it), where CPython looks for its standard library
 /// when `PYTHONHOME` is not set. Empty when that cannot be told.
 fn libpython_prefixes() -> Vec<PathBuf> {
-    let Some(file) = libpython_file() else { return Vec::new() };
+    let Some(file) = super::libpython::libpython_file() else { return Vec::new() };
     file.ancestors().skip(2).take(2).map(Path::to_path_buf).collect()
-}
-
-#[cfg(unix)]
-fn libpython_file() -> Option<PathBuf> {
-    let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
-    // SAFETY: dladdr only reads the address and fills `info`; Py_GetVersion is a function of
-    // the linked libpython.
-    let found = unsafe { libc::dladdr(pyo3::ffi::Py_GetVersion as *const libc::c_void, info.as_mut_ptr()) };
-    if found == 0 {
-        return None;
-    }
-    // SAFETY: dladdr succeeded, so `info` is filled in.
-    let info = unsafe { info.assume_init() };
-    if info.dli_fname.is_null() {
-        return None;
-    }
-    // SAFETY: dli_fname is a NUL-terminated path owned by the loader.
-    let file = PathBuf::from(unsafe { CStr::from_ptr(info.dli_fname) }.to_string_lossy().into_owned());
-    let name = file.file_name()?.to_string_lossy().into_owned();
-    if !name.starts_with("libpython") {
-        return None; // statically linked into the executable: its layout is unknown here
-    }
-    Some(file)
-}
-
-#[cfg(not(unix))]
-fn libpython_file() -> Option<PathBuf> {
-    None
 }
 
 /// Whether `codecs.lookup(name)` will find the codec: a module of the `encodings` package or

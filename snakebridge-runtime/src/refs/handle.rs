@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 use super::type_names::TypeNames;
 use super::{registry, RefId};
+use crate::backend::worker::Slot;
 use crate::error::{Error, RefGone, Result};
 use crate::session::{self, SessionId};
 
@@ -27,12 +28,18 @@ pub(crate) struct RefInner {
     pub(crate) session: SessionId,
     pub(crate) names: Arc<TypeNames>,
     owned: bool,
+    /// The worker slot whose process holds the object, for a ref made by the worker backend.
+    pub(crate) remote: Option<Arc<Slot>>,
 }
 
 impl Drop for RefInner {
     fn drop(&mut self) {
-        if self.owned {
-            registry().release(&self.session, self.id, RefGone::Released);
+        match (&self.remote, self.owned) {
+            (Some(slot), true) => slot.queue_release(&self.session, self.id),
+            (None, true) => {
+                registry().release(&self.session, self.id, RefGone::Released);
+            }
+            (_, false) => {}
         }
     }
 }
@@ -42,7 +49,24 @@ impl Ref {
     pub(crate) fn register(obj: &Bound<'_, PyAny>, session: SessionId) -> Ref {
         let names = TypeNames::of(&obj.get_type());
         let id = registry().insert(&session, obj.clone().unbind());
-        Ref(Arc::new(RefInner { id, session, names, owned: true }))
+        Ref(Arc::new(RefInner { id, session, names, owned: true, remote: None }))
+    }
+
+    /// The owning handle of an object that lives in a worker (read from its reply).
+    pub(crate) fn remote(borrowed: &Ref, slot: Arc<Slot>) -> Ref {
+        let b = &borrowed.0;
+        Ref(Arc::new(RefInner {
+            id: b.id,
+            session: b.session.clone(),
+            names: b.names.clone(),
+            owned: true,
+            remote: Some(slot),
+        }))
+    }
+
+    /// The worker id in the ref id: the worker that made it (0 for an in-process ref).
+    pub(crate) fn worker_id(&self) -> u32 {
+        (self.0.id.0 >> 96) as u32
     }
 
     /// A handle that does not own the object (read back from the wire).
@@ -58,7 +82,7 @@ impl Ref {
             python_module: python_module.map(Into::into),
             library: library.map(Into::into),
         });
-        Ref(Arc::new(RefInner { id, session, names, owned: false }))
+        Ref(Arc::new(RefInner { id, session, names, owned: false, remote: None }))
     }
 
     /// The ref id, `ref_` and 32 hex digits.
@@ -88,18 +112,24 @@ impl Ref {
 
     /// Whether the object is still alive in the registry.
     pub fn is_alive(&self) -> bool {
-        registry().contains(&self.0.session, self.0.id)
+        match &self.0.remote {
+            Some(slot) => slot.holds(self),
+            None => registry().contains(&self.0.session, self.0.id),
+        }
     }
 
     /// The Python object, checked against the session the current call runs in.
     pub fn bind<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
-        let current = session::effective_session_id();
-        if current != self.0.session {
+        if let Err(current) = session::check_effective(&self.0.session) {
             return Err(Error::SessionMismatch {
                 ref_id: self.id(),
                 expected_session: self.0.session.to_string(),
                 actual_session: current.to_string(),
             });
+        }
+        if self.0.remote.is_some() {
+            // A worker's object has no host object: it stands in as a marker that converts back.
+            return crate::backend::worker::marker(py, self);
         }
         registry().get(py, &self.0.session, self.0.id)
     }

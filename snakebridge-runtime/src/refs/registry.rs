@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use foldhash::{HashMap, HashMapExt};
 use pyo3::prelude::*;
 
+use super::strict;
 use super::tombstones::Tombstones;
 use super::RefId;
 use crate::error::{Error, RefGone, Result};
@@ -72,13 +73,19 @@ type Removed = Vec<(RefId, Owned, RefGone)>;
 
 struct Entry {
     obj: Owned,
+    /// When the ref was last used (the session's use counter).
     tick: u64,
+    /// Its key in [`SessionRefs::order`]: the tick it was queued at, at most `tick`. A use
+    /// only bumps `tick`; [`SessionRefs::prune`] re-queues an entry whose key has gone stale
+    /// when it reaches the front, so a use costs no reordering.
+    queued: u64,
     last_used: Instant,
 }
 
 struct SessionRefs {
     entries: HashMap<RefId, Entry>,
-    /// Use order: the first key is the least recently used ref.
+    /// Queue order, one key per entry ([`Entry::queued`]): the first key whose entry was not
+    /// used since it was queued is the least recently used ref.
     order: BTreeMap<u64, RefId>,
     tick: u64,
     limits: RegistryLimits,
@@ -113,17 +120,19 @@ impl SessionRefs {
         self.tick
     }
 
-    fn add(&mut self, id: RefId, obj: Owned, removed: &mut Removed) {
+    /// Adds a ref; `true` when the session has just crossed strict mode's threshold.
+    fn add(&mut self, id: RefId, obj: Owned, removed: &mut Removed) -> bool {
         let now = self.now();
         let tick = self.next_tick();
-        self.entries.insert(id, Entry { obj, tick, last_used: now });
+        self.entries.insert(id, Entry { obj, tick, queued: tick, last_used: now });
         self.order.insert(tick, id);
         self.prune(now, removed);
+        strict::crossed(self.entries.len())
     }
 
     fn remove(&mut self, id: RefId) -> Option<Owned> {
         let entry = self.entries.remove(&id)?;
-        self.order.remove(&entry.tick);
+        self.order.remove(&entry.queued);
         Some(entry.obj)
     }
 
@@ -135,10 +144,25 @@ impl SessionRefs {
 
     /// Removes the least recently used refs while over the cap or past the TTL.
     fn prune(&mut self, now: Instant, removed: &mut Removed) {
-        while let Some((_, &id)) = self.order.first_key_value() {
-            let reason = if self.entries.len() > self.limits.max_refs {
+        while let Some((&queued, &id)) = self.order.first_key_value() {
+            let over_cap = self.entries.len() > self.limits.max_refs;
+            if !over_cap && self.limits.ttl.is_none() {
+                break;
+            }
+            let Some(entry) = self.entries.get_mut(&id) else {
+                self.order.remove(&queued);
+                continue;
+            };
+            if entry.tick != queued {
+                // Used since it was queued: not the least recently used; queue it at its use.
+                self.order.remove(&queued);
+                entry.queued = entry.tick;
+                self.order.insert(entry.tick, id);
+                continue;
+            }
+            let reason = if over_cap {
                 RefGone::Evicted
-            } else if self.limits.ttl.is_some_and(|ttl| now.duration_since(self.entries[&id].last_used) > ttl) {
+            } else if self.limits.ttl.is_some_and(|ttl| now.duration_since(entry.last_used) > ttl) {
                 RefGone::Expired
             } else {
                 break;
@@ -146,6 +170,16 @@ impl SessionRefs {
             let Some(obj) = self.remove(id) else { break };
             removed.push((id, obj, reason));
         }
+    }
+
+    /// Marks `id` used now and returns its object (an incref only: it cannot run Python).
+    #[inline]
+    fn touch<'py>(&mut self, py: Python<'py>, id: RefId, now: Instant) -> Option<Py<PyAny>> {
+        let tick = self.next_tick();
+        let entry = self.entries.get_mut(&id)?;
+        entry.tick = tick;
+        entry.last_used = now;
+        Some(entry.obj.clone_ref(py))
     }
 }
 
@@ -207,21 +241,37 @@ impl Registry {
         let id = RefId::new();
         let obj = Unlocked::new(obj);
         let mut removed = Vec::new();
-        {
+        let crossed = {
             let sessions = self.sessions.read();
             if let Some(refs) = sessions.get(session) {
-                refs.lock().add(id, obj, &mut removed);
+                refs.lock().add(id, obj, &mut removed)
             } else {
                 // The first ref of an auto-session: its table is made on first use.
                 drop(sessions);
                 let limits = self.default_limits();
                 let mut sessions = self.sessions.write();
                 let refs = sessions.entry(session.clone()).or_insert_with(|| Mutex::new(SessionRefs::new(limits)));
-                refs.lock().add(id, obj, &mut removed);
+                let crossed = refs.lock().add(id, obj, &mut removed);
+                crossed
             }
-        }
+        };
         self.bury(removed);
+        if crossed {
+            self.warn_strict(session);
+        }
         id
+    }
+
+    /// Strict mode's warning for `session`; its objects are read under the lock (increfs
+    /// only) and looked at, and dropped, after it.
+    #[cold]
+    fn warn_strict(&self, session: &SessionId) {
+        Python::attach(|py| {
+            let objects = self
+                .in_session(session, |refs| refs.entries.values().map(|e| e.obj.clone_ref(py)).collect::<Vec<_>>())
+                .unwrap_or_default();
+            strict::warn(py, session, &objects);
+        });
     }
 
     pub(crate) fn get<'py>(&self, py: Python<'py>, session: &SessionId, id: RefId) -> Result<Bound<'py, PyAny>> {
@@ -229,16 +279,11 @@ impl Registry {
         let found = self
             .in_session(session, |refs| {
                 let now = refs.now();
-                refs.prune(now, &mut removed);
-                let tick = refs.next_tick();
-                let entry = refs.entries.get_mut(&id)?;
-                let old = std::mem::replace(&mut entry.tick, tick);
-                entry.last_used = now;
-                // An incref only: it cannot run Python.
-                let obj = entry.obj.clone_ref(py);
-                refs.order.remove(&old);
-                refs.order.insert(tick, id);
-                Some(obj)
+                // Only a TTL can retire a ref on a use: the cap is enforced where refs are added.
+                if refs.limits.ttl.is_some() {
+                    refs.prune(now, &mut removed);
+                }
+                refs.touch(py, id, now)
             })
             .flatten();
         self.bury(removed);
@@ -308,3 +353,7 @@ impl Registry {
         drop(removed);
     }
 }
+
+#[cfg(test)]
+#[path = "registry_tests.rs"]
+mod tests;

@@ -8,7 +8,7 @@ use pyo3::types::{
 };
 use snakebridge_meta::limits::MAX_NESTING_DEPTH;
 
-use super::{Bytes, Date, DateTime, Int, Time, Value};
+use super::{Bytes, Date, DateTime, Int, Time, ToPython, Value};
 use crate::error::{py_err, Error, Result};
 use crate::refs::Ref;
 use crate::session::effective_session_id;
@@ -24,6 +24,20 @@ use crate::session::effective_session_id;
 pub trait FromPython: Sized {
     /// Converts `obj`.
     fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self>;
+
+    /// Converts a value that came back from an out-of-process backend (workers, a test
+    /// double). The default goes through an object of this process's interpreter, so that
+    /// every type converts by the one table above; `Value` and `Ref` take the value as it is.
+    #[doc(hidden)]
+    fn from_remote(value: Value) -> Result<Self> {
+        via_host(value)
+    }
+}
+
+/// `value` converted to `T` through an object of this process's interpreter: the one
+/// conversion table, for values that came from out of process.
+pub(crate) fn via_host<T: FromPython>(value: Value) -> Result<T> {
+    crate::interpreter::with_gil(|py| T::from_python(&value.to_python(py)?))
 }
 
 /// Why a Python object has no plain [`Value`].
@@ -73,15 +87,28 @@ impl FromPython for Value {
     fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
         match value_from_python(obj, 0) {
             Ok(v) => Ok(v),
-            Err(NotPlain::Object) => Ok(Value::Ref(Ref::register(obj, effective_session_id()))),
+            Err(NotPlain::Object) => Ok(Value::Ref(Ref::from_python(obj)?)),
             Err(NotPlain::TooDeep) => Err(too_deep_python(obj)),
         }
+    }
+
+    fn from_remote(value: Value) -> Result<Self> {
+        Ok(value)
     }
 }
 
 impl FromPython for Ref {
+    #[inline]
     fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
+        // The stand-in of a worker's object converts back to its ref, never to a ref of the marker.
+        if let Some(r) = crate::backend::worker::unmark(obj) {
+            return Ok(r);
+        }
         Ok(Ref::register(obj, effective_session_id()))
+    }
+
+    fn from_remote(value: Value) -> Result<Self> {
+        <Ref as super::FromValue>::from_value(value)
     }
 }
 

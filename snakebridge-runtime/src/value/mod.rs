@@ -42,6 +42,7 @@ use std::fmt;
 
 pub use self::bytes::{bytes, Bytes};
 pub use self::datetime::{Date, DateTime, Time};
+pub(crate) use self::from_python::via_host;
 pub use self::from_python::FromPython;
 pub use self::from_value::FromValue;
 pub use self::int::Int;

@@ -25,6 +25,10 @@ COMMANDS:
               configuration stored in it
                 --check      write nothing; exit 1 when one is stale or broken (CI)
                 --verbose    name the interpreter that introspects
+    promote   Propose the include = [...] entries of #[python_module] that make the dynamic
+              calls recorded in a call ledger (SNAKEBRIDGE_LEDGER=P) generated ones
+                --file P     the ledger (default: $SNAKEBRIDGE_LEDGER)
+                --write      add the entries to the crate's sources
     doctor    Report what the runtime would use: interpreter, libpython, venv,
               site-packages, packages, hardware, generated libraries
 
@@ -44,13 +48,14 @@ pub struct Cli {
     pub verbose: bool,
     pub no_lock: bool,
     pub strict: bool,
+    pub write: bool,
     pub file: Option<PathBuf>,
     pub python: Option<PathBuf>,
     pub help: bool,
     pub version: bool,
 }
 
-const COMMANDS: [&str; 4] = ["setup", "verify", "prepare", "doctor"];
+const COMMANDS: [&str; 5] = ["setup", "verify", "prepare", "promote", "doctor"];
 
 /// Parses the arguments after the program name; `cargo` passes `snakebridge` first.
 pub fn parse(args: Vec<String>) -> Result<Cli, String> {
@@ -76,6 +81,7 @@ pub fn parse(args: Vec<String>) -> Result<Cli, String> {
             "-v" | "--verbose" => cli.verbose = true,
             "--no-lock" => cli.no_lock = true,
             "--strict" => cli.strict = true,
+            "--write" => cli.write = true,
             "--file" => cli.file = Some(value("--file")?),
             "--python" => cli.python = Some(value("--python")?),
             a if !a.starts_with('-') && cli.command.is_empty() => {
@@ -83,7 +89,7 @@ pub fn parse(args: Vec<String>) -> Result<Cli, String> {
                     let hint = snakebridge::did_you_mean(a, COMMANDS)
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
-                    return Err(format!("unknown command `{a}`{hint} (commands: setup, verify, prepare, doctor)"));
+                    return Err(format!("unknown command `{a}`{hint} (commands: {})", COMMANDS.join(", ")));
                 }
                 cli.command = a.to_string();
             }
@@ -94,6 +100,7 @@ pub fn parse(args: Vec<String>) -> Result<Cli, String> {
         "setup" => &["check", "upgrade", "verbose", "no_lock", "python"],
         "verify" => &["strict", "verbose", "file"],
         "prepare" => &["check", "verbose"],
+        "promote" => &["file", "write"],
         _ => &[],
     };
     let used = [
@@ -102,6 +109,7 @@ pub fn parse(args: Vec<String>) -> Result<Cli, String> {
         ("verbose", cli.verbose),
         ("no_lock", cli.no_lock),
         ("strict", cli.strict),
+        ("write", cli.write),
         ("file", cli.file.is_some()),
         ("python", cli.python.is_some()),
     ];
@@ -127,6 +135,9 @@ mod tests {
         assert!(p(&["setup", "--check", "--verbose"]).unwrap().check);
         assert!(p(&["snakebridge", "prepare", "--check"]).unwrap().check);
         assert!(p(&["prepare", "--upgrade"]).is_err());
+        let c = p(&["snakebridge", "promote", "--file", "calls.jsonl", "--write"]).unwrap();
+        assert_eq!((c.command.as_str(), c.write, c.file), ("promote", true, Some(PathBuf::from("calls.jsonl"))));
+        assert!(p(&["verify", "--write"]).is_err());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 mod args;
 mod doctor;
 mod prepare;
+mod promote;
 mod setup;
 mod verify;
 
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
         "verify" => verify::run(&project, &cli),
         "doctor" => doctor::run(&project),
         "prepare" => prepare::run(&project, &cli),
+        "promote" => promote::run(&project, &cli),
         _ => unreachable!("args::parse accepts only known commands"),
     };
     ExitCode::from(code)
