@@ -43,7 +43,7 @@ pub fn pyo3_sqrt(x: f64) -> f64 {
 
 /// The generated positional call.
 pub fn generated_sqrt(x: f64) -> f64 {
-    math::sqrt(x).unwrap().extract::<f64>().unwrap()
+    math::sqrt(x).unwrap()
 }
 
 /// The dynamic call by module and function name.
@@ -88,17 +88,17 @@ pub fn pyo3_clear(d: &Py<PyAny>) {
 
 /// A deque made through the generated class.
 pub fn generated_deque() -> collections::deque {
-    collections::deque::new(()).unwrap()
+    collections::deque::new().unwrap()
 }
 
 /// The generated method call.
 pub fn generated_append(d: &collections::deque) {
-    drop(d.append((1,)).unwrap())
+    d.append(1).unwrap()
 }
 
 /// Empties a deque made by [`generated_deque`].
 pub fn generated_clear(d: &collections::deque) {
-    drop(d.clear(()).unwrap())
+    d.clear().unwrap()
 }
 
 /// The dynamic method call on a ref (for comparison; no target of its own).

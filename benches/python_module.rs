@@ -8,7 +8,7 @@ mod clock;
 use clock::Clock;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use snakebridge::{args, python_module, Value};
+use snakebridge::{args, python_module};
 
 #[python_module("math")]
 mod math {}
@@ -36,7 +36,7 @@ fn hand_written_isclose(a: f64, b: f64) -> bool {
 
 fn bench(c: &mut Criterion<Clock>) {
     // Start the interpreter and fill both caches before timing.
-    let _: Value = math::sqrt(2.0).unwrap();
+    let _: f64 = math::sqrt(2.0).unwrap();
     let _ = hand_written_sqrt(2.0);
 
     let mut group = c.benchmark_group("math.sqrt");

@@ -51,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // 3. Generated: the same calls, checked when the program compiles, with rustdoc.
-    let text: String = json::dumps(vec![1, 2, 3])?.extract()?;
+    let text: String = json::dumps(vec![1, 2, 3])?;
     let back: Value = json::loads(text.as_str())?;
     let counter = collections::Counter::new_with(snakebridge::Args::new().arg("abracadabra"))?;
     println!("generated: json.dumps -> {text}, json.loads -> {back:?}, Counter -> {counter:?}");

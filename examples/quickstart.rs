@@ -15,9 +15,10 @@ mod math {}
 mod json {}
 
 fn main() -> snakebridge::Result<()> {
-    // Generated: `math::sqrt` and `json::dumps_with` are ordinary Rust functions.
-    let root: f64 = math::sqrt(2.0)?.extract()?;
-    let pretty: String = json::dumps_with(vec![1, 2], args!(indent = 1))?.extract()?;
+    // Generated: `math::sqrt` and `json::dumps_with` are ordinary Rust functions, typed from
+    // typeshed's stubs (`sqrt(x: SupportsFloat) -> float` is `fn sqrt(x: f64) -> Result<f64>`).
+    let root: f64 = math::sqrt(2.0)?;
+    let pretty: String = json::dumps_with(vec![1, 2], args!(indent = 1))?;
     println!("generated: math.sqrt(2) = {root:.6}, json.dumps = {pretty:?}, math.pi = {}", math::pi()?);
 
     // Dynamic: the same interpreter by module and function name, for anything not bound.

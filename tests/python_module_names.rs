@@ -57,7 +57,7 @@ fn rename_gives_the_rust_name_asked_for() {
     import_path();
     assert_eq!(shadow::F_VALUE().unwrap(), 3);
     assert_eq!(shadow::user_item(), 4);
-    assert_eq!(shadow::shout("abc").unwrap().extract::<String>().unwrap(), "ABC");
+    assert_eq!(shadow::shout("abc").unwrap(), "ABC");
 }
 
 #[test]

@@ -12,10 +12,12 @@ fn as_f64(v: &Value) -> f64 {
 #[test]
 fn whole_top_level_binds() {
     let a = np::arange(6).unwrap();
-    let m = np::reshape(&a, (2, 3)).unwrap();
-    let arr = np::ndarray::try_from(m).unwrap();
-    assert_eq!(arr.shape().unwrap().extract::<Vec<i64>>().unwrap(), vec![2, 3]);
-    assert_eq!(as_f64(&np::sum(&arr).unwrap()), 15.0);
+    // numpy's stub types `reshape` by its most concrete overload, `shape: SupportsIndex`
+    // (a length); a tuple shape goes through `Value` (docs/python-module.md, "Overloads").
+    assert_eq!(np::reshape(&a, 6).unwrap().shape(), vec![6]);
+    let m: snakebridge::array::AnyArray = snakebridge::call_as("numpy", "reshape", (&a, (2, 3))).unwrap();
+    assert_eq!(m.shape(), vec![2, 3]);
+    assert_eq!(as_f64(&np::sum(&m).unwrap()), 15.0);
     let z = np::ndarray::try_from(np::zeros_with((2, 2), args!(dtype = "int32")).unwrap()).unwrap();
     // The keyword reached numpy: the array's dtype is int32, not the default float64.
     let dtype = z.dtype().unwrap().extract::<snakebridge::Ref>().unwrap();

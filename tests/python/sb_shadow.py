@@ -6,6 +6,8 @@ body declares, is defined here as a Python class, function, constant or paramete
 bindings compile only if no Python name can shadow one.
 """
 
+import builtins
+
 
 class _Box:
     """The behaviour every class below shares: it holds one int."""
@@ -73,6 +75,6 @@ def shadowed_optional(F: int, rest: int = 10, *more: int, key: int = 0) -> int:
     return F + rest + sum(more) + key
 
 
-def text(s: str) -> str:
-    """`str` is also a class here: the annotation still means Python's str."""
+def text(s: builtins.str) -> builtins.str:
+    """`str` is also a class here (a bare `str` annotation would name it): this one is Python's."""
     return s.upper()
