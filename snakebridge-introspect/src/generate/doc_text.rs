@@ -84,8 +84,11 @@ pub fn render_all(module: &mut ModuleInfo) {
         f.rustdoc = f.doc.is_some().then(|| function(&here, f));
     }
     for c in &mut module.classes {
-        c.rustdoc = c.doc.is_some().then(|| class(&here, c));
-        let qualified = format!("{here}.{}", c.name);
+        // A class read from a private module (`_hashlib.HASH`) is named where it lives, as
+        // the generator names it.
+        let home = c.module.clone().unwrap_or_else(|| here.clone());
+        c.rustdoc = c.doc.is_some().then(|| class(&home, c));
+        let qualified = format!("{home}.{}", c.name);
         for m in &mut c.methods {
             m.rustdoc = m.doc.is_some().then(|| method(&qualified, m));
         }
