@@ -43,6 +43,15 @@ pub mod value;
 #[path = "async_calls.rs"]
 pub mod r#async;
 
+/// The public modules that exist only with a feature of this crate, for the facade to re-export
+/// by one glob: a feature of the runtime can be enabled by any crate in the build (feature
+/// unification), so the facade cannot tell from its own features which of them are there.
+#[doc(hidden)]
+pub mod optional {
+    #[cfg(feature = "tokio")]
+    pub use crate::r#async;
+}
+
 pub use call::{
     attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, idempotent_stats, invalidate_idempotent, is_ref,
     method, method_as, set_attr, Args, CachedFunction, CallOptions, IdempotentCache, IdempotentStats, IntoArgs, PyArgs,

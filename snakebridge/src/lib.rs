@@ -19,7 +19,39 @@
 
 #![warn(missing_docs)]
 
-pub use snakebridge_runtime::*;
+// Re-exported one by one: what is listed here is the public API, and the runtime's internals
+// (the generated code's support, the `python!` cache) stay behind `__private`.
+// `r#async` (feature `tokio`), whichever crate of the build enabled it.
+pub use snakebridge_runtime::optional::*;
+pub use snakebridge_runtime::{
+    args, array, backend, build, docs, env, interpreter, pyo3, telemetry, timeout, translate, value,
+};
+pub use snakebridge_runtime::{
+    attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, idempotent_stats, invalidate_idempotent, is_ref,
+    method, method_as, set_attr, Args, CachedFunction, CallOptions, IdempotentCache, IdempotentStats, IntoArgs, PyArgs,
+};
+pub use snakebridge_runtime::{
+    await_coroutine, call_awaiting, call_awaiting_as, with_python, Callback, CallbackReturn, IntoCallback,
+};
+pub use snakebridge_runtime::{
+    bytes, wire, Bytes, Date, DateTime, FromPython, FromValue, Int, Serde, Time, ToPython, Value,
+};
+pub use snakebridge_runtime::{
+    call_helper, call_helper_as, configure_helpers, helpers, reload_helpers, HelperConfig, HelperInfo,
+};
+pub use snakebridge_runtime::{
+    current_session, release_auto_session, release_ref, release_session, session_ref_count, with_session, Session,
+    SessionBuilder,
+};
+pub use snakebridge_runtime::{did_you_mean, init, InterpreterInfo, RuntimeConfig, VenvSource};
+pub use snakebridge_runtime::{iterate, stream, StreamRef, DEFAULT_MAX_BATCH};
+pub use snakebridge_runtime::{
+    ledger_path, live_ref_count, strict_mode_threshold, Ref, RegistryLimits, DEFAULT_STRICT_THRESHOLD,
+};
+pub use snakebridge_runtime::{version, with_gil};
+pub use snakebridge_runtime::{
+    CallTimeout, Error, ExceptionClass, MlError, PythonError, RefGone, Result, RustPanic, TimeoutConfig, TimeoutProfile,
+};
 
 /// Evaluates a Python expression, or runs a block of Python statements, with Rust values
 /// interpolated as `#x` or `#(expression)`; returns [`Result`]`<`[`Value`]`>`.
