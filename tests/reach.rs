@@ -43,7 +43,10 @@ fn numpy_linalg_fft_random() {
     assert_eq!(text(&spectrum), "[1.+0.j 1.+0.j 1.+0.j 1.+0.j]");
     let rng = np::random::default_rng_with(args!(7)).unwrap();
     let again = np::random::default_rng_with(args!(7)).unwrap();
-    assert_eq!(text(rng.integers_with(0, args!(100, 5)).unwrap()), text(again.integers_with(0, args!(100, 5)).unwrap()));
+    assert_eq!(
+        text(rng.integers_with(0, args!(100, 5)).unwrap()),
+        text(again.integers_with(0, args!(100, 5)).unwrap())
+    );
 }
 
 #[test]

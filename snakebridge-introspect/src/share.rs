@@ -63,7 +63,8 @@ impl Share {
         };
         for p in sig.params.iter().filter(|p| p.is_required()) {
             self.params += 1;
-            self.typed_params += usize::from(RustType::from_annotation(p.annotation.as_deref(), classes).is_typed_param());
+            self.typed_params +=
+                usize::from(RustType::from_annotation(p.annotation.as_deref(), classes).is_typed_param());
         }
         if constructor {
             return;

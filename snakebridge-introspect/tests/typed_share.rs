@@ -20,8 +20,24 @@ use snakebridge_introspect::share::{shares, Share, HEADER};
 /// `antigravity`), need a display (`tkinter`, `turtle`), are tools (`idlelib`, `pydoc_data`,
 /// `ensurepip`, `lib2to3`) or exist only on other platforms.
 const NOT_AN_API: &[&str] = &[
-    "antigravity", "this", "idlelib", "tkinter", "turtle", "turtledemo", "pydoc_data", "ensurepip", "lib2to3",
-    "msilib", "msvcrt", "nt", "winreg", "winsound", "nturl2path", "ntpath", "__future__", "__hello__",
+    "antigravity",
+    "this",
+    "idlelib",
+    "tkinter",
+    "turtle",
+    "turtledemo",
+    "pydoc_data",
+    "ensurepip",
+    "lib2to3",
+    "msilib",
+    "msvcrt",
+    "nt",
+    "winreg",
+    "winsound",
+    "nturl2path",
+    "ntpath",
+    "__future__",
+    "__hello__",
     "__phello__",
 ];
 
@@ -125,6 +141,10 @@ fn library_set_bindings_are_typed_from_their_stubs() {
     // The 70% is not reached: sympy (80% of the set's callables) and scikit-learn ship
     // no stubs and no annotations. This floor guards what the stub packages give today.
     if skipped.is_empty() {
-        assert!(stubbed.return_share() >= 0.50, "stubbed libraries' typed returns {:.1}%", 100.0 * stubbed.return_share());
+        assert!(
+            stubbed.return_share() >= 0.50,
+            "stubbed libraries' typed returns {:.1}%",
+            100.0 * stubbed.return_share()
+        );
     }
 }

@@ -154,7 +154,9 @@ impl RustType {
             }),
             RustType::Seq(t) | RustType::Iter(t) if t.is_scalar() => {
                 let item = t.param_tokens();
-                Some(quote!(let #name: ::std::vec::Vec<#item> = ::core::iter::IntoIterator::into_iter(#name).collect();))
+                Some(
+                    quote!(let #name: ::std::vec::Vec<#item> = ::core::iter::IntoIterator::into_iter(#name).collect();),
+                )
             }
             _ => None,
         }
@@ -252,13 +254,9 @@ fn parse(text: &str, classes: &ClassNames) -> RustType {
                 RustType::Dict(Box::new(k.clone()), Box::new(v.clone()))
             }
             ("Optional", [t]) => optional(t.clone()),
-            ("Sequence" | "MutableSequence" | "Collection", [t]) => {
-                RustType::Seq(Box::new(t.clone()))
-            }
+            ("Sequence" | "MutableSequence" | "Collection", [t]) => RustType::Seq(Box::new(t.clone())),
             ("Iterable" | "Iterator", [t]) if *t != RustType::Dynamic => RustType::Iter(Box::new(t.clone())),
-            ("Mapping", [k, v]) if k.is_hashable_key() => {
-                RustType::Dict(Box::new(k.clone()), Box::new(v.clone()))
-            }
+            ("Mapping", [k, v]) if k.is_hashable_key() => RustType::Dict(Box::new(k.clone()), Box::new(v.clone())),
             ("PathLike", [RustType::Str]) => RustType::Path,
             ("Literal", _) => literal(args_text),
             ("tuple" | "Tuple", [t, RustType::Ellipsis]) => RustType::List(Box::new(t.clone())),
@@ -439,7 +437,10 @@ mod tests {
         assert!(ty("Iterable[int]").is_typed_param());
         // Containers of anything are containers of `Value`s.
         assert_eq!(ty("tuple[Any, ...]"), RustType::List(Box::new(RustType::Dynamic)));
-        assert_eq!(ty("list[Any]").result_tokens().to_string(), quote!(::std::vec::Vec<::snakebridge::__private::Value>).to_string());
+        assert_eq!(
+            ty("list[Any]").result_tokens().to_string(),
+            quote!(::std::vec::Vec<::snakebridge::__private::Value>).to_string()
+        );
         assert!(!ty("list[Any]").is_typed_param());
     }
 
