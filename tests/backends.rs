@@ -28,7 +28,7 @@ fn program() -> Vec<String> {
     let path = pathlib::Path::new(args!("/tmp", "x.tar.gz")).unwrap();
     note("name", format!("{:?}", path.name().unwrap()));
     note("suffix", format!("{:?}", path.suffix().unwrap()));
-    let parent = pathlib::Path::try_from(path.parent().unwrap()).unwrap();
+    let parent = path.parent().unwrap();
     note("parent", parent.to_string());
     note("pure", format!("{}", pathlib::PurePosixPath::try_from(Ref::from(path.clone())).is_ok()));
     note("round", format!("{:?}", call("builtins", "round", args!(1.23456, ndigits = 2)).unwrap()));

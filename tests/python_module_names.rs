@@ -31,7 +31,7 @@ fn import_path() {
 #[test]
 fn classes_named_like_the_generated_code_s_paths_are_ordinary_structs() {
     import_path();
-    let f = shadow::Function::try_from(shadow::make_function(41).unwrap()).unwrap();
+    let f = shadow::make_function(41).unwrap();
     assert_eq!(f.get().unwrap(), 41);
     assert_eq!(shadow::take_function(&f).unwrap(), 41);
     let v = shadow::Value::new_with(args!(7)).unwrap();
