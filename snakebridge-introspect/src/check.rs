@@ -19,19 +19,7 @@ pub fn check(cx: &Ctxt, args: &ModuleArgs, module: &ModuleInfo) {
     }
     check_idempotent(cx, args, module);
     for (entry, span) in &args.streaming_spans {
-        let (path, name) = match entry.rsplit_once('.') {
-            Some((path, name)) => (Some(path), name),
-            None => (None, entry.as_str()),
-        };
-        let Some(owner) = find_submodule(module, path) else {
-            cx.error_at(
-                *span,
-                format!(
-                    "`streaming` names `{entry}`, but its module is not generated; add it to `include` or `submodules`"
-                ),
-            );
-            continue;
-        };
+        let Some((owner, name)) = owner_of(cx, "streaming", entry, *span, module) else { continue };
         let callables =
             || owner.functions.iter().map(|f| f.name.as_str()).chain(owner.classes.iter().map(|c| c.name.as_str()));
         if !callables().any(|f| f == name) {
@@ -51,19 +39,7 @@ pub fn check(cx: &Ctxt, args: &ModuleArgs, module: &ModuleInfo) {
 /// which are never cached).
 fn check_idempotent(cx: &Ctxt, args: &ModuleArgs, module: &ModuleInfo) {
     for (entry, span) in &args.idempotent_spans {
-        let (path, name) = match entry.rsplit_once('.') {
-            Some((path, name)) => (Some(path), name),
-            None => (None, entry.as_str()),
-        };
-        let Some(owner) = find_submodule(module, path) else {
-            cx.error_at(
-                *span,
-                format!(
-                    "`idempotent` names `{entry}`, but its module is not generated; add it to `include` or `submodules`"
-                ),
-            );
-            continue;
-        };
+        let Some((owner, name)) = owner_of(cx, "idempotent", entry, *span, module) else { continue };
         if owner.functions.iter().any(|f| f.name == name) {
             continue;
         }
@@ -77,6 +53,31 @@ fn check_idempotent(cx: &Ctxt, args: &ModuleArgs, module: &ModuleInfo) {
         };
         cx.error_at(*span, what);
     }
+}
+
+/// The generated module an `argument` entry (`"name"` or `"sub.name"`) belongs to, and the
+/// entry's last part; an error at the entry when that module is not generated.
+fn owner_of<'a, 'e>(
+    cx: &Ctxt,
+    argument: &str,
+    entry: &'e str,
+    span: proc_macro2::Span,
+    module: &'a ModuleInfo,
+) -> Option<(&'a ModuleInfo, &'e str)> {
+    let (path, name) = match entry.rsplit_once('.') {
+        Some((path, name)) => (Some(path), name),
+        None => (None, entry),
+    };
+    let owner = find_submodule(module, path);
+    if owner.is_none() {
+        cx.error_at(
+            span,
+            format!(
+                "`{argument}` names `{entry}`, but its module is not generated; add it to `include` or `submodules`"
+            ),
+        );
+    }
+    owner.map(|owner| (owner, name))
 }
 
 fn collect_missing(module: &ModuleInfo, prefix: &str, out: &mut Vec<(String, Vec<String>)>) {
