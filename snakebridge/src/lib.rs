@@ -21,7 +21,8 @@
 
 // Re-exported one by one: what is listed here is the public API, and the runtime's internals
 // (the generated code's support, the `python!` cache) stay behind `__private`.
-// `r#async` (feature `tokio`), whichever crate of the build enabled it.
+// `r#async` (feature `tokio`), whichever crate of the build enabled it; empty without features.
+#[allow(unused_imports)]
 pub use snakebridge_runtime::optional::*;
 pub use snakebridge_runtime::{
     args, array, backend, build, docs, env, interpreter, pyo3, telemetry, timeout, translate, value,
