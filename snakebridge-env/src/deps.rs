@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 
 use snakebridge_meta::venv::VenvSearch;
 
-use crate::error::{Error, Result};
-use crate::suggest::closest;
+use snakebridge_meta::suggest::closest;
+use snakebridge_runtime::{Error, Result};
 
 use super::policy::{strict_from_env, AutoInstall};
 use super::wheel::{CudaThreshold, WheelConfig};

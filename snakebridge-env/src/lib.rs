@@ -11,10 +11,17 @@
 //!   missing (uv when available, pip otherwise); [`ensure`] applies the [`AutoInstall`] policy.
 //! - [`Lock`] is `snakebridge.lock`; [`verify`] compares it with the machine.
 //!
-//! The `cargo snakebridge` command (`setup`, `verify`, `doctor`) is built on this module.
+//! The `cargo snakebridge` command (`setup`, `verify`, `doctor`, in the `cargo-snakebridge`
+//! crate) is built on this crate. Programs reach it as `snakebridge::env` with the facade's
+//! `env` feature; it is a crate of its own so that programs that do not provision their
+//! environment compile none of it (pip, wheels, PEP 440/508, the lock file).
+//!
+//! Errors are the runtime's [`snakebridge_runtime::Error`]: a malformed file is
+//! `Error::InvalidConfig`, a missing or unprovisionable package `Error::Environment`.
+
+#![warn(missing_docs)]
 
 mod deps;
-mod environment_error;
 mod hardware;
 mod lock;
 mod manifests;
@@ -27,7 +34,6 @@ mod verify;
 mod wheel;
 
 pub use deps::{DepVersion, ProjectConfig, PythonDep};
-pub use environment_error::EnvironmentError;
 pub use hardware::{Accelerator, Gpu, HardwareInfo, Platform};
 pub use lock::{
     generator_hash, packages_hash, Compatibility, HardwareSection, InterpreterSection, Lock, LockEnvironment,
@@ -38,6 +44,7 @@ pub use policy::{AutoInstall, BuildProfile};
 pub use python::{embedded_python_version, find_python, InterpreterDetails, PythonEnv};
 pub use requirement::{normalize_name, Requirement};
 pub use setup::{ensure, missing_packages, setup, Installer, Progress, SetupOptions, SetupReport};
+pub use snakebridge_meta::environment_error::EnvironmentError;
 pub use sources::{CommandOutput, SystemSources, SystemView};
 
 pub use verify::{verify, Finding, Severity, Verification};

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use snakebridge_runtime::{Error, Result};
 
 use super::deps::{DepVersion, ProjectConfig};
 use super::hardware::{Accelerator, Gpu, HardwareInfo, Platform};

@@ -9,17 +9,19 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::error::Result;
+use snakebridge_runtime::Result;
 
-use super::environment_error::EnvironmentError;
 use super::requirement::normalize_name;
 use super::sources::{find_on_path, run_with_timeout};
+use snakebridge_meta::environment_error::EnvironmentError;
 
 /// The `(major, minor)` of the CPython that snakebridge embeds (the libpython it links).
 pub fn embedded_python_version() -> (u8, u8) {
     // SAFETY: Py_GetVersion returns a static NUL-terminated string and is one of the few
     // functions CPython documents as safe to call before the interpreter is initialised.
-    let text = unsafe { std::ffi::CStr::from_ptr(pyo3::ffi::Py_GetVersion()) }.to_string_lossy().into_owned();
+    let text = unsafe { std::ffi::CStr::from_ptr(snakebridge_runtime::pyo3::ffi::Py_GetVersion()) }
+        .to_string_lossy()
+        .into_owned();
     let mut parts = text.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty());
     let major = parts.next().and_then(|p| p.parse().ok()).unwrap_or(3);
     let minor = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);

@@ -3,7 +3,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::*;
-use crate::env::PythonEnv;
+use crate::PythonEnv;
 
 fn r(s: &str) -> Requirement {
     Requirement::parse(s).unwrap_or_else(|| panic!("{s} parses"))
@@ -222,12 +222,12 @@ fn markers_are_evaluated_as_the_venvs_python_would() {
 #[test]
 fn a_requirement_whose_marker_does_not_hold_in_the_venv_is_not_missing() {
     let details = test_venv().inspect().expect("the test venv inspects");
-    let project = crate::env::ProjectConfig::parse(
+    let project = crate::ProjectConfig::parse(
         Path::new("/p/Cargo.toml"),
         "[package.metadata.snakebridge.python_deps]\n\
          no_such_dist_a = \">=1; python_version < '3.0'\"\n\
          no_such_dist_b = \">=1; python_version >= '3.0'\"\n",
     )
     .unwrap();
-    assert_eq!(crate::env::missing_packages(&project, &details), vec!["no_such_dist_b>=1; python_version >= '3.0'"]);
+    assert_eq!(crate::missing_packages(&project, &details), vec!["no_such_dist_b>=1; python_version >= '3.0'"]);
 }

@@ -9,10 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::error::Result;
+use snakebridge_runtime::Result;
 
 use super::deps::ProjectConfig;
-use super::environment_error::EnvironmentError;
 use super::hardware::HardwareInfo;
 use super::lock::Lock;
 use super::policy::BuildProfile;
@@ -20,6 +19,7 @@ use super::python::{embedded_python_version, find_python, InterpreterDetails, Py
 use super::requirement::{normalize_name, Requirement};
 use super::sources::{find_on_path, run_with_timeout};
 use super::wheel::WheelSelector;
+use snakebridge_meta::environment_error::EnvironmentError;
 
 /// The program that installs packages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -328,12 +328,12 @@ fn install(
     }
     let tail: Vec<&str> = output.lines().filter(|l| !l.trim().is_empty()).collect();
     let tail = tail[tail.len().saturating_sub(12)..].join("\n    ");
-    Err(EnvironmentError {
-        message: format!("{} could not install them:\n    {tail}\n", installer.name()),
-        missing_packages: reqs.to_vec(),
-        suggestion: "check the package names and versions in [package.metadata.snakebridge.python_deps] and the network, then run `cargo snakebridge setup --verbose`".into(),
-    }
-    .into())
+    let mut error = EnvironmentError::new(
+        format!("{} could not install them:\n    {tail}\n", installer.name()),
+        "check the package names and versions in [package.metadata.snakebridge.python_deps] and the network, then run `cargo snakebridge setup --verbose`",
+    );
+    error.missing_packages = reqs.to_vec();
+    Err(error.into())
 }
 
 /// Makes sure the declared packages are installed before a build or test uses them, the

@@ -5,11 +5,11 @@
 
 use std::fmt;
 
-use super::environment_error::EnvironmentError;
 use super::hardware::{parse_capability, Accelerator, HardwareInfo};
 use super::lock::{generator_hash, Lock};
 use super::manifests::GeneratedLibrary;
 use super::python::InterpreterDetails;
+use snakebridge_meta::environment_error::EnvironmentError;
 
 /// How serious a difference is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -75,7 +75,7 @@ impl Verification {
 
     /// The seed's `verify!`: `Ok` when compatible, else an [`EnvironmentError`] that lists
     /// the errors (and, when `strict`, the warnings).
-    pub fn into_result(self, strict: bool) -> crate::Result<Self> {
+    pub fn into_result(self, strict: bool) -> snakebridge_runtime::Result<Self> {
         if self.is_compatible(strict) {
             return Ok(self);
         }

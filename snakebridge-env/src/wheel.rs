@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::Result;
+use snakebridge_runtime::Result;
 
 use super::deps::invalid;
 use super::hardware::{Accelerator, HardwareInfo};

@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod dtype;
+pub mod environment_error;
 pub mod ledger;
 pub mod limits;
 pub mod manifest;

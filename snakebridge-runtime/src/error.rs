@@ -262,9 +262,10 @@ pub enum Error {
         message: String,
     },
 
-    /// The Python environment lacks declared packages or cannot be provisioned.
+    /// The Python environment lacks declared packages or cannot be provisioned (from
+    /// `snakebridge::env`, feature `env`).
     #[error("{0}")]
-    Environment(Box<crate::env::EnvironmentError>),
+    Environment(Box<snakebridge_meta::environment_error::EnvironmentError>),
 
     /// A worker process died while it ran the call (a segfault, `os._exit`, an OOM kill); the
     /// pool replaces it, and its refs are gone ([`RefGone::WorkerGone`]).
@@ -323,6 +324,12 @@ pub enum Error {
         /// What is wrong and how to fix it.
         message: String,
     },
+}
+
+impl From<snakebridge_meta::environment_error::EnvironmentError> for Error {
+    fn from(e: snakebridge_meta::environment_error::EnvironmentError) -> Self {
+        Error::Environment(Box::new(e))
+    }
 }
 
 fn share_hint(owner: &str) -> String {

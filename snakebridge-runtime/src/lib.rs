@@ -15,7 +15,6 @@ mod callback;
 mod context;
 mod coroutine;
 pub mod docs;
-pub mod env;
 mod error;
 mod exception_class;
 mod helpers;

@@ -22,10 +22,16 @@
 // Re-exported one by one: what is listed here is the public API, and the runtime's internals
 // (the generated code's support, the `python!` cache) stay behind `__private`.
 // `r#async` (feature `tokio`), whichever crate of the build enabled it; empty without features.
+/// The Python environment around the embedded interpreter (feature `env`): the project's
+/// declared Python dependencies, venv setup with uv or pip, PyTorch wheel selection, the
+/// `snakebridge.lock` file and its verification. `cargo snakebridge setup/verify/doctor` are
+/// built on it. See the crate [`snakebridge_env`].
+#[cfg(feature = "env")]
+pub use snakebridge_env as env;
 #[allow(unused_imports)]
 pub use snakebridge_runtime::optional::*;
 pub use snakebridge_runtime::{
-    args, array, backend, build, docs, env, interpreter, pyo3, telemetry, timeout, translate, value,
+    args, array, backend, build, docs, interpreter, pyo3, telemetry, timeout, translate, value,
 };
 pub use snakebridge_runtime::{
     attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, idempotent_stats, invalidate_idempotent, is_ref,

@@ -1,4 +1,8 @@
 //! The error for a Python environment that lacks what the project declares.
+//!
+//! Here rather than in `snakebridge-env` because the runtime's `Error::Environment` carries it:
+//! a program that calls `snakebridge::env::ensure` gets one error type, and the runtime does not
+//! depend on the provisioning crate.
 
 use std::fmt;
 
@@ -44,9 +48,3 @@ impl fmt::Display for EnvironmentError {
 }
 
 impl std::error::Error for EnvironmentError {}
-
-impl From<EnvironmentError> for crate::Error {
-    fn from(e: EnvironmentError) -> Self {
-        crate::Error::Environment(Box::new(e))
-    }
-}
