@@ -1,10 +1,10 @@
 //! `cargo snakebridge doctor`: what the runtime would use, each with the fix when it is wrong.
 
-use snakebridge::env::{
+use snakebridge_env::{
     embedded_python_version, generated_libraries, missing_packages, HardwareInfo, Installer, ProjectConfig, PythonEnv,
     WheelSelector,
 };
-use snakebridge::RuntimeConfig;
+use snakebridge_runtime::RuntimeConfig;
 
 struct Report {
     problems: usize,
@@ -24,7 +24,7 @@ impl Report {
 
 pub fn run(project: &ProjectConfig) -> u8 {
     let mut r = Report { problems: 0 };
-    println!("cargo-snakebridge {} doctor\n", snakebridge::version());
+    println!("cargo-snakebridge {} doctor\n", snakebridge_runtime::version());
     r.ok("Project", project.manifest_path.display());
     let (major, minor) = embedded_python_version();
     r.ok("Embedded Python", format!("{major}.{minor} (the libpython this build links)"));
@@ -69,7 +69,7 @@ pub fn run(project: &ProjectConfig) -> u8 {
         }
         let mut runtime_config = RuntimeConfig::with_project_root(&project.root);
         runtime_config.venv = project.venv.clone();
-        match snakebridge::init(runtime_config) {
+        match snakebridge_runtime::init(runtime_config) {
             Ok(info) => r.ok(
                 "Runtime",
                 format!(
@@ -87,8 +87,8 @@ pub fn run(project: &ProjectConfig) -> u8 {
     } else if let Some(d) = &details {
         let missing = missing_packages(project, d);
         for req in &requirements {
-            let name = snakebridge::env::Requirement::parse(req)
-                .map(|r| snakebridge::env::normalize_name(&r.name))
+            let name = snakebridge_env::Requirement::parse(req)
+                .map(|r| snakebridge_env::normalize_name(&r.name))
                 .unwrap_or_default();
             let installed = d.packages.get(&name).map(|v| format!(" (installed {v})")).unwrap_or_default();
             if missing.contains(req) {

@@ -6,12 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
-use snakebridge::env::ProjectConfig;
+use snakebridge_env::ProjectConfig;
 use snakebridge_meta::ledger::{self, Proposal, LEDGER_ENV};
 
-use crate::args::Cli;
+use crate::cli::PromoteArgs;
+use crate::output::Output;
 
-pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
+pub fn run(project: &ProjectConfig, cli: &PromoteArgs, out: Output) -> u8 {
     let Some(path) = cli.file.clone().or_else(|| std::env::var_os(LEDGER_ENV).map(PathBuf::from)) else {
         eprintln!("error: which ledger? pass --file P or set {LEDGER_ENV} (the file the program recorded into)");
         return 2;
@@ -25,7 +26,7 @@ pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
     };
     let proposals = ledger::propose(&entries);
     if proposals.is_empty() {
-        println!("the ledger {} records no dynamic call to promote", path.display());
+        out.say(format!("the ledger {} records no dynamic call to promote", path.display()));
         return 0;
     }
     let mut found: Vec<String> = Vec::new();
@@ -49,7 +50,7 @@ pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
         println!("no #[python_module(\"{}\")] in this crate; add:\n{}", p.module, snippet(p));
     }
     if !cli.write {
-        println!("(nothing written: pass --write to add the entries, then rebuild)");
+        out.say("(nothing written: pass --write to add the entries, then rebuild)");
     }
     0
 }

@@ -1,12 +1,13 @@
-//! `cargo snakebridge setup [--check] [--upgrade] [--verbose] [--no-lock] [--python P]`.
+//! `cargo snakebridge setup [--check] [--upgrade] [--no-lock] [--python P]`.
 
-use snakebridge::env::{setup, Progress, ProjectConfig, SetupOptions};
+use snakebridge_env::{setup, Progress, ProjectConfig, SetupOptions};
 
-use crate::args::Cli;
+use crate::cli::SetupArgs;
+use crate::output::Output;
 
-pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
+pub fn run(project: &ProjectConfig, cli: &SetupArgs, out: Output) -> u8 {
     let requirements = project.requirements();
-    if requirements.is_empty() && cli.verbose {
+    if requirements.is_empty() && out.verbose() {
         eprintln!(
             "note: {} declares no Python packages in [package.metadata.snakebridge.python_deps]",
             project.manifest_path.display()
@@ -22,30 +23,38 @@ pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
         write_lock: !cli.check && !cli.no_lock,
         python: cli.python.clone(),
         installer: None,
-        progress: Progress { verbose: cli.verbose, quiet: false },
+        progress: Progress { verbose: out.verbose(), quiet: out.quiet() },
     };
     match setup(project, &options) {
         Ok(report) if cli.check => {
             if report.venv_missing {
-                println!("✗ no venv at {}", report.venv.display());
+                out.bad(format!("no venv at {}", report.venv.display()));
             }
             if report.missing.is_empty() {
-                println!("✓ all {} declared package(s) are installed in {}", requirements.len(), report.venv.display());
+                out.ok(format!(
+                    "all {} declared package(s) are installed in {}",
+                    requirements.len(),
+                    report.venv.display()
+                ));
                 0
             } else {
-                println!("✗ missing: {}", report.missing.join(", "));
+                out.bad(format!("missing: {}", report.missing.join(", ")));
                 println!("  run `cargo snakebridge setup` to install them");
                 1
             }
         }
         Ok(report) => {
             if report.created {
-                println!("✓ created the venv {}", report.venv.display());
+                out.ok(format!("created the venv {}", report.venv.display()));
             }
             if !report.installed.is_empty() {
-                println!("✓ installed {} with {}", report.installed.join(", "), report.installer.unwrap_or("pip"));
+                out.ok(format!("installed {} with {}", report.installed.join(", "), report.installer.unwrap_or("pip")));
             }
-            println!("✓ environment ready: {} declared package(s) in {}", requirements.len(), report.venv.display());
+            out.ok(format!(
+                "environment ready: {} declared package(s) in {}",
+                requirements.len(),
+                report.venv.display()
+            ));
             0
         }
         Err(e) => {

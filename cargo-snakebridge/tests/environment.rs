@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use snakebridge::env::{ensure, AutoInstall, BuildProfile, Lock, ProjectConfig, PythonEnv};
-use snakebridge::Error;
+use snakebridge_env::{ensure, AutoInstall, BuildProfile, Lock, ProjectConfig, PythonEnv};
+use snakebridge_runtime::Error;
 
 fn cli(project: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cargo-snakebridge"))
@@ -35,6 +35,9 @@ fn project(deps: &str) -> tempfile::TempDir {
         ),
     )
     .unwrap();
+    // A package cargo accepts (`cargo metadata` needs a target).
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
     dir
 }
 
@@ -152,7 +155,7 @@ fn bad_input_gets_the_right_exit_code_and_a_message() {
     let root = dir.path();
     let out = cli(root, &["stup"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("did you mean `setup`"), "{}", text(&out));
+    assert!(text(&out).contains("unrecognized subcommand 'stup'") && text(&out).contains("'setup'"), "{}", text(&out));
     let out = cli(root, &["verify", "--upgrade"]);
     assert_eq!(out.status.code(), Some(2));
 

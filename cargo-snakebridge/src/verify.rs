@@ -1,15 +1,17 @@
-//! `cargo snakebridge verify [--strict] [--verbose] [--file PATH]`.
+//! `cargo snakebridge verify [--strict] [--file PATH]`; `-v` prints the current and locked
+//! hardware and what matched.
 
-use snakebridge::env::{generated_libraries, verify, HardwareInfo, Lock, ProjectConfig, PythonEnv};
+use snakebridge_env::{generated_libraries, verify, HardwareInfo, Lock, ProjectConfig, PythonEnv};
 
-use crate::args::Cli;
+use crate::cli::VerifyArgs;
+use crate::output::Output;
 
-pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
+pub fn run(project: &ProjectConfig, cli: &VerifyArgs, out: Output) -> u8 {
     let path = cli.file.clone().unwrap_or_else(|| project.lock_path());
     let lock = match Lock::load(&path) {
         Ok(lock) => lock,
         Err(e) => {
-            eprintln!("✗ {e}");
+            eprintln!("{} {e}", out.paint("✗", "31"));
             return 1;
         }
     };
@@ -19,7 +21,7 @@ pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
         match env.inspect() {
             Ok(d) => Some(d),
             Err(e) => {
-                eprintln!("✗ {e}");
+                eprintln!("{} {e}", out.paint("✗", "31"));
                 return 1;
             }
         }
@@ -27,7 +29,7 @@ pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
         None
     };
     let result = verify(&lock, &hardware, interpreter.as_ref(), &generated_libraries(&project.root));
-    if cli.verbose {
+    if out.verbose() {
         let h = &lock.environment.hardware;
         println!("Current hardware:");
         print_hardware(
@@ -53,18 +55,20 @@ pub fn run(project: &ProjectConfig, cli: &Cli) -> u8 {
         }
     }
     for finding in &result.findings {
-        println!("✗ {finding}");
+        out.bad(finding);
     }
     let code = result.exit_code(cli.strict);
     if code == 0 {
         let warnings = result.warnings().count();
         if warnings == 0 {
-            println!("✓ Lock file compatible with current environment");
+            out.ok("Lock file compatible with current environment");
         } else {
-            println!("✓ Lock file compatible with current environment ({warnings} warning(s); --strict would fail)");
+            out.ok(format!(
+                "Lock file compatible with current environment ({warnings} warning(s); --strict would fail)"
+            ));
         }
     } else {
-        println!("✗ Lock file {} is not compatible with this environment", path.display());
+        out.bad(format!("Lock file {} is not compatible with this environment", path.display()));
     }
     code as u8
 }
