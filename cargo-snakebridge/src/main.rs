@@ -8,6 +8,7 @@
 
 mod cli;
 mod doctor;
+mod live;
 mod output;
 mod prepare;
 mod promote;
@@ -33,21 +34,26 @@ fn main() -> ExitCode {
         }
     };
     let out = Output::new(&cli.global);
-    let members = match workspace::select(cli.global.manifest_path.as_deref(), &cli.global.packages) {
-        Ok(members) => members,
+    let selection = match workspace::select(cli.global.manifest_path.as_deref(), &cli.global.packages) {
+        Ok(selection) => selection,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(if matches!(e, workspace::SelectError::UnknownPackage { .. }) { 2 } else { 1 });
         }
     };
+    let members = &selection.members;
     if out.verbosity >= 2 {
-        for m in &members {
+        for m in members {
             eprintln!("covering {} ({}): {}", m.name, m.manifest_path.display(), m.why);
         }
     }
-    // Each package in turn; the worst exit code wins.
+    // prepare checks the packages together (one `cargo check`); the others run on each
+    // package in turn, and the worst exit code wins.
+    if let Command::Prepare(args) = &cli.command {
+        return ExitCode::from(prepare::run(&selection, args, out));
+    }
     let mut code = 0;
-    for member in &members {
+    for member in members {
         if members.len() > 1 {
             out.say(format!("── {} ({})", member.name, member.manifest_path.display()));
         }
@@ -68,7 +74,7 @@ fn run(command: &Command, member: &Member, out: Output) -> u8 {
         Command::Setup(args) => setup::run(&project, args, out),
         Command::Verify(args) => verify::run(&project, args, out),
         Command::Doctor => doctor::run(&project),
-        Command::Prepare(args) => prepare::run(&project, args, out),
+        Command::Prepare(_) => unreachable!("prepare runs on the whole selection"),
         Command::Promote(args) => promote::run(&project, args, out),
     }
 }

@@ -26,11 +26,23 @@ pub struct Member {
     pub why: &'static str,
 }
 
+/// The packages covered and where their workspace is.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// The packages, each run in turn.
+    pub members: Vec<Member>,
+    /// The workspace's root `Cargo.toml` (for `cargo check`).
+    pub workspace_manifest: PathBuf,
+    /// The workspace's target directory (honours `CARGO_TARGET_DIR` and `build.target-dir`).
+    pub target_directory: PathBuf,
+}
+
 /// What `cargo metadata` says, the fields used.
 #[derive(Debug, Deserialize)]
 struct Metadata {
     packages: Vec<Package>,
     workspace_root: PathBuf,
+    target_directory: PathBuf,
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,13 +98,17 @@ pub enum SelectError {
 }
 
 /// The packages to run on.
-pub fn select(manifest_path: Option<&Path>, packages: &[String]) -> Result<Vec<Member>, SelectError> {
-    if let Some(path) = manifest_path {
-        if !path.is_file() {
-            return Err(SelectError::NoManifest(path.to_path_buf()));
-        }
-    }
+pub fn select(manifest_path: Option<&Path>, packages: &[String]) -> Result<Selection, SelectError> {
     let metadata = metadata(manifest_path)?;
+    let members = members(&metadata, manifest_path, packages)?;
+    Ok(Selection {
+        members,
+        workspace_manifest: metadata.workspace_root.join("Cargo.toml"),
+        target_directory: metadata.target_directory,
+    })
+}
+
+fn members(metadata: &Metadata, manifest_path: Option<&Path>, packages: &[String]) -> Result<Vec<Member>, SelectError> {
     let root = metadata.workspace_root.display().to_string();
     if !packages.is_empty() {
         return packages
@@ -131,6 +147,11 @@ fn member(p: &Package, why: &'static str) -> Member {
 }
 
 fn metadata(manifest_path: Option<&Path>) -> Result<Metadata, SelectError> {
+    if let Some(path) = manifest_path {
+        if !path.is_file() {
+            return Err(SelectError::NoManifest(path.to_path_buf()));
+        }
+    }
     // Under `cargo snakebridge`, CARGO is the cargo that ran us (the same toolchain).
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);

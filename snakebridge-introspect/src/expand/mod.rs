@@ -14,7 +14,7 @@ use quote::quote;
 use syn::ItemMod;
 
 use crate::ctxt::Ctxt;
-use crate::manifest::{load, Mode, Origin};
+use crate::manifest::{live, load, Mode, Origin, DIR_NAME};
 use crate::plan::{self, Options};
 use crate::{attr, check, generate, stamp, telemetry};
 
@@ -50,6 +50,7 @@ pub fn expand_in(
         let started = Instant::now();
         telemetry::compile_start(&[library], mode.strict);
         telemetry::introspect_start(library, 1);
+        live::record(env, &crate_dir.join(DIR_NAME).join(args.config.manifest_file_name()));
         match load(crate_dir, &args.config, &mode) {
             Ok(loaded) => {
                 let found = &loaded.manifest.introspection;

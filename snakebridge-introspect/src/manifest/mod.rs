@@ -2,6 +2,7 @@
 //! `.snakebridge/` directory, meant to be committed (like sqlx's `.sqlx/`).
 
 mod freshness;
+pub mod live;
 mod load;
 mod prepare;
 mod store;
