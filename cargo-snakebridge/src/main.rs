@@ -49,32 +49,31 @@ fn main() -> ExitCode {
     }
     // prepare checks the packages together (one `cargo check`); the others run on each
     // package in turn, and the worst exit code wins.
-    if let Command::Prepare(args) = &cli.command {
-        return ExitCode::from(prepare::run(&selection, args, out));
-    }
+    let code = match &cli.command {
+        Command::Prepare(args) => prepare::run(&selection, args, out),
+        Command::Setup(args) => each(members, out, |project| setup::run(project, args, out)),
+        Command::Verify(args) => each(members, out, |project| verify::run(project, args, out)),
+        Command::Doctor => each(members, out, doctor::run),
+        Command::Promote(args) => each(members, out, |project| promote::run(project, args, out)),
+    };
+    ExitCode::from(code)
+}
+
+/// Runs `command` on each member's project configuration; the worst exit code.
+fn each(members: &[Member], out: Output, command: impl Fn(&ProjectConfig) -> u8) -> u8 {
     let mut code = 0;
     for member in members {
         if members.len() > 1 {
             out.say(format!("── {} ({})", member.name, member.manifest_path.display()));
         }
-        code = code.max(run(&cli.command, member, out));
+        let status = match ProjectConfig::load(&member.manifest_path) {
+            Ok(project) => command(&project),
+            Err(e) => {
+                eprintln!("error: {e}");
+                1
+            }
+        };
+        code = code.max(status);
     }
-    ExitCode::from(code)
-}
-
-fn run(command: &Command, member: &Member, out: Output) -> u8 {
-    let project = match ProjectConfig::load(&member.manifest_path) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
-    match command {
-        Command::Setup(args) => setup::run(&project, args, out),
-        Command::Verify(args) => verify::run(&project, args, out),
-        Command::Doctor => doctor::run(&project),
-        Command::Prepare(_) => unreachable!("prepare runs on the whole selection"),
-        Command::Promote(args) => promote::run(&project, args, out),
-    }
+    code
 }
