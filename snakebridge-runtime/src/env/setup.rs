@@ -1,5 +1,6 @@
 //! Provisioning: create or reuse the project venv and install what `Cargo.toml` declares,
-//! with uv when it is on `PATH` and pip otherwise. The seed's `PythonEnv.ensure!` and
+//! uv first (from `PATH`, else fetched into the tool cache, see `env/uv.rs`) and pip as the
+//! fallback or when `SNAKEBRIDGE_INSTALLER=pip`. The seed's `PythonEnv.ensure!` and
 //! `mix snakebridge.setup`.
 
 use std::io::Write;
