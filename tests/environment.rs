@@ -332,4 +332,12 @@ fn uv_is_fetched_from_pypi_into_the_tool_cache() {
     let uv = cache.path().join("tools/uv/bin/uv");
     assert!(snakebridge::env::uv_version(&uv).is_some_and(|v| v.starts_with("uv ")), "{}", uv.display());
     assert!(text(&out).contains("installed six>=1.16 with uv"), "{}", text(&out));
+
+    // A cached uv that does not run is fetched again, not used.
+    std::fs::write(&uv, "not a program").unwrap();
+    std::fs::remove_dir_all(dir.path().join(".venv")).unwrap();
+    let out = cli_with(dir.path(), &["setup"], &vars);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("fetching it from PyPI"), "{}", text(&out));
+    assert!(snakebridge::env::uv_version(&uv).is_some());
 }

@@ -55,10 +55,11 @@ fn exe(name: &str) -> String {
     }
 }
 
-/// The uv that the tool cache holds, if it was fetched before.
+/// The uv that the tool cache holds, if it was fetched before and runs (a copy that does not,
+/// say one for another architecture in a shared home, is fetched again).
 pub fn cached_uv() -> Option<PathBuf> {
     let uv = tool_cache_dir()?.join("uv").join("bin").join(exe("uv"));
-    uv.is_file().then_some(uv)
+    (uv.is_file() && uv_version(&uv).is_some()).then_some(uv)
 }
 
 /// uv without fetching anything: `PATH` first, then the tool cache.
