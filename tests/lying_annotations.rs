@@ -4,7 +4,7 @@
 //! its manifest is committed in `snakebridge/.snakebridge/` (refresh it with
 //! `PYTHONPATH=tests/python cargo snakebridge prepare`).
 
-use snakebridge::{call, python_module, Error};
+use snakebridge::{python_module, Error};
 
 #[python_module("sb_lying")]
 mod lying {}

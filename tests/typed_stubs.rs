@@ -4,7 +4,7 @@
 //! The manifests are committed in `snakebridge/.snakebridge/` (refresh them with
 //! `PYTHONPATH=tests/python cargo snakebridge prepare`).
 
-use snakebridge::{args, call, python_module, Bytes, Error, Value};
+use snakebridge::{args, python_module, Bytes, Error, Value};
 
 #[python_module("math", include = ["sqrt", "floor", "gcd", "hypot"])]
 mod math {}
