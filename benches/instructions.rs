@@ -176,6 +176,13 @@ fn all_cases() -> Vec<Case> {
                 black_box(cases::dumps_idempotent(black_box(&hundred2)));
             }),
         ),
+        // A call whose result is a ref: the registry insert (strict mode's check) and release.
+        case(
+            "h.dynamic_ref_create_release",
+            times(|| {
+                black_box(snakebridge::call("builtins", "object", ()).unwrap());
+            }),
+        ),
     ]
 }
 

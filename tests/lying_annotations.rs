@@ -4,19 +4,10 @@
 //! its manifest is committed in `snakebridge/.snakebridge/` (refresh it with
 //! `PYTHONPATH=tests/python cargo snakebridge prepare`).
 
-use snakebridge::{call, python_module, Error};
+use snakebridge::{python_module, Error};
 
 #[python_module("sb_lying")]
 mod lying {}
-
-/// Makes `tests/python` importable in the embedded interpreter, once per process.
-fn import_path() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/python");
-        call("site", "addsitedir", (dir,)).unwrap();
-    });
-}
 
 fn expect_conversion(err: Error, expected: &str, found: &str) {
     let text = err.to_string();
@@ -32,27 +23,23 @@ fn expect_conversion(err: Error, expected: &str, found: &str) {
 
 #[test]
 fn function_lying_about_int_is_a_conversion_error() {
-    import_path();
     let err = lying::answer().unwrap_err();
     expect_conversion(err, "i64", "str");
 }
 
 #[test]
 fn function_lying_about_float_is_a_conversion_error() {
-    import_path();
     let err = lying::ratio().unwrap_err();
     expect_conversion(err, "f64", "list");
 }
 
 #[test]
 fn honest_function_still_converts() {
-    import_path();
     assert_eq!(lying::honest().unwrap(), 42);
 }
 
 #[test]
 fn method_and_property_lying_are_conversion_errors() {
-    import_path();
     let oracle = lying::Oracle::new("delphi").unwrap();
     expect_conversion(oracle.speak().unwrap_err(), "String", "int");
     expect_conversion(oracle.age().unwrap_err(), "i64", "NoneType");

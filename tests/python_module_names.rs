@@ -19,18 +19,8 @@ mod shadow {
 #[python_module("sympy", include = ["Function", "Symbol", "bottom_up", "sqrt", "sympify"])]
 mod sympy {}
 
-/// Makes `tests/python` importable in the embedded interpreter, once per process.
-fn import_path() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/python");
-        call("site", "addsitedir", (dir,)).unwrap();
-    });
-}
-
 #[test]
 fn classes_named_like_the_generated_code_s_paths_are_ordinary_structs() {
-    import_path();
     let f = shadow::make_function(41).unwrap();
     assert_eq!(f.get().unwrap(), 41);
     assert_eq!(shadow::take_function(&f).unwrap(), 41);
@@ -46,7 +36,6 @@ fn classes_named_like_the_generated_code_s_paths_are_ordinary_structs() {
 
 #[test]
 fn parameters_named_like_a_body_s_locals_stay_parameters() {
-    import_path();
     assert_eq!(shadow::shadowed_params(1, 2, 3, 4).unwrap(), 10);
     assert_eq!(shadow::shadowed_optional(1).unwrap(), 11);
     assert_eq!(shadow::shadowed_optional_with(1, args!(2, 3, key = 4)).unwrap(), 10);
@@ -54,7 +43,6 @@ fn parameters_named_like_a_body_s_locals_stay_parameters() {
 
 #[test]
 fn rename_gives_the_rust_name_asked_for() {
-    import_path();
     assert_eq!(shadow::F_VALUE().unwrap(), 3);
     assert_eq!(shadow::user_item(), 4);
     assert_eq!(shadow::shout("abc").unwrap(), "ABC");

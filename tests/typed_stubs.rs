@@ -4,7 +4,7 @@
 //! The manifests are committed in `snakebridge/.snakebridge/` (refresh them with
 //! `PYTHONPATH=tests/python cargo snakebridge prepare`).
 
-use snakebridge::{args, call, python_module, Bytes, Error, Value};
+use snakebridge::{args, python_module, Bytes, Error, Value};
 
 #[python_module("math", include = ["sqrt", "floor", "gcd", "hypot"])]
 mod math {}
@@ -26,15 +26,6 @@ mod stubbed {}
 
 #[python_module("sb_badstub")]
 mod badstub {}
-
-/// Makes `tests/python` importable in the embedded interpreter, once per process.
-fn import_path() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/python");
-        call("site", "addsitedir", (dir,)).unwrap();
-    });
-}
 
 #[test]
 fn math_is_typed_from_typeshed() {
@@ -92,7 +83,6 @@ fn hashlib_returns_a_struct_with_a_typed_hexdigest() {
 
 #[test]
 fn inline_stubs_type_a_package() {
-    import_path();
     // `Sequence[float]` → any Rust collection of f64.
     let scaled: Vec<f64> = stubbed::scale(vec![1.0, 2.0], 3.0).unwrap();
     assert_eq!(scaled, vec![3.0, 6.0]);
@@ -108,7 +98,6 @@ fn inline_stubs_type_a_package() {
 
 #[test]
 fn a_stub_that_disagrees_or_does_not_parse_leaves_the_item_untyped() {
-    import_path();
     // The stub's parameters (x, y) are not the runtime's (a, b): untyped, not a build error.
     let sum: Value = stubbed::disagreeing(1, 2).unwrap();
     assert_eq!(sum.extract::<i64>().unwrap(), 3);
@@ -118,7 +107,6 @@ fn a_stub_that_disagrees_or_does_not_parse_leaves_the_item_untyped() {
 
 #[test]
 fn a_typed_return_python_does_not_honour_is_a_conversion_error() {
-    import_path();
     match stubbed::lying().unwrap_err() {
         Error::Conversion { expected, found, .. } => {
             assert!(expected.contains("i64"), "{expected}");

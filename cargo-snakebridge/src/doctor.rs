@@ -109,7 +109,15 @@ pub fn run(project: &ProjectConfig) -> u8 {
         "Auto-install",
         format!("{policy}{}", if project.effective_strict() { " (strict mode: installs nothing)" } else { "" }),
     );
-    r.ok("Installer", Installer::detect().name());
+    match Installer::detect() {
+        Ok(Some(installer)) => r.ok("Installer", installer.describe()),
+        Ok(None) => r.ok("Installer", "uv (not on PATH; setup fetches it into the tool cache)"),
+        Err(_) => r.bad(
+            "Installer",
+            format!("SNAKEBRIDGE_INSTALLER is `{}`", std::env::var("SNAKEBRIDGE_INSTALLER").unwrap_or_default()),
+            "set SNAKEBRIDGE_INSTALLER to uv or pip, or unset it to use uv with pip as the fallback",
+        ),
+    }
 
     let hw = HardwareInfo::probe();
     r.ok("Platform", &hw.platform);

@@ -28,7 +28,8 @@ pub fn run(project: &ProjectConfig, cli: &VerifyArgs, out: Output) -> u8 {
     } else {
         None
     };
-    let result = verify(&lock, &hardware, interpreter.as_ref(), &generated_libraries(&project.root));
+    let mut result = verify(&lock, &hardware, interpreter.as_ref(), &generated_libraries(&project.root));
+    result.check_pylock(&lock, &project.root, interpreter.as_ref());
     if out.verbose() {
         let h = &lock.environment.hardware;
         println!("Current hardware:");

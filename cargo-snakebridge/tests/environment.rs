@@ -1,6 +1,8 @@
 //! `cargo snakebridge` end to end: a temporary project whose setup really creates a venv and
 //! installs a small package from PyPI (`six`), the lock it writes, verify and doctor, and the
-//! exit codes for bad input. Needs Python 3 with the venv module and access to PyPI.
+//! exit codes for bad input. uv-first: the venv is made and filled by uv (fetched from PyPI
+//! into the tool cache when it is not on PATH), pip when `SNAKEBRIDGE_INSTALLER=pip`.
+//! Needs Python 3 with the venv module and pip, and access to PyPI.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -9,8 +11,13 @@ use snakebridge_env::{ensure, AutoInstall, BuildProfile, Lock, ProjectConfig, Py
 use snakebridge_runtime::Error;
 
 fn cli(project: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-snakebridge"))
-        .arg("snakebridge")
+    cli_with(project, args, &[])
+}
+
+/// `cargo snakebridge` in `project` with `vars` set on top of a clean environment.
+fn cli_with(project: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-snakebridge"));
+    cmd.arg("snakebridge")
         .args(args)
         .current_dir(project)
         // The project's own .venv, not the one the test suite runs with.
@@ -18,8 +25,18 @@ fn cli(project: &Path, args: &[&str]) -> Output {
         .env_remove("VIRTUAL_ENV")
         .env_remove("SNAKEBRIDGE_STRICT")
         .env_remove("SNAKEBRIDGE_AUTO_INSTALL")
-        .output()
-        .expect("cargo-snakebridge runs")
+        .env_remove("SNAKEBRIDGE_INSTALLER");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("cargo-snakebridge runs")
+}
+
+/// `PATH` without any folder that holds a `uv`, so that setup has to fetch it.
+fn path_without_uv() -> String {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path).filter(|d| !d.join("uv").exists()).collect();
+    std::env::join_paths(dirs).unwrap().into_string().unwrap()
 }
 
 fn text(out: &Output) -> String {
@@ -64,10 +81,23 @@ fn setup_creates_a_venv_installs_six_and_writes_a_lock_that_verifies() {
     let import = Command::new(venv.python()).args(["-c", "import six; print(six.__version__)"]).output().unwrap();
     assert!(import.status.success(), "six imports in the new venv");
     let six_version = String::from_utf8(import.stdout).unwrap().trim().to_string();
+    // uv made the venv (it signs pyvenv.cfg) and is not inside it.
+    let cfg = std::fs::read_to_string(root.join(".venv/pyvenv.cfg")).unwrap();
+    assert!(cfg.contains("\nuv = "), "made by uv venv: {cfg}");
+    assert!(text(&out).contains("installed six>=1.16 with uv"), "{}", text(&out));
+    assert!(!root.join(".venv/bin/uv").exists(), "uv lives in the tool cache, not the venv");
 
     let lock = Lock::load(&root.join("snakebridge.lock")).unwrap();
     assert_eq!(lock.python_packages.get("six"), Some(&six_version));
     assert!(lock.libraries["json"].stdlib);
+    // The PEP 751 lock uv wrote, recorded with its hash and the files' hashes.
+    let pylock = lock.pylock.as_ref().expect("uv writes pylock.toml");
+    assert_eq!(pylock.file, "pylock.toml");
+    let pylock_text = std::fs::read_to_string(root.join("pylock.toml")).unwrap();
+    assert!(pylock_text.contains("lock-version = \"1.0\""), "{pylock_text}");
+    assert_eq!(pylock.packages["six"].version, six_version);
+    assert!(pylock.packages["six"].hashes.iter().all(|h| h.starts_with("sha256:") && h.len() == 71), "{pylock:?}");
+    assert!(!pylock.packages["six"].hashes.is_empty());
 
     let out = cli(root, &["setup", "--check"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -78,9 +108,19 @@ fn setup_creates_a_venv_installs_six_and_writes_a_lock_that_verifies() {
         "--upgrade hands every package to the installer: {}",
         text(&out)
     );
-    let out = cli(root, &["verify", "--strict"]);
+    let out = cli(root, &["verify", "--strict", "--verbose"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(text(&out).contains("compatible"), "{}", text(&out));
+    assert!(
+        text(&out).contains("compatible") && text(&out).contains("ok: pylock.toml (1 package(s)"),
+        "{}",
+        text(&out)
+    );
+    // An edited pylock.toml no longer matches the hash the lock records.
+    std::fs::write(root.join("pylock.toml"), pylock_text.replace(&six_version, "1.0.0")).unwrap();
+    let out = cli(root, &["verify"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("pylock.toml changed since snakebridge.lock was written"), "{}", text(&out));
+    std::fs::write(root.join("pylock.toml"), &pylock_text).unwrap();
 
     let out = cli(root, &["doctor"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -205,4 +245,102 @@ fn bad_input_gets_the_right_exit_code_and_a_message() {
     let out = cli(root, &["doctor"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("did you mean `auto_install`"), "{}", text(&out));
+}
+
+#[test]
+fn the_pip_installer_still_makes_and_fills_the_venv() {
+    let dir = project("six = \">=1.16\"\n");
+    let root = dir.path();
+    let out = cli_with(root, &["setup"], &[("SNAKEBRIDGE_INSTALLER", "pip")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("installed six>=1.16 with pip"), "{}", text(&out));
+    let cfg = std::fs::read_to_string(root.join(".venv/pyvenv.cfg")).unwrap();
+    assert!(!cfg.contains("\nuv = "), "made by python -m venv: {cfg}");
+    let venv = PythonEnv::new(root.join(".venv"));
+    let import = Command::new(venv.python()).args(["-c", "import six"]).output().unwrap();
+    assert!(import.status.success(), "six imports in the new venv");
+    let lock = Lock::load(&root.join("snakebridge.lock")).unwrap();
+    assert!(lock.python_packages.contains_key("six") && lock.pylock.is_none(), "pip writes no pylock.toml");
+    assert!(!root.join("pylock.toml").exists());
+    let out = cli(root, &["verify", "--strict"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // A venv made by uv has no pip: the pip installer adds it before installing.
+    let dir = project("six = \">=1.16\"\n");
+    let root = dir.path();
+    let out = cli_with(root, &["setup"], &[("SNAKEBRIDGE_INSTALLER", "uv")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"demo\"\n[package.metadata.snakebridge.python_deps]\nsix = \">=1.16\"\nsqlparse = \"*\"\n",
+    )
+    .unwrap();
+    let out = cli_with(root, &["setup"], &[("SNAKEBRIDGE_INSTALLER", "pip")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("ensurepip") && text(&out).contains("installed sqlparse with pip"), "{}", text(&out));
+}
+
+#[test]
+fn an_unknown_installer_or_a_uv_that_cannot_be_fetched_is_a_clear_error() {
+    let dir = project("six = \"*\"\n");
+    let root = dir.path();
+    let out = cli_with(root, &["setup"], &[("SNAKEBRIDGE_INSTALLER", "conda")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("SNAKEBRIDGE_INSTALLER is `conda`") && text(&out).contains("`uv` or `pip`"),
+        "{}",
+        text(&out)
+    );
+    assert!(!root.join(".venv").exists(), "nothing half-made");
+    let out = cli_with(root, &["doctor"], &[("SNAKEBRIDGE_INSTALLER", "conda")]);
+    assert_eq!(out.status.code(), Some(1), "doctor reports it: {}", text(&out));
+
+    // uv not on PATH and PyPI unreachable: forced uv is an error that says what to do; the
+    // tool cache holds no half-fetched uv.
+    let cache = tempfile::tempdir().unwrap();
+    let path = path_without_uv();
+    let offline = [
+        ("PATH", path.as_str()),
+        ("SNAKEBRIDGE_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("PIP_INDEX_URL", "http://127.0.0.1:9/simple"),
+        ("PIP_RETRIES", "0"),
+        ("PIP_TIMEOUT", "2"),
+    ];
+    let out = cli_with(root, &["setup"], &[&offline[..], &[("SNAKEBRIDGE_INSTALLER", "uv")]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("could not fetch uv from PyPI") && text(&out).contains("SNAKEBRIDGE_INSTALLER=pip"),
+        "{}",
+        text(&out)
+    );
+    assert!(!cache.path().join("tools/uv").exists() && !root.join(".venv").exists());
+    // Without the override the same failure falls back to pip, which says so.
+    let out = cli_with(root, &["setup"], &offline);
+    assert!(text(&out).contains("falling back to pip"), "{}", text(&out));
+}
+
+#[test]
+fn uv_is_fetched_from_pypi_into_the_tool_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = project("six = \">=1.16\"\n");
+    let vars = [
+        ("PATH", path_without_uv()),
+        ("SNAKEBRIDGE_CACHE_DIR", cache.path().to_str().unwrap().to_string()),
+        ("SNAKEBRIDGE_INSTALLER", "uv".to_string()),
+    ];
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = cli_with(dir.path(), &["setup"], &vars);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("fetching it from PyPI"), "{}", text(&out));
+    let uv = cache.path().join("tools/uv/bin/uv");
+    assert!(snakebridge_env::uv_version(&uv).is_some_and(|v| v.starts_with("uv ")), "{}", uv.display());
+    assert!(text(&out).contains("installed six>=1.16 with uv"), "{}", text(&out));
+
+    // A cached uv that does not run is fetched again, not used.
+    std::fs::write(&uv, "not a program").unwrap();
+    std::fs::remove_dir_all(dir.path().join(".venv")).unwrap();
+    let out = cli_with(dir.path(), &["setup"], &vars);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("fetching it from PyPI"), "{}", text(&out));
+    assert!(snakebridge_env::uv_version(&uv).is_some());
 }

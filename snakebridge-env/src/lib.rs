@@ -8,8 +8,11 @@
 //!   Python or a GPU library and never fails.
 //! - [`WheelSelector`] picks the PyTorch wheel variant and index URL for that hardware.
 //! - [`PythonEnv`] finds or creates the venv, lists what is installed and installs what is
-//!   missing (uv when available, pip otherwise); [`ensure`] applies the [`AutoInstall`] policy.
-//! - [`Lock`] is `snakebridge.lock`; [`verify`] compares it with the machine.
+//!   missing with uv (found on `PATH`, else fetched from PyPI into [`tool_cache_dir`]), pip
+//!   only as the fallback or when `SNAKEBRIDGE_INSTALLER=pip`; [`ensure`] applies the
+//!   [`AutoInstall`] policy.
+//! - [`Lock`] is `snakebridge.lock`, with the PEP 751 `pylock.toml` uv writes recorded in it
+//!   ([`PylockSection`]); [`verify`] compares them with the machine.
 //!
 //! The `cargo snakebridge` command (`setup`, `verify`, `doctor`, in the `cargo-snakebridge`
 //! crate) is built on this crate. Programs reach it as `snakebridge::env` with the facade's
@@ -26,10 +29,12 @@ mod hardware;
 mod lock;
 mod manifests;
 mod policy;
+mod pylock;
 mod python;
 mod requirement;
 mod setup;
 mod sources;
+mod uv;
 mod verify;
 mod wheel;
 
@@ -41,11 +46,13 @@ pub use lock::{
 };
 pub use manifests::{generated_libraries, GeneratedLibrary};
 pub use policy::{AutoInstall, BuildProfile};
+pub use pylock::{PylockPackage, PylockSection, PYLOCK_FILE_NAME};
 pub use python::{embedded_python_version, find_python, InterpreterDetails, PythonEnv};
 pub use requirement::{normalize_name, Requirement};
-pub use setup::{ensure, missing_packages, setup, Installer, Progress, SetupOptions, SetupReport};
+pub use setup::{ensure, missing_packages, setup, Installer, InstallerPreference, Progress, SetupOptions, SetupReport};
 pub use snakebridge_meta::environment_error::EnvironmentError;
 pub use sources::{CommandOutput, SystemSources, SystemView};
 
+pub use uv::{cache_dir, cached_uv, fetch_uv, find_uv, tool_cache_dir, uv_version, CACHE_DIR_ENV};
 pub use verify::{verify, Finding, Severity, Verification};
 pub use wheel::{CudaThreshold, WheelConfig, WheelInfo, WheelSelector, DEFAULT_PYTORCH_INDEX_BASE_URL};

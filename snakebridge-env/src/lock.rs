@@ -17,6 +17,7 @@ use snakebridge_runtime::{Error, Result};
 use super::deps::{DepVersion, ProjectConfig};
 use super::hardware::{Accelerator, Gpu, HardwareInfo, Platform};
 use super::manifests::{generated_libraries, sha256_hex};
+use super::pylock::PylockSection;
 use super::python::InterpreterDetails;
 use super::requirement::normalize_name;
 
@@ -45,6 +46,10 @@ pub struct Lock {
     pub python_packages_hash: String,
     /// The declared and generated libraries.
     pub libraries: BTreeMap<String, LockedLibrary>,
+    /// The PEP 751 `pylock.toml` that uv wrote beside this lock (every installed file with
+    /// its hash); absent when pip installed, or in locks written before uv-first setup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pylock: Option<PylockSection>,
 }
 
 /// The `environment` section.
@@ -201,6 +206,7 @@ impl Lock {
             python_packages_hash: packages_hash(&python_packages),
             python_packages,
             libraries,
+            pylock: None,
         }
     }
 

@@ -4,6 +4,7 @@
 //! work are warnings (errors too under `--strict`).
 
 use std::fmt;
+use std::path::Path;
 
 use super::hardware::{parse_capability, Accelerator, HardwareInfo};
 use super::lock::{generator_hash, Lock};
@@ -90,6 +91,25 @@ impl Verification {
             "run `cargo snakebridge verify --verbose` for details",
         )
         .into())
+    }
+
+    /// Adds what differs between the `pylock.toml` that `lock` records, the file under
+    /// `root` and the venv's `interpreter`: a missing or edited file and a missing package are
+    /// errors, another installed version a warning. Nothing is checked when the lock records
+    /// no `pylock.toml` (pip wrote it).
+    pub fn check_pylock(&mut self, lock: &Lock, root: &Path, interpreter: Option<&InterpreterDetails>) {
+        let Some(pylock) = &lock.pylock else { return };
+        let problems = pylock.check(root, interpreter);
+        if problems.is_empty() {
+            self.checked.push(format!("{} ({} package(s), hash {})", pylock.file, pylock.packages.len(), pylock.hash));
+        }
+        for (is_error, message) in problems {
+            if is_error {
+                self.error(message);
+            } else {
+                self.warn(message);
+            }
+        }
     }
 
     fn error(&mut self, message: String) {

@@ -171,7 +171,7 @@ fn own_doc(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<String> {
     if is_plain_value {
         return None;
     }
-    let inspect = py.import("inspect").ok()?;
+    let inspect = crate::import::import_raw(py, "inspect").ok()?;
     let doc = inspect.call_method1("getdoc", (obj,)).ok()?;
     doc.extract::<String>().ok().filter(|d| !d.trim().is_empty())
 }

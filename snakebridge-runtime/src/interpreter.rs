@@ -232,11 +232,7 @@ impl RuntimeConfig {
 /// Puts the project's `python_path` directories first on `sys.path`, as introspection put
 /// them on `PYTHONPATH`, so its own modules import without an environment variable.
 fn add_python_path(py: Python<'_>, config: &RuntimeConfig) -> std::result::Result<(), String> {
-    let root = match &config.project_root {
-        Some(r) => r.clone(),
-        None => std::env::current_dir().unwrap_or_default(),
-    };
-    let dirs = snakebridge_meta::venv::cargo_python_path_setting(&root).map_err(|e| e.to_string())?;
+    let dirs = python_path_dirs(config)?;
     let path = py.import("sys").and_then(|s| s.getattr("path")).map_err(|e| format!("cannot read sys.path: {e}"))?;
     for (i, dir) in dirs.iter().enumerate() {
         path.call_method1("insert", (i, dir.to_string_lossy().as_ref()))
@@ -244,6 +240,16 @@ fn add_python_path(py: Python<'_>, config: &RuntimeConfig) -> std::result::Resul
         tracing::debug!(dir = %dir.display(), "snakebridge: python_path directory on sys.path");
     }
     Ok(())
+}
+
+/// The project's `python_path` directories (`[package.metadata.snakebridge]`): what the
+/// embedded interpreter and every worker process put first on `sys.path`.
+pub(crate) fn python_path_dirs(config: &RuntimeConfig) -> std::result::Result<Vec<PathBuf>, String> {
+    let root = match &config.project_root {
+        Some(r) => r.clone(),
+        None => std::env::current_dir().unwrap_or_default(),
+    };
+    snakebridge_meta::venv::cargo_python_path_setting(&root).map_err(|e| e.to_string())
 }
 
 fn discover_venv(config: &RuntimeConfig) -> std::result::Result<Option<(PathBuf, VenvSource)>, String> {

@@ -65,7 +65,9 @@ fn open(path: &Path) -> Result<Writer, String> {
 /// Whether dynamic calls are being recorded.
 #[inline(always)]
 pub(crate) fn on() -> bool {
-    ON.load(Ordering::Relaxed)
+    // `--cfg snakebridge_without_checks` compiles the check out, only to measure what it costs
+    // when off (docs/performance.md, "What switched-off features cost").
+    !cfg!(snakebridge_without_checks) && ON.load(Ordering::Relaxed)
 }
 
 /// Records one dynamic call: `R` is the Rust type of its result, `args` its arguments

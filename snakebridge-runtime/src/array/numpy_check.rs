@@ -23,7 +23,7 @@ pub(crate) fn ensure_numpy(py: Python<'_>) -> Result<()> {
 
 #[cold]
 fn check(py: Python<'_>) -> Result<()> {
-    match py.import("numpy") {
+    match crate::import::import_raw(py, "numpy") {
         Ok(_) => {
             AVAILABLE.store(true, Ordering::Relaxed);
             Ok(())

@@ -151,6 +151,24 @@ impl Drop for Pool {
     }
 }
 
+/// `env` with the project's `python_path` directories first on the worker's `PYTHONPATH`, so
+/// that a worker imports the project's own modules as the embedded interpreter does.
+fn with_python_path(mut env: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
+    let dirs = crate::interpreter::python_path_dirs(&crate::RuntimeConfig::default())
+        .map_err(|message| Error::Interpreter { message })?;
+    if dirs.is_empty() {
+        return Ok(env);
+    }
+    let given = match env.iter().rposition(|(k, _)| k == "PYTHONPATH") {
+        Some(i) => Some(env.remove(i).1),
+        None => std::env::var("PYTHONPATH").ok(),
+    };
+    let joined = std::env::join_paths(dirs.iter().cloned().chain(given.iter().flat_map(std::env::split_paths)))
+        .map_err(|e| Error::Interpreter { message: format!("a python_path directory cannot go on PYTHONPATH: {e}") })?;
+    env.push(("PYTHONPATH".into(), joined.to_string_lossy().into_owned()));
+    Ok(env)
+}
+
 /// A pool of Python worker processes; cheap to clone. Dropping the last handle stops the
 /// workers (each gets end-of-file on its stdin, and is killed after the grace period).
 #[derive(Clone)]
@@ -169,7 +187,7 @@ impl WorkerPool {
         let settings = Arc::new(Settings {
             python,
             adapter: config.adapter.clone().unwrap_or_else(|| ADAPTER_SOURCE.to_owned()),
-            env: config.env.clone(),
+            env: with_python_path(config.env.clone())?,
             limits: config.limits,
             startup_timeout: config.startup_timeout,
             grace: config.grace,

@@ -14,6 +14,11 @@ pub(crate) const MAX_FRAME: usize = 256 << 20;
 /// How much one `read` asks for.
 const READ_CHUNK: usize = 64 << 10;
 
+/// How long a reader retries a read before it sleeps in `poll`. A sleeping thread's wake-up
+/// costs more than a short call's whole round trip on a VM (about 10 µs of the 30), and a
+/// worker's answer to a cheap call comes within this; a long call loses at most this much CPU.
+const SPIN: Duration = Duration::from_micros(40);
+
 /// Why a frame could not be read.
 #[derive(Debug)]
 pub(crate) enum ReadFail {
@@ -96,6 +101,7 @@ pub(crate) fn spawn(python: &std::path::Path, adapter: &str, env: &[(String, Str
     let mut child = rx.recv().map_err(|_| io::Error::other("the spawner thread is gone"))??;
     let stdin = child.stdin.take();
     let stdout = child.stdout.take().ok_or_else(|| io::Error::other("no stdout pipe"))?;
+    set_nonblocking(&stdout)?;
     Ok(Process { child, stdin, stdout, buffer: vec![0; READ_CHUNK], start: 0, end: 0 })
 }
 
@@ -140,14 +146,29 @@ impl Process {
                 self.buffer.resize(want, 0);
             }
         }
+        let mut spin_until: Option<Instant> = None;
         while self.end - self.start < want {
-            if let Some(deadline) = deadline {
-                wait_readable(&self.stdout, deadline)?;
-            }
             match self.stdout.read(&mut self.buffer[self.end..]) {
                 Ok(0) => return Err(ReadFail::Closed),
-                Ok(n) => self.end += n,
+                Ok(n) => {
+                    self.end += n;
+                    spin_until = None;
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    let now = Instant::now();
+                    if deadline.is_some_and(|d| now >= d) {
+                        return Err(ReadFail::TimedOut);
+                    }
+                    match spin_until {
+                        None => spin_until = Some(now + SPIN),
+                        Some(until) if now < until => std::hint::spin_loop(),
+                        Some(_) => {
+                            wait_readable(&self.stdout, deadline)?;
+                            spin_until = None;
+                        }
+                    }
+                }
                 Err(e) => return Err(ReadFail::Io(e)),
             }
         }
@@ -199,13 +220,34 @@ impl Drop for Process {
     }
 }
 
-fn wait_readable(stdout: &ChildStdout, deadline: Instant) -> Result<(), ReadFail> {
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(ReadFail::TimedOut);
+/// The pipe is read without blocking (spin first, then `poll`), so a deadline is never
+/// overrun by a blocked `read`.
+fn set_nonblocking(stdout: &ChildStdout) -> io::Result<()> {
+    let fd = stdout.as_raw_fd();
+    // SAFETY: fcntl on a file descriptor this process owns (the child's stdout pipe).
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags < 0 || libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) < 0 {
+            return Err(io::Error::last_os_error());
         }
-        let ms = left.as_millis().clamp(1, i32::MAX as u128) as libc::c_int;
+    }
+    Ok(())
+}
+
+/// Sleeps until the pipe has data (or closed), or `deadline` passes; forever without one.
+fn wait_readable(stdout: &ChildStdout, deadline: Option<Instant>) -> Result<(), ReadFail> {
+    loop {
+        let ms = match deadline {
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(ReadFail::TimedOut);
+                }
+                // Rounded up: poll's unit is the millisecond, and 0 would not sleep.
+                left.as_micros().div_ceil(1000).clamp(1, i32::MAX as u128) as libc::c_int
+            }
+            None => -1,
+        };
         let mut fd = libc::pollfd { fd: stdout.as_raw_fd(), events: libc::POLLIN, revents: 0 };
         // SAFETY: one valid pollfd for the duration of the call.
         let n = unsafe { libc::poll(&mut fd, 1, ms) };
