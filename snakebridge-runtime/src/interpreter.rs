@@ -239,7 +239,27 @@ fn add_python_path(py: Python<'_>, config: &RuntimeConfig) -> std::result::Resul
             .map_err(|e| format!("cannot add {} to sys.path: {e}", dir.display()))?;
         tracing::debug!(dir = %dir.display(), "snakebridge: python_path directory on sys.path");
     }
+    if dirs.is_empty() {
+        return Ok(());
+    }
+    // Child Pythons (multiprocessing's spawn and forkserver, Ray and Dask workers, our worker
+    // pool) do not inherit sys.path, only the environment: os.environ also sets the
+    // process's own environment (putenv), which every child then starts with.
+    let environ =
+        py.import("os").and_then(|os| os.getattr("environ")).map_err(|e| format!("cannot read os.environ: {e}"))?;
+    let given: Option<String> = environ.call_method1("get", ("PYTHONPATH",)).and_then(|v| v.extract()).unwrap_or(None);
+    let joined = pythonpath_with(&dirs, given.as_deref())?;
+    environ.set_item("PYTHONPATH", joined).map_err(|e| format!("cannot set PYTHONPATH for child processes: {e}"))?;
     Ok(())
+}
+
+/// `PYTHONPATH` with `dirs` first: `given` (the current value) after them, less any of `dirs`
+/// it already holds.
+pub(crate) fn pythonpath_with(dirs: &[PathBuf], given: Option<&str>) -> std::result::Result<String, String> {
+    let rest = given.into_iter().flat_map(std::env::split_paths).filter(|p| !dirs.contains(p));
+    std::env::join_paths(dirs.iter().cloned().chain(rest))
+        .map(|joined| joined.to_string_lossy().into_owned())
+        .map_err(|e| format!("a python_path directory cannot go on PYTHONPATH: {e}"))
 }
 
 /// The project's `python_path` directories (`[package.metadata.snakebridge]`): what the

@@ -154,8 +154,8 @@ impl Drop for Pool {
 /// `env` with the project's `python_path` directories first on the worker's `PYTHONPATH`, so
 /// that a worker imports the project's own modules as the embedded interpreter does.
 fn with_python_path(mut env: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
-    let dirs = crate::interpreter::python_path_dirs(&crate::RuntimeConfig::default())
-        .map_err(|message| Error::Interpreter { message })?;
+    let config = crate::RuntimeConfig::default();
+    let dirs = crate::interpreter::python_path_dirs(&config).map_err(|message| Error::Interpreter { message })?;
     if dirs.is_empty() {
         return Ok(env);
     }
@@ -163,9 +163,9 @@ fn with_python_path(mut env: Vec<(String, String)>) -> Result<Vec<(String, Strin
         Some(i) => Some(env.remove(i).1),
         None => std::env::var("PYTHONPATH").ok(),
     };
-    let joined = std::env::join_paths(dirs.iter().cloned().chain(given.iter().flat_map(std::env::split_paths)))
-        .map_err(|e| Error::Interpreter { message: format!("a python_path directory cannot go on PYTHONPATH: {e}") })?;
-    env.push(("PYTHONPATH".into(), joined.to_string_lossy().into_owned()));
+    let joined = crate::interpreter::pythonpath_with(&dirs, given.as_deref())
+        .map_err(|message| Error::Interpreter { message })?;
+    env.push(("PYTHONPATH".into(), joined));
     Ok(env)
 }
 
