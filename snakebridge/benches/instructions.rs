@@ -1,4 +1,4 @@
-//! Instructions per call of each case in `benches/cases.rs`, counted by callgrind: a figure a
+//! Instructions per call of each case in `snakebridge/benches/support/cases.rs`, counted by callgrind: a figure a
 //! shared, noisy machine does not disturb, so the ratios to hand-written pyo3 can be read
 //! from a single run.
 //!
@@ -6,7 +6,7 @@
 //! itself once under `valgrind --tool=callgrind --collect-atstart=no` (one valgrind process
 //! and one interpreter start-up for every case). In there, each case is warmed up with
 //! collection off, then collection is switched on for `ITERATIONS` calls and the counters are
-//! dumped under the case's name (callgrind client requests, `benches/callgrind.rs`). The
+//! dumped under the case's name (callgrind client requests, `snakebridge/benches/support/callgrind.rs`). The
 //! parent reads the dumps' `totals:` lines and prints instructions per call, and writes
 //! `instructions.json` beside the dumps (`<target>/callgrind/`), which
 //! `scripts/bench-instructions` reads. The dumps stay there for `callgrind_annotate`.
