@@ -61,10 +61,10 @@ pub enum Command {
     Setup(SetupArgs),
     /// Compare snakebridge.lock with this machine (exit 0 compatible, 1 not).
     Verify(VerifyArgs),
-    /// Re-introspect every #[python_module] manifest in .snakebridge/ from the configuration
-    /// stored in it, for each package covered.
+    /// Make .snakebridge/ exactly the manifests the crates' `#[python_module]`s use: create the
+    /// missing, refresh the stale, remove orphans (--check: report only), for each package covered.
     Prepare(PrepareArgs),
-    /// Propose the include = [...] entries of #[python_module] that make the dynamic calls
+    /// Propose the `include = [...]` entries of `#[python_module]` that make the dynamic calls
     /// recorded in a call ledger (SNAKEBRIDGE_LEDGER=P) generated ones.
     Promote(PromoteArgs),
     /// Report what the runtime would use: interpreter, libpython, venv, site-packages,

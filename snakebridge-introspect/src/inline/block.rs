@@ -125,6 +125,17 @@ impl Walker {
                             continue;
                         }
                     };
+                    // Python refuses more than 200 nested brackets anyway; the bound keeps the
+                    // walk's recursion from overflowing the compiler's stack first.
+                    if depth >= snakebridge_meta::limits::MAX_NESTING_DEPTH {
+                        return Err(syn::Error::new(
+                            g.span_open(),
+                            format!(
+                                "this block nests brackets more than {} levels deep; split it up",
+                                snakebridge_meta::limits::MAX_NESTING_DEPTH
+                            ),
+                        ));
+                    }
                     self.push(open.into(), g.span_open(), g.span_open(), depth, false);
                     self.walk(g.stream(), depth + 1)?;
                     self.push(close.into(), g.span_close(), g.span_close(), depth, false);

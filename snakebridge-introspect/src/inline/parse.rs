@@ -22,6 +22,38 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "with", "try", "except", "finally", "break", "continue", "elif",
 ];
 
+/// How deep sub-expressions (brackets, operands of `not` and unary operators) may nest: the
+/// descent recurses per level, and an unbounded input would overflow the compiler's stack
+/// instead of being an error. The same limit as values' (`MAX_NESTING_DEPTH`).
+const MAX_DEPTH: usize = snakebridge_meta::limits::MAX_NESTING_DEPTH;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// One level of nesting, held while a sub-expression is parsed.
+struct Nested;
+
+impl Nested {
+    fn enter(input: ParseStream) -> syn::Result<Nested> {
+        let depth = DEPTH.get() + 1;
+        if depth > MAX_DEPTH {
+            return Err(input.error(format!(
+                "this expression nests more than {MAX_DEPTH} levels deep; split it with Rust `let` bindings \
+                 and interpolate them with `#name`"
+            )));
+        }
+        DEPTH.set(depth);
+        Ok(Nested)
+    }
+}
+
+impl Drop for Nested {
+    fn drop(&mut self) {
+        DEPTH.set(DEPTH.get() - 1);
+    }
+}
+
 /// Parses a whole `python!(...)` input as one expression.
 pub fn parse_expression(tokens: proc_macro2::TokenStream) -> syn::Result<Expr> {
     let parser = |input: ParseStream| {
@@ -88,6 +120,7 @@ fn take_op(input: ParseStream, op: &str) -> syn::Result<Span> {
 
 /// `body if test else orelse`, the loosest expression.
 fn test(input: ParseStream) -> syn::Result<Expr> {
+    let _level = Nested::enter(input)?;
     if peek_kw(input, "lambda") {
         return Err(input.error(
             "`lambda` is not supported in a python!(...) expression; pass a Rust callback, or end the input with `;` \
@@ -136,6 +169,7 @@ fn bool_chain(
 
 fn not_test(input: ParseStream) -> syn::Result<Expr> {
     if peek_kw(input, "not") {
+        let _level = Nested::enter(input)?;
         take_kw(input)?;
         return Ok(Expr::Not(Box::new(not_test(input)?)));
     }
@@ -256,6 +290,7 @@ fn factor(input: ParseStream) -> syn::Result<Expr> {
     } else {
         return power(input);
     };
+    let _level = Nested::enter(input)?;
     take_op(input, "-")?;
     let operand = factor(input)?;
     Ok(match (op, operand) {

@@ -242,3 +242,31 @@ fn a_keyword_after_hash_in_an_expression_is_an_error_not_a_panic() {
     let err = expand_python(tokens("i - #if")).unwrap_err();
     assert!(err.to_string().contains("Rust keyword"), "{err}");
 }
+
+/// Runs `f` on a thread with a 4 MiB stack, half of what rustc gives the proc macros it
+/// runs: deep input must be an error before it is a stack overflow, in a debug build too.
+fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new().stack_size(4 << 20).spawn(f).unwrap().join().unwrap();
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    // The `python_macro_parse` fuzz target overflowed the stack (SIGSEGV) on deep brackets.
+    on_small_stack(|| {
+        for (open, close) in [("(", ")"), ("[", "]"), ("f(", ")"), ("x[", "]")] {
+            let text = format!("{}1{}", open.repeat(5_000), close.repeat(5_000));
+            let err = expand_python(tokens(&text)).unwrap_err();
+            assert!(err.to_string().contains("levels deep"), "{open}: {err}");
+        }
+        for prefix in ["-", "~", "not "] {
+            let err = expand_python(tokens(&format!("{}x", prefix.repeat(20_000)))).unwrap_err();
+            assert!(err.to_string().contains("levels deep"), "{prefix}: {err}");
+        }
+        let block = format!("x = {}1{}\n", "(".repeat(5_000), ")".repeat(5_000));
+        let err = expand_python(tokens(&format!("{block}x;"))).unwrap_err();
+        assert!(err.to_string().contains("levels deep"), "block: {err}");
+        // Within the limit, nesting still works.
+        let ok = format!("{}1{}", "(".repeat(100), ")".repeat(100));
+        expand_python(tokens(&ok)).unwrap();
+    });
+}

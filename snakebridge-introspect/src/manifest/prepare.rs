@@ -44,7 +44,7 @@ impl Entry {
 /// written and out-of-date manifests are reported as [`Status::Stale`]; otherwise changed
 /// ones are rewritten. Needs Python either way (offline mode is ignored).
 ///
-/// Runs up to [`max_concurrency_from_env`] introspections at once.
+/// Runs up to `SNAKEBRIDGE_INTROSPECT_MAX_CONCURRENCY` introspections at once (see `max_concurrency_from_env`).
 pub fn prepare(crate_dir: &Path, mode: &Mode, check_only: bool) -> Vec<Entry> {
     prepare_with(crate_dir, mode, check_only, max_concurrency_from_env(|name| std::env::var(name).ok()))
 }

@@ -5,7 +5,7 @@
 //! [`RuntimeConfig::workers`](crate::RuntimeConfig::workers)); a session can pick its own
 //! ([`SessionBuilder::backend`](crate::SessionBuilder::backend)). Calls are written the same
 //! way on every backend. While no worker backend or double exists, each door pays one relaxed
-//! atomic load for the choice (see [`remote_possible`]).
+//! atomic load for the choice (`remote_possible`).
 
 mod double;
 mod request;
@@ -86,7 +86,9 @@ static CONFIGURED: Mutex<Option<WorkerConfig>> = Mutex::new(None);
 /// Whether a call may have to leave this process: one load, false on the default path.
 #[inline]
 pub(crate) fn remote_possible() -> bool {
-    MODE.load(Ordering::Relaxed) != LOCAL
+    // `--cfg snakebridge_without_checks` compiles the check out, only to measure what the
+    // seam costs the in-process default (docs/performance.md, "What switched-off features cost").
+    !cfg!(snakebridge_without_checks) && MODE.load(Ordering::Relaxed) != LOCAL
 }
 
 /// A session (or the program) chose an out-of-process backend: every door checks from now on.

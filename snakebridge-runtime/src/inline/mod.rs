@@ -155,8 +155,8 @@ pub fn call<'py, A: PyCallArgs<'py>>(
     }
 }
 
-/// A call whose positional arguments include `*iterable` parts: `args` is built up with
-/// [`push_arg`] and [`extend_args`].
+/// A call whose positional arguments include `*iterable` parts: `args` is built up from
+/// [`arg`] conversions and [`extend_args`].
 pub fn call_list<'py>(
     f: &Bound<'py, PyAny>,
     args: Vec<Bound<'py, PyAny>>,
