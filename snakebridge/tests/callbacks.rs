@@ -1,28 +1,14 @@
 //! Rust closures as Python callables, against the real interpreter.
 
+mod support;
+
 use std::collections::HashSet;
-use std::ffi::CString;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use snakebridge::pyo3::types::PyModule;
-use snakebridge::{
-    args, call, call_as, iterate, method, method_as, release_ref, Callback, Error, FromPython, Ref, Value,
-};
+use snakebridge::{args, call, call_as, iterate, method, method_as, release_ref, Callback, Error, Ref, Value};
 
 fn module(code: &str) -> Ref {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!("sb_test_cb_{}", N.fetch_add(1, Ordering::Relaxed));
-    snakebridge::with_gil(|py| {
-        let m = PyModule::from_code(
-            py,
-            &CString::new(code).unwrap(),
-            &CString::new(format!("{name}.py")).unwrap(),
-            &CString::new(name).unwrap(),
-        )?;
-        Ref::from_python(m.as_any())
-    })
-    .unwrap()
+    support::fresh_module("sb_test_cb", code)
 }
 
 const DRIVERS: &str = r#"

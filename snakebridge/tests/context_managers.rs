@@ -1,26 +1,14 @@
 //! `with_python`: Python context managers from Rust, against the real interpreter.
 
-use std::ffi::CString;
+mod support;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use snakebridge::pyo3::prelude::*;
-use snakebridge::pyo3::types::PyModule;
-use snakebridge::{attr, call, method, with_python, Error, FromPython, Ref, Value};
+use snakebridge::{attr, call, method, with_python, Error, Ref, Value};
 
 fn module(code: &str) -> Ref {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!("sb_test_ctx_{}", N.fetch_add(1, Ordering::Relaxed));
-    snakebridge::with_gil(|py| {
-        let m = PyModule::from_code(
-            py,
-            &CString::new(code).unwrap(),
-            &CString::new(format!("{name}.py")).unwrap(),
-            &CString::new(name).unwrap(),
-        )?;
-        Ref::from_python(m.as_any())
-    })
-    .unwrap()
+    support::fresh_module("sb_test_ctx", code)
 }
 
 /// A context manager that records how `__exit__` was called.

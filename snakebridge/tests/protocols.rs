@@ -1,24 +1,11 @@
 //! Python protocols on refs: str/repr, len, iteration, items, `in`, equality, hashing, calls.
 
-use std::ffi::CString;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod support;
 
-use snakebridge::pyo3::types::PyModule;
-use snakebridge::{args, call, get, method, release_ref, FromPython, Ref, Value};
+use snakebridge::{args, call, get, method, release_ref, Ref, Value};
 
 fn module(code: &str) -> Ref {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!("sb_test_proto_{}", N.fetch_add(1, Ordering::Relaxed));
-    snakebridge::with_gil(|py| {
-        let m = PyModule::from_code(
-            py,
-            &CString::new(code).unwrap(),
-            &CString::new(format!("{name}.py")).unwrap(),
-            &CString::new(name).unwrap(),
-        )?;
-        Ref::from_python(m.as_any())
-    })
-    .unwrap()
+    support::fresh_module("sb_test_proto", code)
 }
 
 fn new_ref(module: &str, class: &str, a: impl snakebridge::IntoArgs) -> Ref {

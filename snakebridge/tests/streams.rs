@@ -1,25 +1,12 @@
 //! Python iterators and generators as `StreamRef`, against the real interpreter.
 
-use std::ffi::CString;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod support;
 
-use snakebridge::pyo3::types::PyModule;
-use snakebridge::{args, attr, call, call_as, iterate, method_as, stream, Error, FromPython, Ref, StreamRef, Value};
+use snakebridge::{args, attr, call, call_as, iterate, method_as, stream, Error, Ref, StreamRef, Value};
 
 /// A fresh Python module made of `code`, as a ref.
 fn module(code: &str) -> Ref {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!("sb_test_streams_{}", N.fetch_add(1, Ordering::Relaxed));
-    snakebridge::with_gil(|py| {
-        let m = PyModule::from_code(
-            py,
-            &CString::new(code).unwrap(),
-            &CString::new(format!("{name}.py")).unwrap(),
-            &CString::new(name).unwrap(),
-        )?;
-        Ref::from_python(m.as_any())
-    })
-    .unwrap()
+    support::fresh_module("sb_test_streams", code)
 }
 
 const GENERATORS: &str = r#"

@@ -26,3 +26,20 @@ pub fn define_module(name: &str, source: &str) {
     })
     .expect("test module defines");
 }
+
+/// A fresh Python module made from `code`, named `<prefix>_<n>` (never registered in
+/// `sys.modules`, so each test gets its own), as a ref.
+pub fn fresh_module(prefix: &str, code: &str) -> snakebridge::Ref {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!("{prefix}_{}", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    snakebridge::with_gil(|py| {
+        let m = PyModule::from_code(
+            py,
+            &std::ffi::CString::new(code).unwrap(),
+            &std::ffi::CString::new(format!("{name}.py")).unwrap(),
+            &std::ffi::CString::new(name).unwrap(),
+        )?;
+        <snakebridge::Ref as snakebridge::FromPython>::from_python(m.as_any())
+    })
+    .unwrap()
+}
