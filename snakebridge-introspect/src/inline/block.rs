@@ -169,7 +169,7 @@ impl Walker {
                 (name, expr, ident.span())
             }
             Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
-                let expr: syn::Expr = syn::parse2(g.stream())?;
+                let expr = super::rust_expr::parse(g.stream(), g.span())?;
                 (format!("_sb_{}", self.values.len()), expr, g.span_close())
             }
             _ => {

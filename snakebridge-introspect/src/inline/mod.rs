@@ -10,6 +10,7 @@ pub mod block;
 pub mod expand;
 pub mod names;
 pub mod parse;
+mod rust_expr;
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 

@@ -22,7 +22,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "with", "try", "except", "finally", "break", "continue", "elif",
 ];
 
-/// How deep sub-expressions (brackets, operands of `not` and unary operators) may nest: the
+/// How deep sub-expressions (brackets, operands of `not`, unary operators and `**`) may nest: the
 /// descent recurses per level, and an unbounded input would overflow the compiler's stack
 /// instead of being an error. The same limit as values' (`MAX_NESTING_DEPTH`).
 const MAX_DEPTH: usize = snakebridge_meta::limits::MAX_NESTING_DEPTH;
@@ -306,6 +306,7 @@ fn factor(input: ParseStream) -> syn::Result<Expr> {
 fn power(input: ParseStream) -> syn::Result<Expr> {
     let base = primary(input)?;
     if peek_op(input, "**") {
+        let _level = Nested::enter(input)?;
         take_op(input, "**")?;
         // Right-associative, and binds tighter than a unary minus on its left: `-2 ** 2 == -4`.
         let exponent = factor(input)?;
@@ -395,13 +396,8 @@ fn atom(input: ParseStream) -> syn::Result<Expr> {
 fn interpolation(input: ParseStream) -> syn::Result<Expr> {
     input.parse::<Token![#]>()?;
     if input.peek(token::Paren) {
-        let content;
-        syn::parenthesized!(content in input);
-        let expr: syn::Expr = content.parse()?;
-        if !content.is_empty() {
-            return Err(content.error("expected one Rust expression inside `#(...)`"));
-        }
-        return Ok(Expr::Interp(Box::new(expr)));
+        let group: proc_macro2::Group = input.parse()?;
+        return Ok(Expr::Interp(Box::new(super::rust_expr::parse(group.stream(), group.span())?)));
     }
     if input.cursor().ident().is_some() {
         let ident = Ident::parse_any(input)?;

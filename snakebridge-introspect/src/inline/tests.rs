@@ -258,6 +258,15 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
             let err = expand_python(tokens(&text)).unwrap_err();
             assert!(err.to_string().contains("levels deep"), "{open}: {err}");
         }
+        let err = expand_python(tokens(&format!("1{}", "**1".repeat(5_000)))).unwrap_err();
+        assert!(err.to_string().contains("levels deep"), "**: {err}");
+        // Interpolated Rust expressions go to syn, which has no limit of its own.
+        for text in
+            [format!("f(#({}x))", "-".repeat(5_000)), format!("x = #({}y{});", "(".repeat(5_000), ")".repeat(5_000))]
+        {
+            let err = expand_python(tokens(&text)).unwrap_err();
+            assert!(err.to_string().contains("interpolated Rust expression"), "{err}");
+        }
         for prefix in ["-", "~", "not "] {
             let err = expand_python(tokens(&format!("{}x", prefix.repeat(20_000)))).unwrap_err();
             assert!(err.to_string().contains("levels deep"), "{prefix}: {err}");
