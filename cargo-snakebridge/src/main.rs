@@ -3,8 +3,9 @@
 //! Exit codes: 0 success (or compatible), 1 something is missing, incompatible or failed,
 //! 2 the command line was wrong.
 //!
-//! Install with `cargo install cargo-snakebridge`; the guide's `docs/environment.md` and
-//! `docs/python-module.md` describe the subcommands.
+//! Install with `cargo install cargo-snakebridge`; the guide's
+//! [environment](https://github.com/snakebridge/snakebridge/blob/main/docs/environment.md) and [typed bindings](https://github.com/snakebridge/snakebridge/blob/main/docs/python-module.md) pages describe
+//! the subcommands.
 
 mod cli;
 mod doctor;

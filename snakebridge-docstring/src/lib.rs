@@ -1,5 +1,8 @@
 //! Python docstrings as rustdoc.
 //!
+//! Part of [snakebridge](https://docs.rs/snakebridge); the crates and what lives where:
+//! [docs/architecture.md](https://github.com/snakebridge/snakebridge/blob/main/docs/architecture.md).
+//!
 //! [`parse`] detects the convention a docstring follows — Google, NumPy, Sphinx/reST or
 //! Epytext — and returns a [`Docstring`]: summary, description, parameters (name, type,
 //! optional, default), returns, raises, examples, notes and free sections. [`render`] turns

@@ -1,6 +1,9 @@
 //! The Python environment around the embedded interpreter: what the project declares, what
 //! the machine has, and how to make the two agree.
 //!
+//! Part of [snakebridge](https://docs.rs/snakebridge); the crates and what lives where:
+//! [docs/architecture.md](https://github.com/snakebridge/snakebridge/blob/main/docs/architecture.md).
+//!
 //! - [`ProjectConfig`] reads `[package.metadata.snakebridge]` from a `Cargo.toml`: the
 //!   Python dependencies (the seed's `python_deps`) and the environment settings.
 //! - [`HardwareInfo::probe`] reports platform, accelerator (cuda / rocm / mps / cpu), CUDA

@@ -2,6 +2,9 @@
 //! in `.snakebridge/`, maps Python types to Rust and renders the tokens of `#[python_module]`
 //! and `python!`.
 //!
+//! Part of [snakebridge](https://docs.rs/snakebridge); the crates and what lives where:
+//! [docs/architecture.md](https://github.com/snakebridge/snakebridge/blob/main/docs/architecture.md).
+//!
 //! A normal library, so that all of it is tested without a compiler; `snakebridge-macros`
 //! only calls [`expand::expand`] and [`inline::expand_python`]. It never depends on the runtime.
 

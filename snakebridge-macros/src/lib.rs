@@ -1,6 +1,9 @@
 //! The proc macros of snakebridge. This crate declares only the macros; their logic lives in
 //! `snakebridge-introspect` so that it can be tested without a compiler.
 //!
+//! Part of [snakebridge](https://docs.rs/snakebridge); the crates and what lives where:
+//! [docs/architecture.md](https://github.com/snakebridge/snakebridge/blob/main/docs/architecture.md).
+//!
 //! Use them through the `snakebridge` facade (`snakebridge::python!`), whose paths the
 //! expansions name.
 

@@ -1,6 +1,9 @@
 //! What snakebridge's compile time (`snakebridge-introspect`, the macros, the CLI) and its run
 //! time (`snakebridge-runtime`) both know, kept once so that the two sides cannot disagree.
 //!
+//! Part of [snakebridge](https://docs.rs/snakebridge); the crates and what lives where:
+//! [docs/architecture.md](https://github.com/snakebridge/snakebridge/blob/main/docs/architecture.md).
+//!
 //! Each module holds one table or model; both sides read it from here rather than keeping a
 //! copy in step.
 

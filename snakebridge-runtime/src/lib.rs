@@ -69,7 +69,8 @@ pub use session::{
     current_session, release_auto_session, release_ref, release_session, session_ref_count, with_session, Session,
     SessionBuilder,
 };
-/// For build scripts: the rpath to the linked `libpython` (see `docs/interpreter.md`).
+/// For build scripts: the rpath to the linked `libpython` (see
+/// [docs/interpreter.md](https://github.com/snakebridge/snakebridge/blob/main/docs/interpreter.md)).
 pub use snakebridge_meta::build;
 pub use stream::{iterate, stream, StreamRef, DEFAULT_MAX_BATCH};
 pub use suggest::closest as did_you_mean;

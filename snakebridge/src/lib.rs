@@ -15,7 +15,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! See the guide in `docs/` for values, refs and sessions, and errors.
+//! The guide ([docs/](https://github.com/snakebridge/snakebridge/tree/main/docs)) starts with
+//! [getting started](https://github.com/snakebridge/snakebridge/blob/main/docs/getting-started.md), [typed bindings](https://github.com/snakebridge/snakebridge/blob/main/docs/python-module.md) and
+//! [`python!`](https://github.com/snakebridge/snakebridge/blob/main/docs/python-macro.md), then values, refs and sessions, errors and the rest of the runtime.
 
 #![warn(missing_docs)]
 
@@ -81,11 +83,12 @@ pub use snakebridge_runtime::{
 /// # Ok(()) }
 /// ```
 ///
-/// The grammar, the caching and the block form are described in `docs/python-macro.md`.
+/// The grammar, the caching and the block form are described in
+/// [docs/python-macro.md](https://github.com/snakebridge/snakebridge/blob/main/docs/python-macro.md).
 pub use snakebridge_macros::python;
 
 /// Typed bindings for a Python module, generated at compile time from a manifest cached in
-/// the crate's `.snakebridge/` directory. See `docs/python-module.md`.
+/// the crate's `.snakebridge/` directory. See [docs/python-module.md](https://github.com/snakebridge/snakebridge/blob/main/docs/python-module.md).
 ///
 /// ```ignore
 /// #[snakebridge::python_module("math", include = ["sqrt", "pi"])]
