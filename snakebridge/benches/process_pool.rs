@@ -56,19 +56,7 @@ fn process_pool(c: &mut Criterion) {
     group.finish();
 }
 
-fn setup() {
-    // The workers import sb_work from the same path (spawn passes sys.path on; PYTHONPATH is
-    // also inherited); set before the interpreter starts.
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python");
-    let path = match std::env::var("PYTHONPATH") {
-        Ok(p) if !p.is_empty() => format!("{dir}:{p}"),
-        _ => dir.to_string(),
-    };
-    std::env::set_var("PYTHONPATH", path);
-}
-
 fn benches() {
-    setup();
     let mut c = Criterion::default().configure_from_args();
     process_pool(&mut c);
 }

@@ -13,32 +13,12 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use snakebridge::backend::{Backend, WorkerConfig, WorkerPool};
 use snakebridge::{call_as, with_session, Session};
 
-/// Pure Python, no C calls: the GIL is held for the whole call.
-const PRIMES: &str = "
-def count_primes(n):
-    count = 0
-    for k in range(2, n):
-        for d in range(2, int(k ** 0.5) + 1):
-            if k % d == 0:
-                break
-        else:
-            count += 1
-    return count
-";
+/// `sb_workers.count_primes` (tests/python/sb_workers.py): pure Python, no C calls, so the GIL
+/// is held for the whole call. The workers import it through the `python_path` setting.
 const N: u32 = 4000;
 
 fn session_on(pool: &WorkerPool) -> Session {
     Session::builder().backend(Backend::Workers(pool.clone())).build()
-}
-
-/// Defines `count_primes` in the session's worker (`builtins`, so `call` finds it there).
-fn define(session: &Session) {
-    with_session(session, || {
-        let code = snakebridge::call("builtins", "compile", (PRIMES, "<bench>", "exec")).unwrap();
-        let builtins = snakebridge::call("importlib", "import_module", ("builtins",)).unwrap();
-        let namespace = snakebridge::attr(builtins.as_ref().unwrap(), "__dict__").unwrap();
-        snakebridge::call("builtins", "exec", (code, namespace)).unwrap();
-    });
 }
 
 fn round_trip(c: &mut Criterion) {
@@ -60,7 +40,7 @@ fn two_threads(sessions: &[Session; 2], iters: u64) -> Duration {
             s.spawn(move || {
                 with_session(session, || {
                     for _ in 0..iters {
-                        black_box(call_as::<u64>("builtins", "count_primes", (N,)).unwrap());
+                        black_box(call_as::<u64>("sb_workers", "count_primes", (N,)).unwrap());
                     }
                 })
             });
@@ -75,7 +55,6 @@ fn throughput(c: &mut Criterion) {
     for workers in [1, 2] {
         let pool = WorkerPool::start(WorkerConfig::new(workers)).unwrap();
         let sessions = [session_on(&pool), session_on(&pool)];
-        sessions.iter().for_each(define);
         let slots: Vec<usize> = sessions.iter().map(|s| with_session(s, || pool.worker_of_current_session())).collect();
         assert_eq!(slots[0] != slots[1], workers == 2, "two sessions on two workers use both");
         group.bench_function(format!("count_primes_2_threads_{workers}_workers"), |b| {

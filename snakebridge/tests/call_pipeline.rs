@@ -124,8 +124,6 @@ fn setup() -> std::sync::MutexGuard<'static, ()> {
     let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python");
-        call("site", "addsitedir", (dir,)).unwrap();
         let helpers = tempfile::tempdir().unwrap().keep();
         std::fs::write(helpers.join("pipeline_helpers.py"), HELPERS).unwrap();
         configure_helpers(HelperConfig::empty().path(&helpers));
