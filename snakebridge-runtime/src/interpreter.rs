@@ -119,6 +119,13 @@ pub fn init(config: RuntimeConfig) -> Result<&'static InterpreterInfo> {
     outcome.as_ref().map_err(|message| Error::Interpreter { message: message.clone() })
 }
 
+/// The program's configuration: what [`init`] was given, else the default that a first call
+/// starts the interpreter with. Worker processes take their venv and `python_path` from it, so
+/// that they import what the embedded interpreter would.
+pub(crate) fn program_config() -> RuntimeConfig {
+    STARTED.get().map(|(config, _)| config.clone()).unwrap_or_default()
+}
+
 /// Makes sure the interpreter runs; the entry point of every call.
 #[inline]
 pub(crate) fn ensure() -> Result<()> {

@@ -151,11 +151,10 @@ impl Drop for Pool {
     }
 }
 
-/// `env` with the project's `python_path` directories first on the worker's `PYTHONPATH`, so
+/// `env` with the `python_path` directories of `config` (the program's) first on the worker's `PYTHONPATH`, so
 /// that a worker imports the project's own modules as the embedded interpreter does.
-fn with_python_path(mut env: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
-    let config = crate::RuntimeConfig::default();
-    let dirs = crate::interpreter::python_path_dirs(&config).map_err(|message| Error::Interpreter { message })?;
+fn with_python_path(config: &crate::RuntimeConfig, mut env: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
+    let dirs = crate::interpreter::python_path_dirs(config).map_err(|message| Error::Interpreter { message })?;
     if dirs.is_empty() {
         return Ok(env);
     }
@@ -177,9 +176,10 @@ pub struct WorkerPool(Arc<Pool>);
 impl WorkerPool {
     /// Starts `config.workers` workers and waits for each one's handshake.
     pub fn start(config: WorkerConfig) -> Result<WorkerPool> {
+        let program = crate::interpreter::program_config();
         let python = match config.python.clone() {
             Some(p) => p,
-            None => match crate::RuntimeConfig::default().find_venv()? {
+            None => match program.find_venv()? {
                 Some((venv, _)) => snakebridge_meta::venv::python_in(&venv),
                 None => PathBuf::from("python3"),
             },
@@ -187,7 +187,7 @@ impl WorkerPool {
         let settings = Arc::new(Settings {
             python,
             adapter: config.adapter.clone().unwrap_or_else(|| ADAPTER_SOURCE.to_owned()),
-            env: with_python_path(config.env.clone())?,
+            env: with_python_path(&program, config.env.clone())?,
             limits: config.limits,
             startup_timeout: config.startup_timeout,
             grace: config.grace,
