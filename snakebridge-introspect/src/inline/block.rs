@@ -127,14 +127,8 @@ impl Walker {
                     };
                     // Python refuses more than 200 nested brackets anyway; the bound keeps the
                     // walk's recursion from overflowing the compiler's stack first.
-                    if depth >= snakebridge_meta::limits::MAX_NESTING_DEPTH {
-                        return Err(syn::Error::new(
-                            g.span_open(),
-                            format!(
-                                "this block nests brackets more than {} levels deep; split it up",
-                                snakebridge_meta::limits::MAX_NESTING_DEPTH
-                            ),
-                        ));
+                    if depth >= super::depth::MAX_DEPTH {
+                        return Err(super::depth::too_deep(g.span_open(), "this block's brackets", "split it up"));
                     }
                     self.push(open.into(), g.span_open(), g.span_open(), depth, false);
                     self.walk(g.stream(), depth + 1)?;

@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod block;
+mod depth;
 pub mod expand;
 pub mod names;
 pub mod parse;

@@ -22,10 +22,9 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "with", "try", "except", "finally", "break", "continue", "elif",
 ];
 
-/// How deep sub-expressions (brackets, operands of `not`, unary operators and `**`) may nest: the
-/// descent recurses per level, and an unbounded input would overflow the compiler's stack
-/// instead of being an error. The same limit as values' (`MAX_NESTING_DEPTH`).
-const MAX_DEPTH: usize = snakebridge_meta::limits::MAX_NESTING_DEPTH;
+// Sub-expressions (brackets, operands of `not`, unary operators and `**`) count toward the
+// bound: the descent recurses per level.
+use super::depth::MAX_DEPTH;
 
 thread_local! {
     static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
@@ -38,10 +37,11 @@ impl Nested {
     fn enter(input: ParseStream) -> syn::Result<Nested> {
         let depth = DEPTH.get() + 1;
         if depth > MAX_DEPTH {
-            return Err(input.error(format!(
-                "this expression nests more than {MAX_DEPTH} levels deep; split it with Rust `let` bindings \
-                 and interpolate them with `#name`"
-            )));
+            return Err(super::depth::too_deep(
+                input.span(),
+                "this expression",
+                "split it with Rust `let` bindings and interpolate them with `#name`",
+            ));
         }
         DEPTH.set(depth);
         Ok(Nested)

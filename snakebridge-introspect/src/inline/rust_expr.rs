@@ -26,7 +26,7 @@ pub(super) fn parse(tokens: TokenStream, span: Span) -> syn::Result<syn::Expr> {
 ///
 /// [`MAX_NESTING_DEPTH`]: snakebridge_meta::limits::MAX_NESTING_DEPTH
 fn check_size(tokens: &TokenStream, span: Span) -> syn::Result<()> {
-    let limit = snakebridge_meta::limits::MAX_NESTING_DEPTH;
+    let limit = super::depth::MAX_DEPTH;
     let mut stack = vec![(tokens.clone().into_iter(), 0usize)];
     let mut count = 0usize;
     while let Some((iter, depth)) = stack.last_mut() {
@@ -47,9 +47,10 @@ fn check_size(tokens: &TokenStream, span: Span) -> syn::Result<()> {
         }
         if let TokenTree::Group(g) = tt {
             if depth + 1 > limit {
-                return Err(syn::Error::new(
+                return Err(super::depth::too_deep(
                     g.span_open(),
-                    format!("this interpolated Rust expression nests more than {limit} levels deep; bind parts of it with `let`"),
+                    "this interpolated Rust expression",
+                    "bind parts of it with `let`",
                 ));
             }
             stack.push((g.stream().into_iter(), depth + 1));
