@@ -6,25 +6,30 @@ use snakebridge_env::{
 };
 use snakebridge_runtime::RuntimeConfig;
 
+use crate::output::Output;
+
+/// The doctor's table: every line with `-v` or without flags, only the problems (and their
+/// fixes) with `-q`, whose exit code says the rest.
 struct Report {
     problems: usize,
+    out: Output,
 }
 
 impl Report {
     fn ok(&self, label: &str, value: impl std::fmt::Display) {
-        println!("{label:<20} {value}");
+        self.out.say(format!("{label:<20} {value}"));
     }
 
     fn bad(&mut self, label: &str, value: impl std::fmt::Display, fix: &str) {
         self.problems += 1;
-        println!("{label:<20} ✗ {value}");
+        println!("{label:<20} {} {value}", self.out.paint("✗", "31"));
         println!("{:<20}   fix: {fix}", "");
     }
 }
 
-pub fn run(project: &ProjectConfig) -> u8 {
-    let mut r = Report { problems: 0 };
-    println!("cargo-snakebridge {} doctor\n", snakebridge_runtime::version());
+pub fn run(project: &ProjectConfig, out: Output) -> u8 {
+    let mut r = Report { problems: 0, out };
+    out.say(format!("cargo-snakebridge {} doctor\n", snakebridge_runtime::version()));
     r.ok("Project", project.manifest_path.display());
     let (major, minor) = embedded_python_version();
     r.ok("Embedded Python", format!("{major}.{minor} (the libpython this build links)"));
@@ -94,7 +99,7 @@ pub fn run(project: &ProjectConfig) -> u8 {
             if missing.contains(req) {
                 r.bad("Package", format!("{req}{installed}"), "run `cargo snakebridge setup`");
             } else {
-                r.ok("Package", format!("{req}{installed} ✓"));
+                r.ok("Package", format!("{req}{installed} {}", out.paint("✓", "32")));
             }
         }
     } else {
@@ -175,12 +180,12 @@ pub fn run(project: &ProjectConfig) -> u8 {
             ),
         }
     }
-    println!();
+    out.say("");
     if r.problems == 0 {
-        println!("✓ no problems found");
+        out.ok("no problems found");
         0
     } else {
-        println!("✗ {} problem(s) found", r.problems);
+        out.bad(format!("{} problem(s) found", r.problems));
         1
     }
 }

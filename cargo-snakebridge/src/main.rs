@@ -54,7 +54,7 @@ fn main() -> ExitCode {
         Command::Prepare(args) => prepare::run(&selection, args, out),
         Command::Setup(args) => each(members, out, |project| setup::run(project, args, out)),
         Command::Verify(args) => each(members, out, |project| verify::run(project, args, out)),
-        Command::Doctor => each(members, out, doctor::run),
+        Command::Doctor => each(members, out, |project| doctor::run(project, out)),
         Command::Promote(args) => each(members, out, |project| promote::run(project, args, out)),
     };
     ExitCode::from(code)

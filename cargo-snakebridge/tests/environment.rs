@@ -206,6 +206,15 @@ fn bad_input_gets_the_right_exit_code_and_a_message() {
         "{}",
         text(&out)
     );
+    // -q keeps only the problems and their fixes; --color always paints the marks.
+    let quiet = cli(root, &["-q", "doctor"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    let quiet_text = text(&quiet);
+    assert!(quiet_text.contains("does not exist") && quiet_text.contains("fix: run `cargo snakebridge setup`"));
+    assert!(!quiet_text.contains("Embedded Python") && !quiet_text.contains("doctor\n"), "{quiet_text}");
+    assert!(text(&out).contains("Embedded Python") && !text(&out).contains('\x1b'), "{}", text(&out));
+    let painted = text(&cli(root, &["--color", "always", "doctor"]));
+    assert!(painted.contains("\x1b[31m✗\x1b[0m"), "{painted}");
 
     let out = cli(root, &["verify"]);
     assert_eq!(out.status.code(), Some(1));
