@@ -353,3 +353,28 @@ fn uv_is_fetched_from_pypi_into_the_tool_cache() {
     assert!(text(&out).contains("fetching it from PyPI"), "{}", text(&out));
     assert!(snakebridge_env::uv_version(&uv).is_some());
 }
+
+#[test]
+fn two_setups_fetching_uv_at_once_both_succeed_with_one_copy() {
+    let cache = tempfile::tempdir().unwrap();
+    let projects = [project("six = \">=1.16\"\n"), project("six = \">=1.16\"\n")];
+    let vars = [
+        ("PATH", path_without_uv()),
+        ("SNAKEBRIDGE_CACHE_DIR", cache.path().to_str().unwrap().to_string()),
+        ("SNAKEBRIDGE_INSTALLER", "uv".to_string()),
+    ];
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let outs: Vec<_> = std::thread::scope(|s| {
+        let runs: Vec<_> = projects.iter().map(|p| s.spawn(|| cli_with(p.path(), &["setup"], &vars))).collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    for out in &outs {
+        assert_eq!(out.status.code(), Some(0), "{}", text(out));
+        assert!(text(out).contains("installed six>=1.16 with uv"), "{}", text(out));
+    }
+    // The loser's download was dropped: one uv, no staging folders left behind.
+    let tools: Vec<_> =
+        std::fs::read_dir(cache.path().join("tools")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(tools, ["uv"], "{tools:?}");
+    assert!(snakebridge_env::uv_version(&cache.path().join("tools/uv/bin/uv")).is_some());
+}

@@ -108,12 +108,20 @@ pub fn fetch_uv(python: &Path) -> Result<PathBuf> {
         .into());
     }
     let target = tools.join("uv");
+    // Another setup may have fetched uv meanwhile: its copy is used (and perhaps running), so
+    // it is kept and this download dropped. Only a copy that does not run is replaced.
+    if let Some(uv) = cached_uv() {
+        return Ok(uv);
+    }
     if target.exists() {
-        // A concurrent setup won the race, or an old copy was broken: the new one replaces it.
-        std::fs::remove_dir_all(&target).map_err(|e| io("replace uv in", e))?;
+        std::fs::remove_dir_all(&target).map_err(|e| io("replace the broken uv in", e))?;
     }
     let staged = staging.keep();
-    std::fs::rename(&staged, &target).map_err(|e| io("move uv into", e))?;
+    if let Err(e) = std::fs::rename(&staged, &target) {
+        // Lost the race between the check and the rename: the winner's copy is as good.
+        let _ = std::fs::remove_dir_all(&staged);
+        return cached_uv().ok_or_else(|| io("move uv into", e).into());
+    }
     let uv = target.join("bin").join(exe("uv"));
     if uv_version(&uv).is_none() {
         return Err(EnvironmentError::new(
