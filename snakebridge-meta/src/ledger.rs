@@ -190,8 +190,9 @@ pub fn propose(entries: &[LedgerEntry]) -> Vec<Proposal> {
             continue;
         }
         let name = match e.kind {
-            CallKind::Call | CallKind::Inline => e.name.as_str(),
-            CallKind::Method | CallKind::Attr => e.name.split('.').next().unwrap_or_default(),
+            CallKind::Call => e.name.as_str(),
+            // `python!` records `Class.method` for a path through a class: the class is included.
+            CallKind::Inline | CallKind::Method | CallKind::Attr => e.name.split('.').next().unwrap_or_default(),
         };
         if name.is_empty() || name.starts_with('_') {
             continue;

@@ -24,6 +24,10 @@ fn dynamic_calls_are_recorded_once_with_their_types() {
     let x = 2.5_f64;
     let floor: i64 = python!(math.floor(#x)).unwrap().extract().unwrap();
     assert_eq!(floor, 2);
+    // Through a class and a submodule: the deepest module is recorded, the rest is the name.
+    python!(pathlib.Path.cwd()).unwrap();
+    python!(os.path.basename("/a/b")).unwrap();
+    python!(str.upper("a")).unwrap();
 
     let entries = ledger::read(&path).unwrap();
     let find =
@@ -37,9 +41,15 @@ fn dynamic_calls_are_recorded_once_with_their_types() {
     assert_eq!(find(CallKind::Method, "deque.append")[0].module, "collections");
     assert_eq!(find(CallKind::Attr, "deque.maxlen").len(), 1);
     assert_eq!(find(CallKind::Inline, "floor")[0].module, "math");
+    assert_eq!(find(CallKind::Inline, "Path.cwd")[0].module, "pathlib");
+    assert_eq!(find(CallKind::Inline, "basename")[0].module, "os.path");
+    assert_eq!(find(CallKind::Inline, "str.upper")[0].module, "builtins");
 
     let proposals = ledger::propose(&entries);
     assert!(proposals.contains(&Proposal { module: "json".into(), include: vec!["dumps".into()] }), "{proposals:?}");
     assert!(proposals.contains(&Proposal { module: "collections".into(), include: vec!["deque".into()] }));
     assert!(proposals.contains(&Proposal { module: "math".into(), include: vec!["floor".into()] }));
+    assert!(proposals.contains(&Proposal { module: "pathlib".into(), include: vec!["Path".into()] }), "{proposals:?}");
+    assert!(proposals.contains(&Proposal { module: "os.path".into(), include: vec!["basename".into()] }));
+    assert!(!proposals.iter().any(|p| p.module == "str" || p.module == "builtins"), "{proposals:?}");
 }

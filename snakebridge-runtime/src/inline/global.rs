@@ -31,7 +31,7 @@ impl Global {
     #[inline]
     pub fn callee<'a, 'py>(&'a self, py: Python<'py>) -> Result<&'a Bound<'py, PyAny>> {
         if crate::ledger::on() {
-            self.record();
+            self.record(py);
         }
         self.callee.get_or_try_init(py, || self.resolve(py).map(Bound::unbind)).map(|f| f.bind(py))
     }
@@ -47,16 +47,25 @@ impl Global {
         Ok(obj)
     }
 
-    /// The call ledger's entry: a one-name path is a builtin (`len`), else `module.name`.
+    /// The call ledger's entry: a builtin (`len`) is `builtins`, else the deepest module on the
+    /// path and the names after it (`pathlib.Path.cwd` is `Path.cwd` in `pathlib`, so that
+    /// `promote` includes the class). A path that does not resolve is split at its last name.
     #[cold]
-    fn record(&self) {
+    fn record(&self, py: Python<'_>) {
         use snakebridge_meta::ledger::CallKind;
-        let (module, name) = match self.path {
-            [name] => ("builtins".to_owned(), *name),
-            [module @ .., name] => (module.join("."), *name),
-            [] => return,
+        let builtin =
+            self.path.len() == 1 || py.import("builtins").and_then(|b| b.hasattr(self.path[0])).unwrap_or(false);
+        let (module, name) = if builtin {
+            ("builtins".to_owned(), self.path.join("."))
+        } else {
+            let attrs = match self.module.get_or_try_init(py, || self.module_part(py)) {
+                Ok((_, rest)) => rest.len().max(1),
+                Err(_) => 1,
+            };
+            let (module, names) = self.path.split_at(self.path.len() - attrs);
+            (module.join("."), names.join("."))
         };
-        crate::ledger::record::<str>(CallKind::Inline, &module, name, None::<&()>);
+        crate::ledger::record::<str>(CallKind::Inline, &module, &name, None::<&()>);
     }
 
     fn resolve<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
