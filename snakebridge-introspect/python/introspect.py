@@ -418,7 +418,27 @@ def package_info(modname):
             return {"distribution": dist, "version": importlib.metadata.version(dist)}
         except importlib.metadata.PackageNotFoundError:
             continue
-    return {"distribution": None, "version": "{}.{}.{}".format(*sys.version_info[:3])}
+    info = {"distribution": None, "version": "{}.{}.{}".format(*sys.version_info[:3])}
+    if top not in sys.stdlib_module_names:
+        info["sources"] = [{"path": path} for path in local_sources(sys.modules.get(top))]
+    return info
+
+
+def local_sources(module):
+    """The files of a project's own top-level module or package: what an edit changes."""
+    if module is None:
+        return []
+    files = []
+    for root in getattr(module, "__path__", None) or []:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+            files.extend(os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith((".py", ".pyi")))
+    if not files and getattr(module, "__file__", None):
+        files.append(module.__file__)
+        stub = os.path.splitext(module.__file__)[0] + ".pyi"
+        if os.path.isfile(stub):
+            files.append(stub)
+    return files
 
 
 def classify_import_error(modname, err):

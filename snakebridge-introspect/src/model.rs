@@ -23,12 +23,30 @@ pub struct Introspection {
 }
 
 /// The installed distribution behind a module.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageInfo {
-    /// The distribution name (`"numpy"`); `None` for the standard library.
+    /// The distribution name (`"numpy"`); `None` for the standard library and the project's
+    /// own modules.
     pub distribution: Option<String>,
     /// The distribution's version, or the Python version for the standard library.
     pub version: String,
+    /// For a module of the project's own (neither the standard library nor an installed
+    /// distribution, so no version to compare): the files of its top-level package, so that
+    /// editing one makes the manifest stale.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceFile>,
+}
+
+/// One source file of a project's own module.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    /// The path, relative to the crate directory when the file is inside it (committed
+    /// manifests stay valid in another checkout), else as Python reported it.
+    pub path: String,
+    /// The content hash ([`crate::stamp::content_hash`]), in hex; empty as the script writes it,
+    /// filled in when the manifest is made.
+    #[serde(default)]
+    pub hash: String,
 }
 
 /// A module: its functions, classes, constants and the submodules asked for.

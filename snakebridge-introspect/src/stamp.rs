@@ -56,6 +56,11 @@ pub fn write(manifest: &Path) -> std::io::Result<()> {
     })
 }
 
+/// The hash of a tracked file's contents, as stamps and manifests record it (16 hex digits).
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:016x}", hash(bytes))
+}
+
 /// A fast 64-bit hash of the bytes, eight at a time (FxHash's mixing): a stamp only has to
 /// change when the manifest does, and a warm expansion of numpy hashes megabytes.
 fn hash(bytes: &[u8]) -> u64 {

@@ -122,24 +122,35 @@ fn staleness_is_decided_from_the_venv_files_without_python() {
     std::fs::create_dir_all(site.join("numpy-2.4.6.dist-info")).unwrap();
     let config = LibraryConfig::new("numpy");
 
-    let fresh = manifest_with(PackageInfo { distribution: Some("numpy".into()), version: "2.4.6".into() });
-    assert_eq!(staleness(&fresh, &config, Some(&venv.0), true), None);
+    let fresh = manifest_with(PackageInfo {
+        distribution: Some("numpy".into()),
+        version: "2.4.6".into(),
+        ..Default::default()
+    });
+    assert_eq!(staleness(&fresh, &config, &venv.0, Some(&venv.0), true), None);
 
-    let old = manifest_with(PackageInfo { distribution: Some("numpy".into()), version: "1.26.4".into() });
-    let reason = staleness(&old, &config, Some(&venv.0), true).unwrap();
+    let old = manifest_with(PackageInfo {
+        distribution: Some("numpy".into()),
+        version: "1.26.4".into(),
+        ..Default::default()
+    });
+    let reason = staleness(&old, &config, &venv.0, Some(&venv.0), true).unwrap();
     assert!(matches!(reason, Staleness::PackageVersion { .. }));
     assert_eq!(reason.describe(), "describes numpy 1.26.4 but 2.4.6 is installed");
     assert_eq!(
-        staleness(&old, &config, Some(&venv.0), false),
+        staleness(&old, &config, &venv.0, Some(&venv.0), false),
         None,
         "offline builds do not look at installed versions"
     );
 
-    let stdlib = manifest_with(PackageInfo { distribution: None, version: "3.11.7".into() });
-    assert!(matches!(staleness(&stdlib, &config, Some(&venv.0), true), Some(Staleness::PackageVersion { .. })));
+    let stdlib = manifest_with(PackageInfo { distribution: None, version: "3.11.7".into(), ..Default::default() });
+    assert!(matches!(
+        staleness(&stdlib, &config, &venv.0, Some(&venv.0), true),
+        Some(Staleness::PackageVersion { .. })
+    ));
 
     let other = LibraryConfig { include: vec!["mean".into()], ..LibraryConfig::new("numpy") };
-    assert_eq!(staleness(&fresh, &other, Some(&venv.0), true), Some(Staleness::Config));
+    assert_eq!(staleness(&fresh, &other, &venv.0, Some(&venv.0), true), Some(Staleness::Config));
 }
 
 /// A `python` wrapper that puts `modules` on `PYTHONPATH`.
@@ -226,4 +237,43 @@ fn prepare_checks_and_refreshes_every_manifest() {
     std::fs::write(dir.0.join(".snakebridge").join("math.00000000.json"), "{").unwrap();
     let report = prepare(&dir.0, &mode(false, false), true);
     assert_eq!(report.iter().filter(|e| e.is_problem()).count(), 1, "{report:?}");
+}
+
+#[test]
+#[cfg(unix)]
+fn editing_a_local_module_makes_its_manifest_stale() {
+    // The crate directory holds the module, as a project's `python_path` directory would.
+    let dir = TempDir::new("local");
+    let py = python_with_modules(&dir.0, &[("sb_local_edit", "def area(r):\n    return 3 * r * r\n")]);
+    let local = Mode { python: py, ..mode(false, false) };
+    let config = LibraryConfig::new("sb_local_edit");
+    let first = load(&dir.0, &config, &local).unwrap();
+    assert_eq!(first.origin, Origin::Introspected);
+    let sources = &first.manifest.package.sources;
+    assert_eq!(sources.len(), 1, "{sources:?}");
+    assert_eq!(sources[0].path, "sb_local_edit.py", "relative to the crate directory");
+    assert_eq!(load(&dir.0, &config, &local).unwrap().origin, Origin::Cache, "unchanged: served from the cache");
+
+    // An edit (a new function) makes the cached manifest stale, and the expansion sees it.
+    std::fs::write(
+        dir.0.join("sb_local_edit.py"),
+        "def area(r):\n    return 3 * r * r\n\ndef volume(r):\n    return r\n",
+    )
+    .unwrap();
+    let reason = staleness(&first.manifest, &config, &dir.0, local.python.venv.as_deref(), true).unwrap();
+    assert_eq!(reason, Staleness::Source { path: "sb_local_edit.py".into() });
+    assert!(reason.describe().contains("`sb_local_edit.py`, which has changed since"), "{}", reason.describe());
+    let second = load(&dir.0, &config, &local).unwrap();
+    assert_eq!(second.origin, Origin::Introspected);
+    assert!(second.manifest.introspection.functions.iter().any(|f| f.name == "volume"));
+    // Offline builds trust the file (no Python may run), as for installed versions.
+    std::fs::write(dir.0.join("sb_local_edit.py"), "def area(r):\n    return r\n").unwrap();
+    assert_eq!(load(&dir.0, &config, &Mode { offline: true, ..local.clone() }).unwrap().origin, Origin::Cache);
+    // The standard library and installed distributions record no sources.
+    assert!(load(&dir.0, &LibraryConfig::new("math"), &mode(false, false))
+        .unwrap()
+        .manifest
+        .package
+        .sources
+        .is_empty());
 }

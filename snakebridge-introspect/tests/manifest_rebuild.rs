@@ -26,10 +26,10 @@ fn manifest(doc: &str) -> Manifest {
     let result = Introspection {
         schema_version: snakebridge_introspect::model::SCHEMA_VERSION,
         python_version: "3.11.0".into(),
-        package: PackageInfo { distribution: None, version: "3.11.0".into() },
+        package: PackageInfo { distribution: None, version: "3.11.0".into(), ..Default::default() },
         module,
     };
-    Manifest::new(&LibraryConfig::new("sb_empty"), result)
+    Manifest::new(&LibraryConfig::new("sb_empty"), result, Path::new("."))
 }
 
 /// Builds the crate; returns whether cargo found it fresh (not recompiled).

@@ -6,6 +6,7 @@ use std::path::Path;
 use super::Manifest;
 use crate::config::LibraryConfig;
 use crate::model::{PackageInfo, SCHEMA_VERSION};
+use crate::stamp::content_hash;
 
 /// Why a manifest has to be regenerated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,11 @@ pub enum Staleness {
         /// The version installed now.
         installed: String,
     },
+    /// A source file of the project's own module changed or is gone.
+    Source {
+        /// The file, as the manifest records it.
+        path: String,
+    },
 }
 
 impl Staleness {
@@ -43,15 +49,18 @@ impl Staleness {
                 "describes {} {recorded} but {installed} is installed",
                 distribution.as_deref().unwrap_or("Python")
             ),
+            Staleness::Source { path } => format!("was made from `{path}`, which has changed since"),
         }
     }
 }
 
-/// Why `manifest` does not fit `config` and the venv, or `None` when it is fresh. With
-/// `check_installed` false (offline builds) installed versions are not looked at.
+/// Why `manifest` (of the crate in `crate_dir`) does not fit `config`, the venv and the
+/// project's own module sources, or `None` when it is fresh. With `check_installed` false
+/// (offline builds) neither installed versions nor sources are looked at.
 pub fn staleness(
     manifest: &Manifest,
     config: &LibraryConfig,
+    crate_dir: &Path,
     venv: Option<&Path>,
     check_installed: bool,
 ) -> Option<Staleness> {
@@ -63,6 +72,9 @@ pub fn staleness(
     }
     if !check_installed {
         return None;
+    }
+    if let Some(path) = changed_source(&manifest.package, crate_dir) {
+        return Some(Staleness::Source { path });
     }
     let installed = installed_version(venv?, &manifest.package)?;
     (installed != manifest.package.version).then(|| Staleness::PackageVersion {
@@ -79,6 +91,31 @@ pub fn installed_version(venv: &Path, package: &PackageInfo) -> Option<String> {
         None => python_version(venv),
         Some(dist) => dist_info_version(venv, dist),
     }
+}
+
+/// Records `package.sources` as manifests keep them: relative to `crate_dir` where the file
+/// is inside it, with the hash of its contents (a file that cannot be read hashes as empty,
+/// and so reads as changed once it can).
+pub fn hash_sources(package: &mut PackageInfo, crate_dir: &Path) {
+    let crate_dir = crate_dir.canonicalize().unwrap_or_else(|_| crate_dir.to_path_buf());
+    for source in &mut package.sources {
+        let file = Path::new(&source.path);
+        let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+        source.hash = content_hash(&std::fs::read(&file).unwrap_or_default());
+        if let Ok(relative) = file.strip_prefix(&crate_dir) {
+            // `/` in every manifest, whichever platform wrote it.
+            let parts: Vec<_> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            source.path = parts.join("/");
+        }
+    }
+}
+
+/// The first recorded source whose contents no longer hash the same (or that is gone).
+fn changed_source(package: &PackageInfo, crate_dir: &Path) -> Option<String> {
+    package.sources.iter().find_map(|source| {
+        let now = std::fs::read(crate_dir.join(&source.path)).ok().map(|bytes| content_hash(&bytes));
+        (now.as_deref() != Some(source.hash.as_str())).then(|| source.path.clone())
+    })
 }
 
 fn python_version(venv: &Path) -> Option<String> {

@@ -61,7 +61,7 @@ pub struct Loaded {
 pub fn load(crate_dir: &Path, config: &LibraryConfig, mode: &Mode) -> Result<Loaded, Error> {
     let path = crate_dir.join(DIR_NAME).join(config.manifest_file_name());
     let reason = match read(&path)? {
-        Some(manifest) => match staleness(&manifest, config, mode.python.venv.as_deref(), !mode.offline) {
+        Some(manifest) => match staleness(&manifest, config, crate_dir, mode.python.venv.as_deref(), !mode.offline) {
             None => {
                 return Ok(Loaded { manifest: with_current_docs(manifest, &path, mode), path, origin: Origin::Cache })
             }
@@ -76,7 +76,7 @@ pub fn load(crate_dir: &Path, config: &LibraryConfig, mode: &Mode) -> Result<Loa
         return Err(Error::Strict { path, reason: reason.describe() });
     }
     let result = introspect(&mode.python, config, mode.timeout)?;
-    let manifest = Manifest::new(config, result);
+    let manifest = Manifest::new(config, result, crate_dir);
     write_if_changed(&path, &manifest)?;
     Ok(Loaded { manifest, path, origin: Origin::Introspected })
 }

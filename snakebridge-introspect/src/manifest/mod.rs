@@ -49,8 +49,9 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// A manifest for `config` from an introspection result.
-    pub fn new(config: &LibraryConfig, result: Introspection) -> Self {
+    /// A manifest for `config` of the crate in `crate_dir` from an introspection result.
+    pub fn new(config: &LibraryConfig, mut result: Introspection, crate_dir: &std::path::Path) -> Self {
+        freshness::hash_sources(&mut result.package, crate_dir);
         let mut manifest = Manifest {
             schema_version: result.schema_version,
             docs_version: 0,

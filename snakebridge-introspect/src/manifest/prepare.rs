@@ -108,9 +108,11 @@ fn one(path: &Path, mode: &Mode, check_only: bool) -> Status {
             message: format!("its configuration belongs in `{expected_name}`; it was renamed or edited by hand"),
         });
     }
-    let reason = staleness(&manifest, &manifest.config, mode.python.venv.as_deref(), true);
+    // The manifest lives in `<crate>/.snakebridge/`.
+    let crate_dir = path.parent().and_then(Path::parent).unwrap_or(Path::new("."));
+    let reason = staleness(&manifest, &manifest.config, crate_dir, mode.python.venv.as_deref(), true);
     let fresh = match introspect(&mode.python, &manifest.config, mode.timeout) {
-        Ok(result) => Manifest::new(&manifest.config, result),
+        Ok(result) => Manifest::new(&manifest.config, result, crate_dir),
         Err(e) => return Status::Failed(e.into()),
     };
     let same = fresh == manifest;
