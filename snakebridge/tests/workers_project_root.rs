@@ -9,7 +9,8 @@ use snakebridge::{call_as, RuntimeConfig};
 fn workers_import_from_the_initialised_project_root() {
     // A project elsewhere than the working directory (the facade's package, whose own
     // `python_path` does not hold this module).
-    let root = std::env::temp_dir().join(format!("sb-workers-root-{}", std::process::id()));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
     std::fs::create_dir_all(root.join("py")).unwrap();
     std::fs::write(
         root.join("Cargo.toml"),
@@ -36,5 +37,4 @@ fn workers_import_from_the_initialised_project_root() {
     let (pid, prefix): (u32, String) = call_as("sb_rooted", "where", ()).unwrap();
     assert_ne!(pid, std::process::id(), "the call ran in a worker");
     assert_eq!(std::path::Path::new(&prefix), venv, "the worker runs the initialised venv's Python");
-    std::fs::remove_dir_all(&root).ok();
 }

@@ -75,7 +75,7 @@ pub fn prepare_with(crate_dir: &Path, mode: &Mode, check_only: bool, concurrency
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = paths.get(i) else { break };
-                let status = one(path, mode, check_only);
+                let status = one(crate_dir, path, mode, check_only);
                 *statuses[i].lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(status);
             });
         }
@@ -93,7 +93,7 @@ pub fn prepare_with(crate_dir: &Path, mode: &Mode, check_only: bool, concurrency
         .collect()
 }
 
-fn one(path: &Path, mode: &Mode, check_only: bool) -> Status {
+fn one(crate_dir: &Path, path: &Path, mode: &Mode, check_only: bool) -> Status {
     let manifest = match read(path) {
         Ok(Some(m)) => m,
         Ok(None) => {
@@ -108,8 +108,6 @@ fn one(path: &Path, mode: &Mode, check_only: bool) -> Status {
             message: format!("its configuration belongs in `{expected_name}`; it was renamed or edited by hand"),
         });
     }
-    // The manifest lives in `<crate>/.snakebridge/`.
-    let crate_dir = path.parent().and_then(Path::parent).unwrap_or(Path::new("."));
     let reason = staleness(&manifest, &manifest.config, crate_dir, mode.python.venv.as_deref(), true);
     let fresh = match introspect(&mode.python, &manifest.config, mode.timeout) {
         Ok(result) => Manifest::new(&manifest.config, result, crate_dir),

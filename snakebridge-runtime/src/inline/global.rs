@@ -53,17 +53,18 @@ impl Global {
     #[cold]
     fn record(&self, py: Python<'_>) {
         use snakebridge_meta::ledger::CallKind;
-        let builtin =
-            self.path.len() == 1 || py.import("builtins").and_then(|b| b.hasattr(self.path[0])).unwrap_or(false);
-        let (module, name) = if builtin {
-            ("builtins".to_owned(), self.path.join("."))
-        } else {
-            let attrs = match self.module.get_or_try_init(py, || self.module_part(py)) {
-                Ok((_, rest)) => rest.len().max(1),
-                Err(_) => 1,
-            };
-            let (module, names) = self.path.split_at(self.path.len() - attrs);
-            (module.join("."), names.join("."))
+        // `module_part` has decided between a builtin and a module already.
+        let attrs = match self.module.get_or_try_init(py, || self.module_part(py)) {
+            Ok((first, _)) if !first.bind(py).is_instance_of::<PyModule>() => None,
+            Ok((_, rest)) => Some(rest.len().max(1)),
+            Err(_) => (self.path.len() > 1).then_some(1),
+        };
+        let (module, name) = match attrs {
+            None => ("builtins".to_owned(), self.path.join(".")),
+            Some(attrs) => {
+                let (module, names) = self.path.split_at(self.path.len() - attrs);
+                (module.join("."), names.join("."))
+            }
         };
         crate::ledger::record::<str>(CallKind::Inline, &module, &name, None::<&()>);
     }
