@@ -24,6 +24,7 @@ pub mod inline;
 pub mod interpreter;
 mod ledger;
 mod locks;
+mod pickling;
 mod protocols;
 mod raise;
 mod refs;

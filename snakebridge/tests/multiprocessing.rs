@@ -74,13 +74,91 @@ fn a_killed_worker_is_a_typed_error_and_the_next_pool_works() {
     method(&fresh, "shutdown", ()).unwrap();
 }
 
-/// A function defined in `python!` (or anywhere without an importable module, such as the
-/// embedded `__main__`, which has no file) cannot be found by a spawned worker: pickle sends
-/// functions by name. It is a typed error naming the function; fork workers inherit the
-/// parent's memory, so there it works only for functions reachable by name. The documented way
-/// is a module on `sys.path` (docs/scaling-out.md).
+/// Functions and classes of `python!` blocks have no importable module: the runtime sends them
+/// by value (cloudpickle) through multiprocessing's pickler, with every start method, values
+/// captured from Rust included.
 #[test]
-fn a_function_without_an_importable_module_is_a_clear_error() {
+fn python_block_functions_and_classes_run_in_worker_processes() {
+    let factor = 3_i64;
+    let scale = python! {
+        class Scaled:
+            def __init__(self, x):
+                self.value = x * #factor
+        def scale(x):
+            return Scaled(x).value
+        scale
+    }
+    .unwrap();
+    let scale = scale.as_ref().expect("a function is a ref").clone();
+    for start_method in ["spawn", "forkserver", "fork"] {
+        let pool = executor(start_method);
+        let got: Vec<i64> = list(method(&pool, "map", (&scale, vec![1, 2, 3])).unwrap()).extract().unwrap();
+        assert_eq!(got, vec![3, 6, 9], "{start_method}");
+        method(&pool, "shutdown", ()).unwrap();
+    }
+    let pool: Ref = method(&context("spawn"), "Pool", (2,)).unwrap().extract().unwrap();
+    let got: Vec<i64> = method(&pool, "map", (&scale, vec![4, 5])).unwrap().extract().unwrap();
+    assert_eq!(got, vec![12, 15]);
+    method(&pool, "close", ()).unwrap();
+    method(&pool, "join", ()).unwrap();
+}
+
+/// A helper file's functions (module `snakebridge_user_helpers.<stem>`, loaded from a path the
+/// worker does not know) reach workers the same way.
+#[test]
+fn helper_file_functions_run_in_worker_processes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("poolwork.py"),
+        "from snakebridge_helpers import helper\n\nOFFSET = 100\n\n\ndef shift(x):\n    return x + OFFSET\n\n\n\
+         @helper(\"poolwork.work\")\ndef work(x):\n    return shift(x) * 2\n",
+    )
+    .unwrap();
+    snakebridge::configure_helpers(snakebridge::HelperConfig::empty().path(dir.path()));
+    assert_eq!(snakebridge::call_helper("poolwork.work", (1,)).unwrap(), Value::from(202));
+    let work = get("snakebridge_user_helpers.poolwork", "work").unwrap();
+    let pool = executor("spawn");
+    let got: Vec<i64> = list(method(&pool, "map", (work, vec![0, 1])).unwrap()).extract().unwrap();
+    assert_eq!(got, vec![200, 202]);
+    method(&pool, "shutdown", ()).unwrap();
+    // cloudpickle (what Dask and Ray send functions with) sends the helper by value too: a
+    // fresh Python that has never seen the helper file runs it.
+    let work = get("snakebridge_user_helpers.poolwork", "work").unwrap();
+    let ran: i64 = python! {
+        import cloudpickle, subprocess, sys
+        loader = "import pickle, sys; print(pickle.loads(sys.stdin.buffer.read())(5))"
+        out = subprocess.run([sys.executable, "-c", loader], input=cloudpickle.dumps(#work), capture_output=True, check=True)
+        int(out.stdout)
+    }
+    .unwrap()
+    .extract()
+    .unwrap();
+    assert_eq!(ran, 210);
+}
+
+const NO_CLOUDPICKLE: &str = "SNAKEBRIDGE_TEST_NO_CLOUDPICKLE_CHILD";
+
+/// Without cloudpickle in the venv, a `python!` function sent to a worker is a typed error that
+/// names the function and the fix; the pool stays usable for importable functions. Run in a
+/// child process, which hides cloudpickle from its interpreter.
+#[test]
+fn without_cloudpickle_a_block_function_is_a_clear_error() {
+    if std::env::var_os(NO_CLOUDPICKLE).is_none() {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "without_cloudpickle_a_block_function_is_a_clear_error", "--nocapture"])
+            .env(NO_CLOUDPICKLE, "1")
+            .output()
+            .unwrap();
+        let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains("1 passed"), "the child ran the test: {text}");
+        return;
+    }
+    python! {
+        import sys
+        sys.modules["cloudpickle"] = None
+    }
+    .unwrap();
     let square = python! {
         def square(x):
             return x * x
@@ -91,8 +169,8 @@ fn a_function_without_an_importable_module_is_a_clear_error() {
     let pool = executor("spawn");
     let err = method(&pool, "map", (&square, vec![1, 2, 3])).and_then(list_checked).unwrap_err();
     assert!(matches!(err, Error::Python(_)), "{err:?}");
-    assert!(err.to_string().contains("square"), "names the function: {err}");
-    eprintln!("python! function in a spawn pool: {err}");
+    let text = err.to_string();
+    assert!(text.contains("square") && text.contains("install cloudpickle"), "names the function and the fix: {text}");
     // In-process it is an ordinary function, and the pool is still usable for importable ones.
     assert_eq!(snakebridge::call_ref(&square, (3,)).unwrap().extract::<i64>().unwrap(), 9);
     let got: Vec<i64> =

@@ -66,7 +66,9 @@ fn json_keyword_only_options() {
 #[test]
 fn os_path_variadic_and_constants() {
     let joined = os_path::join_with("/tmp", args!("a", "b.txt")).unwrap();
-    assert_eq!(os_path::join("/tmp").unwrap(), "/tmp");
+    // A typed `*args` is an iterable of the plain function, spread into positional arguments.
+    assert_eq!(os_path::join("/tmp", ["a", "b.txt"]).unwrap(), "/tmp/a/b.txt");
+    assert_eq!(os_path::join("/tmp", std::iter::empty::<&str>()).unwrap(), "/tmp");
     // The stub's overloads return `str` or `bytes` as the arguments are: `join_with` is a `Value`.
     assert_eq!(joined.extract::<String>().unwrap(), "/tmp/a/b.txt");
     assert_eq!(os_path::sep().unwrap(), "/");

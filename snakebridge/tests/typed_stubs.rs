@@ -40,8 +40,10 @@ fn math_is_typed_from_typeshed() {
 
 #[test]
 fn os_path_and_json_return_strings() {
-    let joined: String = os_path::join("/tmp").unwrap();
-    assert_eq!(joined, "/tmp");
+    // The overload taken is `(a: LiteralString, *p: LiteralString)`: `p` is an iterable of
+    // `impl AsRef<str>`, spread into positional arguments.
+    let joined: String = os_path::join("/tmp", [String::from("a"), "b".into()]).unwrap();
+    assert_eq!(joined, "/tmp/a/b");
     // `StrPath` → `impl AsRef<Path>`: a `Path`, a `PathBuf` or a `&str` passes.
     let exists: bool = os_path::exists(std::path::Path::new("/definitely/not/here")).unwrap();
     assert!(!exists);

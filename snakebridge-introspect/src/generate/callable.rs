@@ -18,7 +18,7 @@ use crate::model::{ParamKind, Signature};
 use crate::plan::ClassNames;
 
 /// The names a generated body declares itself; a parameter that maps to one is renamed.
-const LOCALS: &[&str] = &["__SB_FUNCTION", "rest", "args"];
+const LOCALS: &[&str] = &["__SB_FUNCTION", "rest", "args", "__sb_varargs", "__sb_item"];
 
 /// How the generated body reaches the Python callable.
 pub enum Target<'a> {
@@ -121,14 +121,25 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
 
     let mut scope = Scope::with_reserved(LOCALS);
     let mut params = Vec::new();
+    let mut with_params = Vec::new();
     let mut conversions = Vec::new();
     let mut positional = Vec::new();
     let mut keywords = Vec::new();
-    for p in sig.params.iter().filter(|p| p.is_required()) {
+    let spread = spread_varargs(sig);
+    let mut varargs = None;
+    for p in sig.params.iter().filter(|p| p.is_required() || (spread && p.kind == ParamKind::VarPositional)) {
         let name = scope.claim(&p.name);
         let rust = RustType::from_annotation(p.annotation.as_deref(), spec.classes);
+        if p.kind == ParamKind::VarPositional {
+            let item = rust.vararg_item_tokens();
+            varargs = Some(vararg_collection(&name, &rust));
+            params.push(quote!(#name: impl ::core::iter::IntoIterator<Item = #item>));
+            continue;
+        }
         let ty = rust.param_tokens();
         params.push(quote!(#name: #ty));
+        // `_with` passes `*args` in `rest`, after the optional positional parameters they would fill.
+        with_params.push(quote!(#name: #ty));
         conversions.extend(rust.param_conversion(&name));
         if p.kind == ParamKind::KeywordOnly {
             let key = &p.name;
@@ -139,7 +150,16 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
     }
     let ret = result_type(spec, sig.returns.as_deref());
     let kw_spec = keyword_spec(sig);
-    let plain_body = if keywords.is_empty() && positional.len() <= 8 {
+    let plain_body = if let Some(collect) = &varargs {
+        let call = bound_call(
+            spec,
+            &kw_spec,
+            quote!(&[#(&#positional),*]),
+            quote!(&[#(#keywords),*]),
+            quote!(::core::option::Option::Some(&__sb_varargs)),
+        );
+        quote!(#collect #call)
+    } else if keywords.is_empty() && positional.len() <= 8 {
         positional_call(spec, &kw_spec, quote!((#(#positional,)*)))
     } else {
         bound_call(
@@ -188,9 +208,31 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
         #plain
         #[doc = #with_doc]
         #allow
-        pub fn #with_ident(#receiver #(#params,)* #rest_name: ::snakebridge::__private::Args<'_>) -> ::snakebridge::__private::Result<#with_ret> {
+        pub fn #with_ident(#receiver #(#with_params,)* #rest_name: ::snakebridge::__private::Args<'_>) -> ::snakebridge::__private::Result<#with_ret> {
             #(#conversions)*
             #call
+        }
+    }
+}
+
+/// Whether the plain function takes the `*args` parameter, as an iterable spread into
+/// positional arguments: when it is typed and no optional positional parameter comes before it
+/// (which the spread items would fill instead).
+fn spread_varargs(sig: &Signature) -> bool {
+    let Some(at) = sig.params.iter().position(|p| p.kind == ParamKind::VarPositional) else {
+        return false;
+    };
+    sig.params[at].annotation.is_some()
+        && sig.params[..at].iter().all(|p| p.is_required() || p.kind == ParamKind::KeywordOnly)
+}
+
+/// The statements that gather a `*args` parameter's items into `__sb_varargs` (an `Args`).
+fn vararg_collection(name: &Ident, element: &RustType) -> TokenStream {
+    let item = element.owned_item(&Ident::new("__sb_item", proc_macro2::Span::call_site()));
+    quote! {
+        let mut __sb_varargs = ::snakebridge::__private::Args::new();
+        for __sb_item in ::core::iter::IntoIterator::into_iter(#name) {
+            __sb_varargs = __sb_varargs.arg(#item);
         }
     }
 }

@@ -162,6 +162,43 @@ impl RustType {
         }
     }
 
+    /// The item type of a `*args` parameter (`impl IntoIterator<Item = this>`): owned or
+    /// `impl AsRef` forms of [`Self::param_tokens`], since a borrowed item would need a named
+    /// lifetime; `impl ToPython` where no simple form exists.
+    pub fn vararg_item_tokens(&self) -> TokenStream {
+        match self {
+            RustType::Str => quote!(impl ::core::convert::AsRef<::core::primitive::str>),
+            RustType::Buffer => quote!(impl ::core::convert::AsRef<[::core::primitive::u8]>),
+            RustType::List(t) if t.is_scalar() => {
+                let t = t.param_tokens();
+                quote!(impl ::core::convert::AsRef<[#t]>)
+            }
+            RustType::F64 | RustType::I64 | RustType::Bool | RustType::Path | RustType::Array(Some(_)) => {
+                self.param_tokens()
+            }
+            _ => quote!(impl ::snakebridge::__private::ToPython),
+        }
+    }
+
+    /// One item of a `*args` parameter (of [`Self::vararg_item_tokens`]'s type) as an owned
+    /// `ToPython` value, for an `Args` that outlives the loop over the items.
+    pub fn owned_item(&self, item: &proc_macro2::Ident) -> TokenStream {
+        match self {
+            RustType::Str => quote!(::std::string::String::from(::core::convert::AsRef::<str>::as_ref(&#item))),
+            RustType::Buffer => {
+                quote!(::snakebridge::__private::Bytes::from(::core::convert::AsRef::<[::core::primitive::u8]>::as_ref(&#item)))
+            }
+            RustType::List(t) if t.is_scalar() => {
+                let t = t.param_tokens();
+                quote!(::core::convert::AsRef::<[#t]>::as_ref(&#item).to_vec())
+            }
+            RustType::Path => {
+                quote!(::std::path::PathBuf::from(::core::convert::AsRef::<::std::path::Path>::as_ref(&#item)))
+            }
+            _ => quote!(#item),
+        }
+    }
+
     /// The type of a required parameter: concrete for plain scalars and lists of them,
     /// `impl ToPython` otherwise.
     pub fn param_tokens(&self) -> TokenStream {

@@ -74,6 +74,8 @@ impl Block {
     }
 
     fn compile(&self, py: Python<'_>) -> Result<Compiled> {
+        // The block's functions live in no importable module; a process pool must send them by value.
+        crate::pickling::install(py)?;
         static COMPILE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         let compile = COMPILE.get_or_try_init(py, || {
             check(py, PyModule::from_code(py, COMPILER, c"<snakebridge python! compiler>", c"_snakebridge_block"))
