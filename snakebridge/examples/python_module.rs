@@ -35,7 +35,7 @@ fn main() -> snakebridge::Result<()> {
     }
 
     // Classes are structs wrapping a ref; conversions check the Python type.
-    let path = pathlib::Path::new(("/tmp", "archive.tar.gz"))?;
+    let path = pathlib::Path::new(["/tmp", "archive.tar.gz"])?;
     println!("{path} has suffix {:?} and exists: {:?}", path.suffix()?, path.exists()?);
     // `parent` is typed by typeshed's stub: it returns the struct itself.
     let parent = path.parent()?;

@@ -25,7 +25,7 @@ fn program() -> Vec<String> {
     note("dumps", format!("{:?}", json::dumps_with(vec![3, 1, 2], args!(indent = 2)).unwrap()));
     note("loads", format!("{:?}", json::loads("{\"a\": [1, 2.5, null]}").unwrap()));
     note("bad json", format!("{}", json::loads("{bad").unwrap_err().is_python("JSONDecodeError")));
-    let path = pathlib::Path::new(args!("/tmp", "x.tar.gz")).unwrap();
+    let path = pathlib::Path::new(["/tmp", "x.tar.gz"]).unwrap();
     note("name", format!("{:?}", path.name().unwrap()));
     note("suffix", format!("{:?}", path.suffix().unwrap()));
     let parent = path.parent().unwrap();

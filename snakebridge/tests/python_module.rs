@@ -76,12 +76,13 @@ fn os_path_variadic_and_constants() {
 
 #[test]
 fn pathlib_classes_as_structs() {
-    let path = pathlib::Path::new(args!("/tmp", "x.tar.gz")).unwrap();
+    // typeshed's `__init__(self, *args: StrPath)`: the path segments, as any iterable of paths.
+    let path = pathlib::Path::new(["/tmp", "x.tar.gz"]).unwrap();
     assert_eq!(path.name().unwrap(), "x.tar.gz");
     assert_eq!(path.suffix().unwrap(), ".gz");
     let parent = path.parent().unwrap();
     assert_eq!(parent.to_string(), "/tmp");
-    assert!(path.exists().unwrap().extract::<bool>().unwrap() == std::path::Path::new("/tmp/x.tar.gz").exists());
+    assert_eq!(path.exists().unwrap(), std::path::Path::new("/tmp/x.tar.gz").exists());
     let pure = pathlib::PurePosixPath::new_with(args!("a/b")).unwrap();
     assert_eq!(format!("{pure}"), "a/b");
     // A Path is not a PurePosixPath subclass instance? It is: PosixPath derives from it.
