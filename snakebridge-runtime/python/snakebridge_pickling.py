@@ -51,11 +51,11 @@ def _patch_forking_pickler(reduction):
     pickler._snakebridge_by_value = True
 
 
-def module_loaded(module):
-    """Called for each helper module loaded: cloudpickle, if imported, sends it by value."""
+def helpers_loaded():
+    """Called after the helper registry loads: cloudpickle, if imported, sends its modules by value."""
     cloudpickle = sys.modules.get("cloudpickle")
-    if cloudpickle is not None and module.__name__ in sys.modules:
-        cloudpickle.register_pickle_by_value(module)
+    if cloudpickle is not None:
+        _patch_cloudpickle(cloudpickle)
 
 
 def _patch_cloudpickle(cloudpickle):

@@ -219,28 +219,24 @@ fn registry(py: Python<'_>) -> Result<Bound<'_, PyDict>> {
 fn load<'py>(py: Python<'py>, config: &HelperConfig) -> Result<Bound<'py, PyDict>> {
     let module = registry_module(py)?;
     module.call_method0("reset").map_err(|e| py_err(py, e))?;
-    // Helper modules cannot be imported by a worker process; a pool must send their functions by value.
-    let pickling = crate::pickling::install(py)?;
-    let by_value =
-        |m: &Bound<'py, PyAny>| pickling.call_method1("module_loaded", (m,)).map(drop).map_err(|e| py_err(py, e));
-    by_value(module.as_any())?;
     if config.pack_enabled {
-        let pack = exec_embedded(py, PACK_SOURCE, "snakebridge_helpers/builtin.py", "snakebridge_helpers.builtin")
-            .map_err(|e| Error::HelperLoad {
+        exec_embedded(py, PACK_SOURCE, "snakebridge_helpers/builtin.py", "snakebridge_helpers.builtin").map_err(
+            |e| Error::HelperLoad {
                 path: "<built-in pack> snakebridge_helpers/builtin.py".into(),
                 message: e.to_string(),
-            })?;
-        by_value(pack.as_any())?;
+            },
+        )?;
     }
     for path in &config.paths {
         for file in helper_files(path)? {
-            let loaded = module.call_method1("load_file", (file.as_os_str(),)).map_err(|e| Error::HelperLoad {
+            module.call_method1("load_file", (file.as_os_str(),)).map_err(|e| Error::HelperLoad {
                 path: file.display().to_string(),
                 message: describe(PythonError::from_pyerr(py, e)),
             })?;
-            by_value(&loaded)?;
         }
     }
+    // Helper modules cannot be imported by a worker process; a pool must send their functions by value.
+    crate::pickling::install(py)?.call_method0("helpers_loaded").map_err(|e| py_err(py, e))?;
     let registry = module.getattr("_REGISTRY").map_err(|e| py_err(py, e))?;
     registry.cast_into::<PyDict>().map_err(|e| py_err(py, e.into()))
 }
