@@ -253,7 +253,13 @@ fn registry_module(py: Python<'_>) -> Result<Bound<'_, PyModule>> {
         .map_err(|e| py_err(py, e))
 }
 
-fn exec_embedded<'py>(py: Python<'py>, source: &str, file: &str, name: &str) -> PyResult<Bound<'py, PyModule>> {
+/// Runs Python `source` embedded in the binary as the module `name` (put in `sys.modules`).
+pub(crate) fn exec_embedded<'py>(
+    py: Python<'py>,
+    source: &str,
+    file: &str,
+    name: &str,
+) -> PyResult<Bound<'py, PyModule>> {
     let c = |s: &str| CString::new(s).expect("embedded helper sources contain no NUL byte");
     PyModule::from_code(py, &c(source), &c(file), &c(name))
 }

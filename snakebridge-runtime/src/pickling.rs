@@ -4,8 +4,6 @@
 //! `python/snakebridge_pickling.py`; it patches multiprocessing's pickler and cloudpickle when
 //! they are first imported, so a program that starts no pool pays nothing.
 
-use std::ffi::CString;
-
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
@@ -17,8 +15,7 @@ const SOURCE: &str = include_str!("../python/snakebridge_pickling.py");
 pub(crate) fn install(py: Python<'_>) -> Result<&Bound<'_, PyModule>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
     let module = MODULE.get_or_try_init(py, || {
-        let source = CString::new(SOURCE).expect("the embedded pickling source contains no NUL byte");
-        let module = PyModule::from_code(py, &source, c"snakebridge_pickling.py", c"snakebridge_pickling")
+        let module = crate::helpers::exec_embedded(py, SOURCE, "snakebridge_pickling.py", "snakebridge_pickling")
             .and_then(|m| m.call_method0("install").map(|_| m))
             .map_err(|e| py_err(py, e))?;
         Ok::<_, crate::Error>(module.unbind())
