@@ -40,8 +40,8 @@ pub struct PackageInfo {
 /// One source file of a project's own module.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceFile {
-    /// The path, relative to the crate directory when the file is inside it (committed
-    /// manifests stay valid in another checkout), else as Python reported it.
+    /// The path, relative to the crate directory (`..` for a file outside it), with `/`
+    /// separators, so that committed manifests read the same in every checkout.
     pub path: String,
     /// The content hash ([`crate::stamp::content_hash`]), in hex; empty as the script writes it,
     /// filled in when the manifest is made.

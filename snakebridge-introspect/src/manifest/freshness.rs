@@ -93,16 +93,17 @@ pub fn installed_version(venv: &Path, package: &PackageInfo) -> Option<String> {
     }
 }
 
-/// Records `package.sources` as manifests keep them: relative to `crate_dir` where the file
-/// is inside it, with the hash of its contents (a file that cannot be read hashes as empty,
-/// and so reads as changed once it can).
+/// Records `package.sources` as manifests keep them: relative to `crate_dir` (with `..` for a
+/// file outside it, such as a helper pack in a sibling crate) so that every clone of the
+/// project writes the same manifest, with the hash of its contents (a file that cannot be read
+/// hashes as empty, and so reads as changed once it can).
 pub fn hash_sources(package: &mut PackageInfo, crate_dir: &Path) {
     let crate_dir = crate_dir.canonicalize().unwrap_or_else(|_| crate_dir.to_path_buf());
     for source in &mut package.sources {
         let file = Path::new(&source.path);
         let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
         source.hash = content_hash(&std::fs::read(&file).unwrap_or_default());
-        if let Ok(relative) = file.strip_prefix(&crate_dir) {
+        if let Some(relative) = pathdiff::diff_paths(&file, &crate_dir) {
             // `/` in every manifest, whichever platform wrote it.
             let parts: Vec<_> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             source.path = parts.join("/");
@@ -153,4 +154,41 @@ fn site_packages_dirs(venv: &Path) -> Vec<std::path::PathBuf> {
     }
     dirs.retain(|d| d.is_dir());
     dirs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SourceFile;
+
+    fn recorded(crate_dir: &Path, file: &Path) -> SourceFile {
+        let mut package = PackageInfo {
+            sources: vec![SourceFile { path: file.to_string_lossy().into_owned(), hash: String::new() }],
+            ..PackageInfo::default()
+        };
+        hash_sources(&mut package, crate_dir);
+        package.sources.remove(0)
+    }
+
+    #[test]
+    fn sources_outside_the_crate_are_recorded_relative_so_every_clone_writes_the_same_manifest() {
+        let mut paths = Vec::new();
+        for clone in ["one", "two"] {
+            let root = tempfile::tempdir().unwrap();
+            let workspace = root.path().join(clone);
+            let pack = workspace.join("runtime").join("python").join("pack");
+            std::fs::create_dir_all(&pack).unwrap();
+            std::fs::create_dir_all(workspace.join("app")).unwrap();
+            std::fs::write(pack.join("builtin.py"), "x = 1\n").unwrap();
+            let source = recorded(&workspace.join("app"), &pack.join("builtin.py"));
+            assert_eq!(source.path, "../runtime/python/pack/builtin.py");
+            assert!(changed_source(
+                &PackageInfo { sources: vec![source.clone()], ..PackageInfo::default() },
+                &workspace.join("app")
+            )
+            .is_none());
+            paths.push(source);
+        }
+        assert_eq!(paths[0], paths[1], "the same manifest from two clone locations");
+    }
 }
