@@ -14,7 +14,7 @@
 //! whichever of the two takes `LIVE` first detaches the old table, and the refs detached are
 //! dropped after the lock is released (the rule of [`crate::locks`]).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, LazyLock, Weak};
@@ -30,6 +30,9 @@ use crate::refs::{registry, RefId, RegistryLimits};
 pub(crate) struct SessionId {
     name: Arc<str>,
     auto: bool,
+    /// The hash of `(name, auto)`, worked out once: the registry hashes the id of every ref it
+    /// is asked for, and a long text costs more to hash than the call it serves.
+    hash: u64,
 }
 
 impl PartialEq for SessionId {
@@ -41,15 +44,24 @@ impl PartialEq for SessionId {
 }
 
 impl std::hash::Hash for SessionId {
+    #[inline]
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.name.hash(state);
-        self.auto.hash(state);
+        state.write_u64(self.hash);
     }
 }
 
 impl SessionId {
+    fn new(name: Arc<str>, auto: bool) -> SessionId {
+        use std::hash::{Hash, Hasher};
+        // A fixed-key hasher: equal ids must hash alike in every table, whatever its seed.
+        let mut h = std::hash::DefaultHasher::new();
+        name.hash(&mut h);
+        auto.hash(&mut h);
+        SessionId { name, auto, hash: h.finish() }
+    }
+
     fn explicit(name: &str) -> SessionId {
-        SessionId { name: name.into(), auto: false }
+        SessionId::new(name.into(), false)
     }
 }
 
@@ -96,6 +108,7 @@ struct AutoSession(SessionId);
 
 impl Drop for AutoSession {
     fn drop(&mut self) {
+        AUTO_NAME.set(std::ptr::null());
         let removed = registry().detach_session(&self.0);
         registry().bury(removed);
         crate::backend::session_dropped(&self.0, None);
@@ -105,11 +118,16 @@ impl Drop for AutoSession {
 thread_local! {
     static AUTO: RefCell<Option<AutoSession>> = const { RefCell::new(None) };
     static SCOPE: RefCell<Vec<Session>> = const { RefCell::new(Vec::new()) };
+    /// How many sessions [`SCOPE`] holds, and the text of [`AUTO`]'s id (null when none), in
+    /// cells with no destructor: every use of a ref checks its session, and the common answer,
+    /// "this thread's auto-session", then costs two loads and no borrow.
+    static SCOPE_DEPTH: Cell<usize> = const { Cell::new(0) };
+    static AUTO_NAME: Cell<*const u8> = const { Cell::new(std::ptr::null()) };
 }
 
 /// As unguessable as a ref id: knowing one auto-session's id says nothing about another's.
 fn new_auto_id() -> SessionId {
-    SessionId { name: format!("auto_{:032x}", RefId::new().0).into(), auto: true }
+    SessionId::new(format!("auto_{:032x}", RefId::new().0).into(), true)
 }
 
 /// The session a call on this thread runs in right now.
@@ -124,12 +142,22 @@ pub(crate) fn effective_session_id() -> SessionId {
 /// [`effective_session_id`] compared, without cloning it on the per-call path.
 #[inline]
 pub(crate) fn check_effective(expected: &SessionId) -> std::result::Result<(), SessionId> {
+    // The auto-session's text is unique to it (a fresh random id), so its address identifies it.
+    if SCOPE_DEPTH.get() == 0 && expected.auto && std::ptr::eq(AUTO_NAME.get(), expected.name.as_ptr()) {
+        return Ok(());
+    }
+    check_effective_slow(expected)
+}
+
+#[inline(never)]
+fn check_effective_slow(expected: &SessionId) -> std::result::Result<(), SessionId> {
     match SCOPE.with(|s| s.borrow().last().map(|s| s.0.id == *expected)) {
         Some(true) => Ok(()),
         Some(false) => Err(effective_session_id()),
         None => AUTO.with(|auto| {
             let mut auto = auto.borrow_mut();
             let current = &auto.get_or_insert_with(|| AutoSession(new_auto_id())).0;
+            AUTO_NAME.set(current.name.as_ptr());
             if current == expected {
                 Ok(())
             } else {
@@ -370,9 +398,11 @@ pub fn with_session<R>(session: &Session, f: impl FnOnce() -> R) -> R {
     impl Drop for Pop {
         fn drop(&mut self) {
             SCOPE.with(|s| s.borrow_mut().pop());
+            SCOPE_DEPTH.set(SCOPE_DEPTH.get() - 1);
         }
     }
     SCOPE.with(|s| s.borrow_mut().push(session.clone()));
+    SCOPE_DEPTH.set(SCOPE_DEPTH.get() + 1);
     let _pop = Pop;
     f()
 }

@@ -64,11 +64,7 @@ impl<'a> Target<'a> {
     /// The top-level package, which profiles are mapped by.
     #[inline]
     pub(crate) fn library(&self) -> &'a str {
-        // A byte scan: `split('.')` showed up in profiles of the per-call path.
-        match self.module.bytes().position(|b| b == b'.') {
-            Some(i) => &self.module[..i],
-            None => self.module,
-        }
+        library_of(self.module)
     }
 
     fn name(&self) -> String {
@@ -77,6 +73,16 @@ impl<'a> Target<'a> {
         } else {
             format!("{}.{}", self.module, self.function)
         }
+    }
+}
+
+/// The top-level package of `module` (`"numpy"` for `"numpy.linalg"`).
+#[inline]
+pub(crate) fn library_of(module: &str) -> &str {
+    // A byte scan: `split('.')` showed up in profiles of the per-call path.
+    match module.bytes().position(|b| b == b'.') {
+        Some(i) => &module[..i],
+        None => module,
     }
 }
 
@@ -122,9 +128,8 @@ fn remote_cold<'r>(
             Err(e) => return Some(Err(e)),
         };
         Some(CallOptions::scope(options, || {
-            let library = target.library();
             let run = || {
-                let limit = timeout::limit_of(library, options)?;
+                let limit = timeout::limit_of(target.module, options)?;
                 let request = request()?;
                 match backend.run(&request, limit) {
                     Some(Err(Error::Timeout { .. })) => Err(timed_out(target, options)),
@@ -132,11 +137,11 @@ fn remote_cold<'r>(
                     None => unreachable!("an out-of-process backend"),
                 }
             };
-            let span = telemetry::call_span(target.door.name(), library, target.module, target.function);
+            let span = telemetry::call_span(target.door.name(), target.module, target.function);
             if span.is_disabled() {
                 return run();
             }
-            telemetry::observe(span, library, target.function, run)
+            telemetry::observe(span, target.library(), target.function, run)
         }))
     })
 }
@@ -163,23 +168,24 @@ fn supervise<R>(
     options: Option<&CallOptions>,
     f: impl FnOnce() -> Result<R>,
 ) -> Result<R> {
-    let library = target.library();
-    let span = telemetry::call_span(target.door.name(), library, target.module, target.function);
-    if span.is_disabled() {
-        return guarded(py, target, library, options, f);
+    if !telemetry::may_listen() {
+        return guarded(py, target, options, f);
     }
-    telemetry::observe(span, library, target.function, || guarded(py, target, library, options, f))
+    let span = telemetry::call_span(target.door.name(), target.module, target.function);
+    if span.is_disabled() {
+        return guarded(py, target, options, f);
+    }
+    telemetry::observe(span, target.library(), target.function, || guarded(py, target, options, f))
 }
 
 #[inline]
 fn guarded<R>(
     py: Python<'_>,
     target: Target<'_>,
-    library: &str,
     options: Option<&CallOptions>,
     f: impl FnOnce() -> Result<R>,
 ) -> Result<R> {
-    let limit = timeout::limit_of(library, options)?;
+    let limit = timeout::limit_of(target.module, options)?;
     let ms = match limit {
         // At least 1 ms: a sub-millisecond limit still gets interrupted, not ignored.
         Some(t) => u64::try_from(t.as_millis()).unwrap_or(watchdog::NO_LIMIT - 1).clamp(1, watchdog::NO_LIMIT - 1),

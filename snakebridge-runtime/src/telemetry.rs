@@ -54,10 +54,19 @@ pub fn lock_verify(duration: Duration, result: &str, warnings: &[String]) {
         duration_us = duration.as_micros() as u64, result, warnings = ?warnings);
 }
 
-/// The span of one call; disabled (and free) when nobody listens.
+/// Whether a subscriber may want the call spans: `false` (one load) when none listens at the
+/// debug level, so the per-call path does not build a disabled span.
+#[inline(always)]
+pub(crate) fn may_listen() -> bool {
+    tracing::level_enabled!(tracing::Level::DEBUG)
+}
+
+/// The span of one call; disabled (and free: its fields are worked out only for a listener)
+/// when nobody listens.
 #[inline]
-pub(crate) fn call_span(path: &'static str, library: &str, module: &str, function: &str) -> Span {
-    tracing::debug_span!(target: "snakebridge::runtime", "snakebridge.runtime.call", path, library, module, function)
+pub(crate) fn call_span(path: &'static str, module: &str, function: &str) -> Span {
+    tracing::debug_span!(target: "snakebridge::runtime", "snakebridge.runtime.call", path,
+        library = crate::supervise::library_of(module), module, function)
 }
 
 /// Runs `f` inside `span`, emitting the start and stop/exception events.

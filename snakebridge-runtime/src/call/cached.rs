@@ -32,7 +32,17 @@ impl CachedFunction {
     }
 
     /// The Python callable.
+    #[inline]
     pub fn bind<'py>(&self, py: Python<'py>) -> Result<&Bound<'py, PyAny>> {
+        match self.cell.get(py) {
+            Some(f) => Ok(f.bind(py)),
+            None => self.resolve(py),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn resolve<'py>(&self, py: Python<'py>) -> Result<&Bound<'py, PyAny>> {
         self.cell
             .get_or_try_init(py, || {
                 let owner = resolve::module(py, self.module)?;

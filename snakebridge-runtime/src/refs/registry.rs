@@ -335,10 +335,15 @@ impl Registry {
     }
 
     /// Records why `removed` went and drops the objects; call it holding no runtime lock.
+    #[inline]
     pub(crate) fn bury(&self, removed: Removed) {
-        if removed.is_empty() {
-            return;
+        if !removed.is_empty() {
+            self.bury_some(removed);
         }
+    }
+
+    #[inline(never)]
+    fn bury_some(&self, removed: Removed) {
         {
             let mut tombstones = self.tombstones.lock();
             for (id, _, reason) in &removed {

@@ -231,6 +231,9 @@ thread_local! {
     // Calls read the configuration on every call; a per-thread copy checked against a version
     // number keeps that to one atomic load instead of a lock.
     static CACHED: std::cell::RefCell<Snapshot> = const { std::cell::RefCell::new(Snapshot { version: 0, config: None, uniform: None }) };
+    /// `(version, uniform)` of [`CACHED`], in a cell with no destructor: the per-call read
+    /// needs no borrow flag and no check that the thread-local was initialised.
+    static UNIFORM: std::cell::Cell<(u64, Option<Option<Duration>>)> = const { std::cell::Cell::new((0, None)) };
 }
 
 fn refresh(c: &std::cell::RefCell<Snapshot>, version: u64) -> Arc<Loaded> {
@@ -240,20 +243,25 @@ fn refresh(c: &std::cell::RefCell<Snapshot>, version: u64) -> Arc<Loaded> {
         _ => None,
     };
     *c.borrow_mut() = Snapshot { version, config: Some(cfg.clone()), uniform };
+    UNIFORM.set((version, uniform));
     cfg
 }
 
 /// The limit of a call without per-call options when it does not depend on the library:
 /// `Some(limit)` on the fast path, `None` when the full resolution is needed.
-#[inline]
+#[inline(always)]
 pub(crate) fn uniform_limit() -> Option<Option<Duration>> {
     let version = VERSION.load(Ordering::Acquire);
+    match UNIFORM.get() {
+        (v, uniform) if v == version => uniform,
+        _ => refreshed_uniform(version),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn refreshed_uniform(version: u64) -> Option<Option<Duration>> {
     CACHED.with(|c| {
-        let b = c.borrow();
-        if b.version == version && b.config.is_some() {
-            return b.uniform;
-        }
-        drop(b);
         refresh(c, version);
         c.borrow().uniform
     })

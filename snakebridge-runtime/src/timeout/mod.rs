@@ -35,15 +35,22 @@ pub(crate) struct Limit {
     pub(crate) profile: std::borrow::Cow<'static, str>,
 }
 
-/// The time limit of a call to `library` with `options` (`None`: no limit); the per-call path.
-#[inline]
-pub(crate) fn limit_of(library: &str, options: Option<&CallOptions>) -> Result<Option<Duration>> {
+/// The time limit of a call into `module` with `options` (`None`: no limit); the per-call
+/// path, where the common case — no per-call limit, one limit for every library — is a
+/// thread-local load and needs no library name.
+#[inline(always)]
+pub(crate) fn limit_of(module: &str, options: Option<&CallOptions>) -> Result<Option<Duration>> {
     if options.is_none_or(|o| o.timeout.is_none() && o.timeout_profile.is_none()) {
         if let Some(limit) = config::uniform_limit() {
             return Ok(limit);
         }
     }
-    call_limit(library, options).map(|l| l.timeout)
+    limit_by_library(module, options)
+}
+
+#[inline(never)]
+fn limit_by_library(module: &str, options: Option<&CallOptions>) -> Result<Option<Duration>> {
+    call_limit(crate::supervise::library_of(module), options).map(|l| l.timeout)
 }
 
 /// The unary-call limit for a call to `library` with `options`, and the profile it came from.

@@ -12,7 +12,7 @@
 //! after being fired clears any exception that did not land yet, so nothing leaks into the
 //! thread's next call.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::os::raw::{c_long, c_ulong};
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
@@ -64,12 +64,13 @@ struct Shared {
     slots: Mutex<Vec<Arc<Slot>>>,
     dirty: Mutex<bool>,
     wake: Condvar,
-    /// The watchdog thread is running. Starting it can fail (the process is out of threads
-    /// or memory): then calls with a limit are refused with a typed error, and the next
-    /// armed call tries again.
-    running: AtomicBool,
-    starting: Mutex<()>,
 }
+
+/// The watchdog thread is running. Starting it can fail (the process is out of threads or
+/// memory): then calls with a limit are refused with a typed error, and the next armed call
+/// tries again. A plain static, not in [`Shared`]: every armed call reads it.
+static RUNNING: AtomicBool = AtomicBool::new(false);
+static STARTING: Mutex<()> = Mutex::new(());
 
 static SHARED: OnceLock<Shared> = OnceLock::new();
 /// Arms with a limit (ms) below this wake the watchdog; `u64::MAX` while it scans.
@@ -81,6 +82,7 @@ struct Owned(Arc<Slot>);
 
 impl Drop for Owned {
     fn drop(&mut self) {
+        FAST.set(std::ptr::null());
         if let Some(s) = SHARED.get() {
             s.slots.lock().unwrap_or_else(|e| e.into_inner()).retain(|x| !Arc::ptr_eq(x, &self.0));
         }
@@ -89,21 +91,25 @@ impl Drop for Owned {
 
 thread_local! {
     static SLOT: OnceCell<Owned> = const { OnceCell::new() };
+    /// The slot [`SLOT`] holds, as a pointer in a cell with no destructor: arming a call reads
+    /// it with one load, without the lazy-init check and the reference count of [`SLOT`].
+    /// Null until the slot is registered and again once it is dropped at thread exit.
+    static FAST: Cell<*const Slot> = const { Cell::new(std::ptr::null()) };
 }
 
 fn shared() -> &'static Shared {
-    SHARED.get_or_init(|| Shared {
-        slots: Mutex::new(Vec::new()),
-        dirty: Mutex::new(false),
-        wake: Condvar::new(),
-        running: AtomicBool::new(false),
-        starting: Mutex::new(()),
-    })
+    SHARED.get_or_init(|| Shared { slots: Mutex::new(Vec::new()), dirty: Mutex::new(false), wake: Condvar::new() })
 }
 
 /// Starts the watchdog thread unless it runs; `false` when it cannot be started.
-fn ensure_running(s: &Shared) -> bool {
-    start_once(&s.running, &s.starting, || {
+#[inline]
+fn ensure_running() -> bool {
+    RUNNING.load(Acquire) || start_watchdog()
+}
+
+#[cold]
+fn start_watchdog() -> bool {
+    start_once(&RUNNING, &STARTING, || {
         std::thread::Builder::new().name("snakebridge-watchdog".into()).spawn(run).map(drop)
     })
 }
@@ -145,6 +151,7 @@ pub(crate) fn current_slot() -> Arc<Slot> {
                 waker: crate::locks::Mutex::new(None),
             });
             shared().slots.lock().unwrap_or_else(|e| e.into_inner()).push(slot.clone());
+            FAST.set(Arc::as_ptr(&slot));
             Owned(slot)
         })
         .0
@@ -152,10 +159,24 @@ pub(crate) fn current_slot() -> Arc<Slot> {
     })
 }
 
+/// Runs `f` on this thread's slot, registering it on first use.
+#[inline]
+fn with_slot<R>(f: impl FnOnce(&Slot) -> R) -> R {
+    let fast = FAST.get();
+    if fast.is_null() {
+        return f(&current_slot());
+    }
+    // SAFETY: `FAST` points into the `Arc` that this thread's `SLOT` keeps alive, and is reset
+    // before that is dropped; `f` runs on this thread, within this call.
+    f(unsafe { &*fast })
+}
+
 /// Whether this thread is running an async job (so calls without a limit must be armed too).
 #[inline]
 pub(crate) fn in_job() -> bool {
-    SLOT.with(|s| s.get().is_some_and(|s| s.0.in_job.load(SeqCst)))
+    let fast = FAST.get();
+    // SAFETY: as in `with_slot`. No slot yet means no job ever ran on this thread.
+    !fast.is_null() && unsafe { (*fast).in_job.load(SeqCst) }
 }
 
 /// Why an armed call stopped early.
@@ -166,8 +187,12 @@ pub(crate) enum Stopped {
 }
 
 /// An armed call; [`Armed::disarm`] it with the GIL held when the call returns.
+///
+/// It points at this thread's slot rather than holding a reference count: it lives within one
+/// call on the thread that armed it (the raw pointer keeps it `!Send`), and a thread's slot
+/// outlives every call the thread makes.
 pub(crate) struct Armed {
-    slot: Arc<Slot>,
+    slot: *const Slot,
     gen: u64,
 }
 
@@ -175,7 +200,7 @@ impl Drop for Armed {
     // Reached without `disarm` only when the call panicked (still inside `with_gil`, so the
     // GIL is held): the slot must not stay armed for a call that is over.
     fn drop(&mut self) {
-        if self.slot.armed.load(Relaxed) == self.gen {
+        if self.slot().armed.load(Relaxed) == self.gen {
             self.finish();
         }
     }
@@ -207,11 +232,16 @@ impl Refused {
 /// Arms a call on this thread. `Ok(None)` for a call nested in an armed call (it runs under
 /// the outer deadline); an error when this thread's async job was already cancelled or the
 /// watchdog cannot run.
+#[inline(always)]
 pub(crate) fn arm(limit_ms: u64) -> Result<Option<Armed>, Refused> {
-    if !ensure_running(shared()) {
+    if !ensure_running() {
         return Err(Refused::NoWatchdog);
     }
-    let slot = current_slot();
+    with_slot(|slot| arm_slot(slot, limit_ms))
+}
+
+#[inline(always)]
+fn arm_slot(slot: &Slot, limit_ms: u64) -> Result<Option<Armed>, Refused> {
     if slot.cancelled.load(SeqCst) {
         return Err(Refused::Cancelled);
     }
@@ -228,26 +258,41 @@ pub(crate) fn arm(limit_ms: u64) -> Result<Option<Armed>, Refused> {
     if limit_ms < THRESHOLD.load(SeqCst) {
         notify();
     }
-    Ok(Some(Armed { slot, gen }))
+    Ok(Some(Armed { slot: std::ptr::from_ref(slot), gen }))
 }
 
 impl Armed {
-    /// Ends the call; says whether it was interrupted. Must run with the GIL held.
-    pub(crate) fn disarm(self, _py: Python<'_>) -> Option<Stopped> {
-        self.finish()
+    fn slot(&self) -> &Slot {
+        // SAFETY: see the type's documentation; `arm` took the pointer from a live reference.
+        unsafe { &*self.slot }
     }
 
+    /// Ends the call; says whether it was interrupted. Must run with the GIL held.
+    #[inline]
+    pub(crate) fn disarm(self, _py: Python<'_>) -> Option<Stopped> {
+        let this = std::mem::ManuallyDrop::new(self);
+        this.finish()
+    }
+
+    #[inline]
     fn finish(&self) -> Option<Stopped> {
         // The GIL orders this with `fire_one`, which checks `armed` under it too.
-        self.slot.armed.store(0, Release);
-        if self.slot.fired.load(Acquire) != self.gen {
+        let slot = self.slot();
+        slot.armed.store(0, Release);
+        if slot.fired.load(Acquire) != self.gen {
             return None;
         }
+        self.fired()
+    }
+
+    #[cold]
+    fn fired(&self) -> Option<Stopped> {
+        let slot = self.slot();
         // The interrupt may not have landed (the call returned first): clear it so that it
         // cannot surface in this thread's next call.
         // SAFETY: the GIL is held; a null exception clears the thread's pending one.
-        unsafe { pyo3::ffi::PyThreadState_SetAsyncExc(self.slot.ident as c_long, std::ptr::null_mut()) };
-        Some(if self.slot.reason.load(SeqCst) == FIRED_CANCEL { Stopped::Cancelled } else { Stopped::TimedOut })
+        unsafe { pyo3::ffi::PyThreadState_SetAsyncExc(slot.ident as c_long, std::ptr::null_mut()) };
+        Some(if slot.reason.load(SeqCst) == FIRED_CANCEL { Stopped::Cancelled } else { Stopped::TimedOut })
     }
 }
 

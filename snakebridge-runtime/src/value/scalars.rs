@@ -157,19 +157,25 @@ impl FromPython for f64 {
     #[inline]
     fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
         if obj.is_exact_instance_of::<PyFloat>() {
-            return obj.extract::<f64>().map_err(|_| wrong_type("f64", obj));
+            // SAFETY: an exact `float`, so the cast `PyFloat_AS_DOUBLE` makes is valid.
+            return Ok(unsafe { pyo3::ffi::PyFloat_AS_DOUBLE(obj.as_ptr()) });
         }
-        if obj.is_instance_of::<PyBool>() {
-            return Err(wrong_type("f64", obj));
-        }
-        // An int (or a numpy integer) converts only when exact, as `Value::Int` does.
-        if !obj.is_instance_of::<PyFloat>()
-            && (obj.is_instance_of::<PyInt>() || obj.hasattr("__index__").unwrap_or(false))
-        {
-            return int_to_f64_rule("f64", &index(obj)?);
-        }
-        obj.extract::<f64>().map_err(|_| wrong_type("f64", obj))
+        f64_from_other(obj)
     }
+}
+
+/// [`f64`] from anything but an exact `float` (kept out of line: the float case is the hot one).
+#[inline(never)]
+fn f64_from_other(obj: &Bound<'_, PyAny>) -> Result<f64> {
+    if obj.is_instance_of::<PyBool>() {
+        return Err(wrong_type("f64", obj));
+    }
+    // An int (or a numpy integer) converts only when exact, as `Value::Int` does.
+    if !obj.is_instance_of::<PyFloat>() && (obj.is_instance_of::<PyInt>() || obj.hasattr("__index__").unwrap_or(false))
+    {
+        return int_to_f64_rule("f64", &index(obj)?);
+    }
+    obj.extract::<f64>().map_err(|_| wrong_type("f64", obj))
 }
 
 impl FromValue for f32 {
