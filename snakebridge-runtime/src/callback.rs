@@ -1,6 +1,7 @@
 //! [`Callback`]: a Rust closure passed to Python as a callable.
 
 use std::any::type_name;
+use std::ffi::CString;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Weak};
@@ -8,13 +9,50 @@ use std::sync::{Arc, Weak};
 use pyo3::exceptions::{PyRecursionError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::{ffi, Borrowed};
 
 use crate::error::{py_err, Error, Result};
 use crate::raise::{error_to_pyerr, panic_to_pyerr};
 use crate::value::{FromPython, ToPython, Value};
 
-type Invoke = dyn for<'py> Fn(&Bound<'py, PyTuple>) -> Result<Bound<'py, PyAny>> + Send + Sync;
+type Invoke = dyn for<'a, 'py> Fn(CallbackArgs<'a, 'py>) -> Result<Bound<'py, PyAny>> + Send + Sync;
+
+/// The positional arguments of one call from Python to a [`Callback`], borrowed from the
+/// caller's frame (Python passes them as an array, so no tuple is built per call).
+#[derive(Clone, Copy)]
+pub struct CallbackArgs<'a, 'py> {
+    py: Python<'py>,
+    items: &'a [*mut ffi::PyObject],
+}
+
+impl<'a, 'py> CallbackArgs<'a, 'py> {
+    /// The interpreter the call runs in.
+    pub fn py(&self) -> Python<'py> {
+        self.py
+    }
+
+    /// How many positional arguments Python passed.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether Python passed none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The argument at `index`, if there is one.
+    pub fn get(&self, index: usize) -> Option<Borrowed<'a, 'py, PyAny>> {
+        // SAFETY: CPython keeps every argument of the call alive until the call returns, and
+        // `'a` does not outlive the call.
+        self.items.get(index).map(|&p| unsafe { Borrowed::from_ptr(self.py, p) })
+    }
+
+    /// The arguments in order.
+    pub fn iter(&self) -> impl Iterator<Item = Borrowed<'a, 'py, PyAny>> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
 
 struct Shared {
     name: String,
@@ -51,7 +89,8 @@ struct Shared {
 /// ```
 pub struct Callback {
     shared: Arc<Shared>,
-    object: PyOnceLock<Py<RustCallback>>,
+    /// The builtin function Python calls (bound to a [`RustCallback`]).
+    object: PyOnceLock<Py<PyAny>>,
 }
 
 impl Callback {
@@ -101,29 +140,97 @@ impl ToPython for Callback {
     fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
         let obj = self.object.get_or_try_init(py, || {
             let shared = &self.shared;
-            Py::new(py, RustCallback { shared: Arc::downgrade(shared), name: shared.name.clone() })
-                .map_err(|e| py_err(py, e))
+            let callback = RustCallback {
+                shared: Arc::downgrade(shared),
+                name: shared.name.clone(),
+                def: MethodDef::new(&shared.name),
+            };
+            let callback = Bound::new(py, callback).map_err(|e| py_err(py, e))?;
+            let def = std::ptr::from_ref(&callback.get().def.def).cast_mut();
+            // SAFETY: `def` lives inside `callback`, which the new function holds as its
+            // `__self__` for as long as the function lives.
+            let function = unsafe { ffi::PyCFunction_NewEx(def, callback.as_ptr(), std::ptr::null_mut()) };
+            // SAFETY: a new reference, or null with the exception set.
+            unsafe { Bound::from_owned_ptr_or_err(py, function) }.map(Bound::unbind).map_err(|e| py_err(py, e))
         })?;
-        Ok(obj.bind(py).clone().into_any())
+        Ok(obj.bind(py).clone())
     }
 }
 
 /// The Python side of a [`Callback`]: holds the closure weakly, so that dropping the
 /// `Callback` in Rust frees it even while Python still holds the callable.
+///
+/// Python calls it through a builtin function bound to it (`METH_FASTCALL`, the convention
+/// of a `#[pyfunction]`), so a call passes its arguments as an array instead of a new tuple.
 #[pyclass(name = "RustCallback", module = "snakebridge", frozen)]
 struct RustCallback {
     shared: Weak<Shared>,
     name: String,
+    def: MethodDef,
 }
 
-#[pymethods]
+/// The definition of the builtin function that calls a [`RustCallback`], kept in it.
+struct MethodDef {
+    def: ffi::PyMethodDef,
+    _name: CString,
+}
+
+// SAFETY: the definition is written before Python sees it and never changed; its pointers are
+// into `_name` and a static string.
+unsafe impl Send for MethodDef {}
+// SAFETY: as above: shared only for reading.
+unsafe impl Sync for MethodDef {}
+
+impl MethodDef {
+    fn new(name: &str) -> MethodDef {
+        let name = CString::new(name.replace('\0', "")).unwrap_or_default();
+        let def = ffi::PyMethodDef {
+            ml_name: name.as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer { PyCFunctionFastWithKeywords: call_callback },
+            ml_flags: ffi::METH_FASTCALL | ffi::METH_KEYWORDS,
+            ml_doc: c"A Rust closure, passed to Python by snakebridge.".as_ptr(),
+        };
+        MethodDef { def, _name: name }
+    }
+}
+
+/// What CPython calls: `slf` is the [`RustCallback`], `args` its `nargsf` positional
+/// arguments, `kwnames` the names of any keyword arguments that follow them.
+unsafe extern "C" fn call_callback(
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls a builtin function with the interpreter attached.
+    let py = unsafe { Python::assume_attached() };
+    // SAFETY: `slf` is the function's `__self__`, a `RustCallback` (see `to_python`).
+    let callback = unsafe { Borrowed::from_ptr(py, slf) };
+    // SAFETY: `nargsf` counts the `args` array (the offset flag masked off), which is valid for
+    // the call; `kwnames` is null or a tuple of the keyword names that follow the positionals.
+    let (items, keywords) = unsafe {
+        let n = ffi::PyVectorcall_NARGS(nargsf as usize) as usize;
+        let keywords = if kwnames.is_null() { 0 } else { ffi::PyTuple_GET_SIZE(kwnames) as usize };
+        (if n == 0 { &[][..] } else { std::slice::from_raw_parts(args, n) }, keywords)
+    };
+    // Nothing may unwind out of an `extern "C"` function: `call` catches the closure's panics
+    // with its name; this catches any other.
+    let result = catch_unwind(AssertUnwindSafe(|| match callback.cast::<RustCallback>() {
+        Ok(callback) => callback.get().call(CallbackArgs { py, items }, keywords),
+        Err(e) => Err(e.into()),
+    }))
+    .unwrap_or_else(|payload| Err(panic_to_pyerr("a Rust callback", payload.as_ref())));
+    match result {
+        Ok(value) => value.into_ptr(),
+        Err(e) => {
+            e.restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
+
 impl RustCallback {
-    #[pyo3(signature = (*args, **kwargs))]
-    fn __call__<'py>(
-        &self,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn call<'py>(&self, args: CallbackArgs<'_, 'py>, keywords: usize) -> PyResult<Bound<'py, PyAny>> {
         let py = args.py();
         let Some(shared) = self.shared.upgrade() else {
             return Err(PyRuntimeError::new_err(format!(
@@ -131,7 +238,7 @@ impl RustCallback {
                 self.name
             )));
         };
-        if kwargs.is_some_and(|k| !k.is_empty()) {
+        if keywords > 0 {
             return Err(PyTypeError::new_err(format!("{}() takes no keyword arguments", self.name)));
         }
         if let Some(n) = shared.arity.filter(|&n| n != args.len()) {
@@ -150,7 +257,10 @@ impl RustCallback {
             Err(payload) => Err(panic_to_pyerr(&format!("the Rust callback `{}`", self.name), payload.as_ref())),
         }
     }
+}
 
+#[pymethods]
+impl RustCallback {
     fn __repr__(&self) -> String {
         let state = if self.shared.strong_count() == 0 { " (dropped)" } else { "" };
         format!("<RustCallback {}{state}>", self.name)
@@ -265,11 +375,14 @@ pub trait IntoCallback<S>: Send + Sync + 'static {
     const ARITY: usize;
 
     /// Converts the arguments, calls the closure, converts the result.
-    fn invoke<'py>(&self, args: &Bound<'py, PyTuple>) -> Result<Bound<'py, PyAny>>;
+    fn invoke<'py>(&self, args: CallbackArgs<'_, 'py>) -> Result<Bound<'py, PyAny>>;
 }
 
-fn argument<'py, A: FromPython>(args: &Bound<'py, PyTuple>, index: usize) -> Result<A> {
-    let item = args.get_item(index).map_err(|e| py_err(args.py(), e))?;
+#[inline]
+fn argument<A: FromPython>(args: CallbackArgs<'_, '_>, index: usize) -> Result<A> {
+    let Some(item) = args.get(index) else {
+        return Err(Error::Interpreter { message: format!("a Rust callback was passed no argument {}", index + 1) });
+    };
     A::from_python(&item).map_err(|e| match e {
         Error::Conversion { expected, found, hint } => {
             Error::Conversion { expected: format!("{expected} as argument {}", index + 1), found, hint }
@@ -289,7 +402,7 @@ macro_rules! into_callback {
             const ARITY: usize = $n;
 
             #[allow(unused_variables)]
-            fn invoke<'py>(&self, args: &Bound<'py, PyTuple>) -> Result<Bound<'py, PyAny>> {
+            fn invoke<'py>(&self, args: CallbackArgs<'_, 'py>) -> Result<Bound<'py, PyAny>> {
                 $(let $a = argument::<$A>(args, $i)?;)*
                 (self)($($a),*).into_python(args.py())
             }

@@ -56,7 +56,7 @@ pub use call::{
     attr, attr_as, call, call_as, call_ref, call_ref_as, get, get_as, idempotent_stats, invalidate_idempotent, is_ref,
     method, method_as, set_attr, Args, CachedFunction, CallOptions, IdempotentCache, IdempotentStats, IntoArgs, PyArgs,
 };
-pub use callback::{Callback, CallbackReturn, IntoCallback};
+pub use callback::{Callback, CallbackArgs, CallbackReturn, IntoCallback};
 pub use context::with_python;
 pub use coroutine::{await_coroutine, call_awaiting, call_awaiting_as};
 pub use error::{Error, PythonError, RefGone, Result};

@@ -1,7 +1,6 @@
 //! [`StreamRef`]: a Python iterator or generator as a lazy Rust [`Iterator`], and the
 //! callback form [`stream`].
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -44,8 +43,9 @@ pub const DEFAULT_MAX_BATCH: usize = 1024;
 /// ```
 pub struct StreamRef<T = Value> {
     iter: Ref,
-    /// Boxed errors keep the slots small: moving items through the buffer is the hot path.
-    buffer: VecDeque<Result<T, Box<Error>>>,
+    /// The rest of the last batch. Boxed errors keep the slots small, and a batch is only
+    /// pulled once the last is read, so a plain vector's iterator is the cheapest queue.
+    buffer: std::vec::IntoIter<Result<T, Box<Error>>>,
     done: bool,
     next_batch: usize,
     max_batch: usize,
@@ -99,7 +99,7 @@ impl<T: FromPython> StreamRef<T> {
     fn over(iter: Ref) -> Self {
         StreamRef {
             iter,
-            buffer: VecDeque::new(),
+            buffer: Vec::new().into_iter(),
             done: false,
             next_batch: 1,
             max_batch: DEFAULT_MAX_BATCH,
@@ -122,7 +122,7 @@ impl<T: FromPython> StreamRef<T> {
     /// already pulled plus the iterator's own hint. `None` for a generator or any iterator
     /// that gives no hint.
     pub fn len(&self) -> Result<Option<usize>> {
-        let buffered = self.buffer.iter().filter(|item| item.is_ok()).count();
+        let buffered = self.buffer.as_slice().iter().filter(|item| item.is_ok()).count();
         if self.done {
             return Ok(Some(buffered));
         }
@@ -161,7 +161,7 @@ impl<T: FromPython> StreamRef<T> {
         if self.iter.0.remote.is_some() {
             return self.refill_remote(want);
         }
-        let buffer = &mut self.buffer;
+        let mut buffer = Vec::with_capacity(want);
         let deadline = self.deadline.as_ref();
         let module = self.iter.python_module().unwrap_or_default();
         let outcome = enter(Target::new(Door::Stream, module, "__next__"), self.options.as_ref(), |py| {
@@ -174,7 +174,7 @@ impl<T: FromPython> StreamRef<T> {
             let mut pull = || {
                 for _ in 0..want {
                     match it.next() {
-                        Some(Ok(item)) => buffer.push_back(T::from_python(&item).map_err(Box::new)),
+                        Some(Ok(item)) => buffer.push(T::from_python(&item).map_err(Box::new)),
                         Some(Err(e)) => return Err(py_err(py, e)),
                         None => return Ok(true),
                     }
@@ -189,10 +189,11 @@ impl<T: FromPython> StreamRef<T> {
         match outcome {
             Ok(ended) => self.done = ended,
             Err(e) => {
-                self.buffer.push_back(Err(Box::new(e)));
+                buffer.push(Err(Box::new(e)));
                 self.done = true;
             }
         }
+        self.buffer = buffer.into_iter();
     }
 }
 
@@ -215,10 +216,11 @@ impl<T: FromPython> StreamRef<T> {
         match pulled {
             Ok(items) => {
                 self.done = items.len() < want;
-                self.buffer.extend(items.into_iter().map(|v| T::from_remote(v).map_err(Box::new)));
+                self.buffer =
+                    items.into_iter().map(|v| T::from_remote(v).map_err(Box::new)).collect::<Vec<_>>().into_iter();
             }
             Err(e) => {
-                self.buffer.push_back(Err(Box::new(e)));
+                self.buffer = vec![Err(Box::new(e))].into_iter();
                 self.done = true;
             }
         }
@@ -230,13 +232,14 @@ impl<T: FromPython> Iterator for StreamRef<T> {
 
     #[inline]
     fn next(&mut self) -> Option<Result<T>> {
-        if self.buffer.is_empty() {
-            if self.done {
-                return None;
-            }
-            self.refill();
+        if let Some(item) = self.buffer.next() {
+            return Some(item.map_err(|e| *e));
         }
-        self.buffer.pop_front().map(|item| item.map_err(|e| *e))
+        if self.done {
+            return None;
+        }
+        self.refill();
+        self.buffer.next().map(|item| item.map_err(|e| *e))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

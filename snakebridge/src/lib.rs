@@ -40,7 +40,7 @@ pub use snakebridge_runtime::{
     method, method_as, set_attr, Args, CachedFunction, CallOptions, IdempotentCache, IdempotentStats, IntoArgs, PyArgs,
 };
 pub use snakebridge_runtime::{
-    await_coroutine, call_awaiting, call_awaiting_as, with_python, Callback, CallbackReturn, IntoCallback,
+    await_coroutine, call_awaiting, call_awaiting_as, with_python, Callback, CallbackArgs, CallbackReturn, IntoCallback,
 };
 pub use snakebridge_runtime::{
     bytes, wire, Bytes, Date, DateTime, FromPython, FromValue, Int, Serde, Time, ToPython, Value,

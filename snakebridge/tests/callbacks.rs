@@ -205,7 +205,14 @@ fn the_same_python_object_is_passed_each_time_and_has_a_repr() {
     let cb = Callback::named("ident", |x: i64| x);
     let same: bool = call_as("operator", "is_", (&cb, &cb)).unwrap();
     assert!(same);
+    // Python sees a builtin function (called like a `#[pyfunction]`, without an argument
+    // tuple) bound to the callback object, whose repr names the closure.
     let repr: String = call_as("builtins", "repr", (&cb,)).unwrap();
+    assert!(repr.starts_with("<built-in method ident of snakebridge.RustCallback"), "{repr}");
+    let name: String = call_as("builtins", "getattr", (&cb, "__name__")).unwrap();
+    assert_eq!(name, "ident");
+    let owner = call("builtins", "getattr", (&cb, "__self__")).unwrap();
+    let repr: String = call_as("builtins", "repr", (&owner,)).unwrap();
     assert_eq!(repr, "<RustCallback ident>");
     let err: Error = call("builtins", "repr", (&Callback::new(|| 1), 2)).unwrap_err();
     assert!(err.is_python("TypeError"));

@@ -96,6 +96,20 @@ macro_rules! ints {
         impl FromPython for $t {
             #[inline]
             fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
+                // The hot case, an exact `int` that fits, needs neither the bool check nor the
+                // error's wording.
+                if obj.is_exact_instance_of::<PyInt>() {
+                    if let Ok(v) = obj.extract::<$t>() {
+                        return Ok(v);
+                    }
+                }
+                int_from_other(obj)
+            }
+        }
+
+        impl IntFromOther for $t {
+            #[inline(never)]
+            fn int_from_other(obj: &Bound<'_, PyAny>) -> Result<Self> {
                 // `bool` is an `int` subclass in Python, but `Value::Bool` is not an int.
                 if obj.is_instance_of::<PyBool>() {
                     return Err(wrong_type(stringify!($t), obj));
@@ -111,6 +125,15 @@ macro_rules! ints {
         }
     )*};
 }
+/// The integer types' conversion of anything but an exact `int` that fits (out of line).
+trait IntFromOther: Sized {
+    fn int_from_other(obj: &Bound<'_, PyAny>) -> Result<Self>;
+}
+
+fn int_from_other<T: IntFromOther>(obj: &Bound<'_, PyAny>) -> Result<T> {
+    T::int_from_other(obj)
+}
+
 ints!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 
 /// The exact int of an `int` or an object with `__index__` (an `IntEnum`, a numpy integer).
