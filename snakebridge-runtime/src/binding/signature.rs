@@ -3,9 +3,9 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString};
 
-use crate::call::{call_method_on, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
+use crate::call::{call_method_on, keyword, tuple_of, Args, CachedFunction, CallOptions, IntoArgs, PyArgs};
 use crate::error::{py_err, Error, Result};
 use crate::refs::Ref;
 use crate::suggest::closest;
@@ -133,6 +133,23 @@ impl Method {
     }
 }
 
+/// A chain of two slices' iterators with its length (`Chain` is not an `ExactSizeIterator`).
+struct ExactChain<I>(I, usize);
+
+impl<I: Iterator> Iterator for ExactChain<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        let item = self.0.next()?;
+        self.1 -= 1;
+        Some(item)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.1, Some(self.1))
+    }
+}
+
+impl<I: Iterator> ExactSizeIterator for ExactChain<I> {}
+
 /// The arguments of a generated call: required positional and keyword-only values, then
 /// whatever the caller added with [`Args`] (optional positionals, `*args`, keywords, options).
 struct BoundArgs<'a, 'r> {
@@ -149,24 +166,18 @@ impl IntoArgs for BoundArgs<'_, '_> {
             Some(rest) => (rest.positional_values(), rest.keyword_values()),
             None => (&[][..], &[][..]),
         };
-        let mut items = Vec::with_capacity(self.positional.len() + rest_positional.len());
-        for value in self.positional {
-            items.push(value.to_python(py)?);
-        }
-        for value in rest_positional {
-            items.push(value.to_python(py)?);
-        }
-        let args = PyTuple::new(py, items).map_err(|e| py_err(py, e))?;
+        let values = self.positional.iter().copied().chain(rest_positional.iter().map(|v| &**v));
+        let args = tuple_of(py, ExactChain(values, self.positional.len() + rest_positional.len()))?;
         if self.keywords.is_empty() && rest_keywords.is_empty() {
             return Ok(PyArgs { args, kwargs: None });
         }
         let kwargs = PyDict::new(py);
         for (name, value) in self.keywords {
-            kwargs.set_item(*name, value.to_python(py)?).map_err(|e| py_err(py, e))?;
+            kwargs.set_item(keyword(py, name), value.to_python(py)?).map_err(|e| py_err(py, e))?;
         }
         for (name, value) in rest_keywords {
             self.signature.check(self.owner, name)?;
-            kwargs.set_item(name.as_ref(), value.to_python(py)?).map_err(|e| py_err(py, e))?;
+            kwargs.set_item(keyword(py, name), value.to_python(py)?).map_err(|e| py_err(py, e))?;
         }
         Ok(PyArgs { args, kwargs: Some(kwargs) })
     }

@@ -3,6 +3,7 @@
 mod args;
 mod cached;
 mod idempotent;
+mod keywords;
 mod options;
 mod recent;
 pub(crate) mod resolve;
@@ -10,9 +11,11 @@ pub(crate) mod resolve;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+pub(crate) use self::args::tuple_of;
 pub use self::args::{Args, IntoArgs, PyArgs};
 pub use self::cached::CachedFunction;
 pub use self::idempotent::{idempotent_stats, invalidate_idempotent, IdempotentCache, IdempotentStats};
+pub(crate) use self::keywords::keyword;
 pub use self::options::CallOptions;
 use crate::backend::{encode_args, encode_value, Request};
 use snakebridge_meta::ledger::CallKind;
