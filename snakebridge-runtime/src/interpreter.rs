@@ -137,10 +137,13 @@ pub(crate) fn ensure() -> Result<()> {
 }
 
 /// Runs `f` attached to the interpreter, starting it first if needed.
-#[inline]
+#[inline(always)]
 pub(crate) fn with_gil<R>(f: impl for<'py> FnOnce(Python<'py>) -> Result<R>) -> Result<R> {
     crate::locks::assert_unlocked("Python was entered");
-    ensure()?;
+    // A started interpreter is told by one load, without building a `Result` first.
+    if !matches!(STARTED.get(), Some((_, Ok(_)))) {
+        ensure()?;
+    }
     Python::attach(f)
 }
 

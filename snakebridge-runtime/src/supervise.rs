@@ -178,26 +178,42 @@ fn supervise<R>(
     telemetry::observe(span, target.library(), target.function, || guarded(py, target, options, f))
 }
 
-#[inline]
+#[inline(always)]
 fn guarded<R>(
     py: Python<'_>,
     target: Target<'_>,
     options: Option<&CallOptions>,
     f: impl FnOnce() -> Result<R>,
 ) -> Result<R> {
-    let limit = timeout::limit_of(target.module, options)?;
+    // The common case is read without building a `Result` (whose error is large) first.
+    let limit = match timeout::uniform_limit_of(options) {
+        Some(limit) => limit,
+        None => timeout::limit_of(target.module, options)?,
+    };
     let ms = match limit {
         // At least 1 ms: a sub-millisecond limit still gets interrupted, not ignored.
         Some(t) => u64::try_from(t.as_millis()).unwrap_or(watchdog::NO_LIMIT - 1).clamp(1, watchdog::NO_LIMIT - 1),
         None if watchdog::in_job() => watchdog::NO_LIMIT,
         None => return f(),
     };
-    let armed = watchdog::arm(ms).map_err(|r| r.error(target.name()))?;
-    let result = f();
-    match armed.and_then(|a| a.disarm(py)) {
-        None => result,
-        Some(watchdog::Stopped::TimedOut) => Err(timed_out(target, options)),
-        Some(watchdog::Stopped::Cancelled) => Err(Error::Cancelled { target: target.name() }),
+    let armed = match watchdog::arm(ms) {
+        Ok(armed) => armed,
+        Err(refused) => return Err(refused.error(target.name())),
+    };
+    // Written so that `f` can build its result in the caller's return slot: the result is
+    // replaced in place when the call was stopped, not moved through a match.
+    let mut result = f();
+    if let Some(stopped) = armed.and_then(|a| a.disarm(py)) {
+        result = Err(stopped_error(stopped, target, options));
+    }
+    result
+}
+
+#[cold]
+fn stopped_error(stopped: watchdog::Stopped, target: Target<'_>, options: Option<&CallOptions>) -> Error {
+    match stopped {
+        watchdog::Stopped::TimedOut => timed_out(target, options),
+        watchdog::Stopped::Cancelled => Error::Cancelled { target: target.name() },
     }
 }
 

@@ -121,7 +121,7 @@ impl CallOptions {
 
     /// Runs `f` with the options that apply to a call given `explicit` options: those, over
     /// the enclosing [`CallOptions::run`]'s.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn with_effective<R>(explicit: Option<&CallOptions>, f: impl FnOnce(Option<&CallOptions>) -> R) -> R {
         // The common case, no enclosing scope, costs one thread-local load and no clone.
         if DEPTH.get() == 0 {
@@ -145,6 +145,7 @@ impl CallOptions {
     }
 
     /// Runs `f` in the session these options name, if any.
+    #[inline(always)]
     pub(crate) fn scope<R>(options: Option<&CallOptions>, f: impl FnOnce() -> R) -> R {
         match options.and_then(|o| o.session.as_ref()) {
             Some(session) => with_session(session, f),

@@ -35,6 +35,17 @@ pub(crate) struct Limit {
     pub(crate) profile: std::borrow::Cow<'static, str>,
 }
 
+/// The limit of a call with `options` when it does not depend on the library — no per-call
+/// limit, one limit for every library — else `None`: a thread-local load.
+#[inline(always)]
+pub(crate) fn uniform_limit_of(options: Option<&CallOptions>) -> Option<Option<Duration>> {
+    if options.is_none_or(|o| o.timeout.is_none() && o.timeout_profile.is_none()) {
+        config::uniform_limit()
+    } else {
+        None
+    }
+}
+
 /// The time limit of a call into `module` with `options` (`None`: no limit); the per-call
 /// path, where the common case — no per-call limit, one limit for every library — is a
 /// thread-local load and needs no library name.

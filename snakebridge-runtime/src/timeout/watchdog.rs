@@ -160,7 +160,7 @@ pub(crate) fn current_slot() -> Arc<Slot> {
 }
 
 /// Runs `f` on this thread's slot, registering it on first use.
-#[inline]
+#[inline(always)]
 fn with_slot<R>(f: impl FnOnce(&Slot) -> R) -> R {
     let fast = FAST.get();
     if fast.is_null() {

@@ -85,6 +85,10 @@ pub(crate) fn too_deep_python(obj: &Bound<'_, PyAny>) -> Error {
 impl FromPython for Value {
     #[inline]
     fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
+        if obj.is_exact_instance_of::<PyFloat>() {
+            // SAFETY: an exact `float`. The commonest result, converted without the walk below.
+            return Ok(Value::Float(unsafe { pyo3::ffi::PyFloat_AS_DOUBLE(obj.as_ptr()) }));
+        }
         match value_from_python(obj, 0) {
             Ok(v) => Ok(v),
             Err(NotPlain::Object) => Ok(Value::Ref(Ref::from_python(obj)?)),

@@ -119,6 +119,7 @@ impl Value {
     }
 
     /// Converts into a Rust type; see [`FromValue`] for what converts to what.
+    #[inline]
     pub fn extract<T: FromValue>(self) -> crate::Result<T> {
         T::from_value(self)
     }

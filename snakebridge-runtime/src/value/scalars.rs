@@ -65,6 +65,7 @@ fn f32_rule(f: f64) -> Result<f32> {
 }
 
 impl FromValue for bool {
+    #[inline]
     fn from_value(value: Value) -> Result<Self> {
         match value {
             Value::Bool(b) => Ok(b),
@@ -84,6 +85,7 @@ impl FromPython for bool {
 macro_rules! ints {
     ($($t:ty),*) => {$(
         impl FromValue for $t {
+            #[inline]
             fn from_value(value: Value) -> Result<Self> {
                 match value {
                     Value::Int(i) => int_rule(stringify!($t), &i),
@@ -147,6 +149,7 @@ fn index(obj: &Bound<'_, PyAny>) -> Result<Int> {
 }
 
 impl FromValue for Int {
+    #[inline]
     fn from_value(value: Value) -> Result<Self> {
         match value {
             Value::Int(i) => Ok(i),
@@ -166,13 +169,23 @@ impl FromPython for Int {
 }
 
 impl FromValue for f64 {
+    #[inline]
     fn from_value(value: Value) -> Result<Self> {
         match value {
             Value::Float(f) => Ok(f),
-            Value::Int(i) => int_to_f64_rule("f64", &i),
-            Value::Ref(r) => via_python(&r),
-            other => Err(mismatch("f64", &other)),
+            other => f64_from_other_value(other),
         }
+    }
+}
+
+/// [`f64`] from any [`Value`] but a float (out of line: the float case is the hot one).
+#[inline(never)]
+fn f64_from_other_value(value: Value) -> Result<f64> {
+    match value {
+        Value::Float(f) => Ok(f),
+        Value::Int(i) => int_to_f64_rule("f64", &i),
+        Value::Ref(r) => via_python(&r),
+        other => Err(mismatch("f64", &other)),
     }
 }
 
@@ -202,6 +215,7 @@ fn f64_from_other(obj: &Bound<'_, PyAny>) -> Result<f64> {
 }
 
 impl FromValue for f32 {
+    #[inline]
     fn from_value(value: Value) -> Result<Self> {
         f32_rule(f64::from_value(value)?)
     }
@@ -214,6 +228,7 @@ impl FromPython for f32 {
 }
 
 impl FromValue for String {
+    #[inline]
     fn from_value(value: Value) -> Result<Self> {
         match value {
             Value::Str(s) => Ok(s),
@@ -250,6 +265,7 @@ pub(crate) fn unpaired_surrogate(s: &Bound<'_, PyString>) -> Error {
 }
 
 impl FromValue for Bytes {
+    #[inline]
     fn from_value(value: Value) -> Result<Self> {
         match value {
             Value::Bytes(b) => Ok(b),
@@ -269,6 +285,7 @@ impl FromPython for Bytes {
 }
 
 impl FromValue for () {
+    #[inline]
     fn from_value(value: Value) -> Result<Self> {
         match value {
             Value::None => Ok(()),
@@ -289,6 +306,7 @@ impl FromPython for () {
 macro_rules! datetimes {
     ($($t:ident => $name:literal, $py:ty, |$obj:ident| $fields:expr);*) => {$(
         impl FromValue for $t {
+            #[inline]
             fn from_value(value: Value) -> Result<Self> {
                 match value {
                     Value::$t(v) => Ok(v),
