@@ -89,8 +89,22 @@ pub(crate) fn library_of(module: &str) -> &str {
 /// Runs `f` with the interpreter attached, under the call's options — `options` given with
 /// the call's arguments, laid over those of an enclosing [`CallOptions::run`] — its time limit
 /// and its telemetry span: the one way into Python for every public path.
-#[inline]
+#[inline(always)]
 pub(crate) fn enter<R>(
+    target: Target<'_>,
+    options: Option<&CallOptions>,
+    f: impl for<'py> FnOnce(Python<'py>) -> Result<R>,
+) -> Result<R> {
+    // The common case — no enclosing scope, no per-call session — without the closures that
+    // merging options and entering a session take.
+    if !CallOptions::any_scoped() && options.is_none_or(|o| o.session.is_none()) {
+        return with_gil(|py| supervise(py, target, options, || f(py)));
+    }
+    enter_scoped(target, options, f)
+}
+
+#[inline(never)]
+fn enter_scoped<R>(
     target: Target<'_>,
     options: Option<&CallOptions>,
     f: impl for<'py> FnOnce(Python<'py>) -> Result<R>,
@@ -192,7 +206,12 @@ fn guarded<R>(
     };
     let ms = match limit {
         // At least 1 ms: a sub-millisecond limit still gets interrupted, not ignored.
-        Some(t) => u64::try_from(t.as_millis()).unwrap_or(watchdog::NO_LIMIT - 1).clamp(1, watchdog::NO_LIMIT - 1),
+        // In u64 arithmetic: `as_millis` is a u128 division on the per-call path.
+        Some(t) => t
+            .as_secs()
+            .saturating_mul(1000)
+            .saturating_add(u64::from(t.subsec_millis()))
+            .clamp(1, watchdog::NO_LIMIT - 1),
         None if watchdog::in_job() => watchdog::NO_LIMIT,
         None => return f(),
     };

@@ -93,6 +93,33 @@ fn least_recently_used_refs_are_evicted_first() {
     });
 }
 
+/// A thread answers its repeated uses of a ref from its recent uses, without the registry's
+/// locks: those uses still count for the LRU order, and a release (from any thread) ends them.
+#[test]
+fn repeated_uses_count_for_eviction_and_end_at_release() {
+    let session = Session::builder().max_refs(3).build();
+    session.run(|| {
+        let (a, b, c) = (new_ref(), new_ref(), new_ref());
+        for _ in 0..3 {
+            method(&a, "__repr__", ()).unwrap(); // the first through the registry, then recent
+        }
+        method(&b, "__repr__", ()).unwrap();
+        let d = new_ref();
+        assert_eq!(gone_reason(&c), RefGone::Evicted, "c was least recently used");
+        for _ in 0..2 {
+            method(&a, "__repr__", ()).unwrap();
+        }
+        method(&d, "__repr__", ()).unwrap();
+        let _e = new_ref();
+        assert_eq!(gone_reason(&b), RefGone::Evicted, "a's repeated uses kept it ahead of b");
+        assert!(a.is_alive() && d.is_alive());
+
+        let (from_other_thread, in_session) = (a.clone(), session.clone());
+        std::thread::spawn(move || in_session.run(|| release_ref(&from_other_thread))).join().unwrap();
+        assert_eq!(gone_reason(&a), RefGone::Released, "a release ends this thread's recent use of it");
+    });
+}
+
 #[test]
 fn unused_refs_expire_after_the_ttl() {
     let session = Session::builder().ttl(Duration::from_millis(100)).build();

@@ -135,6 +135,12 @@ impl CallOptions {
         }
     }
 
+    /// Whether a [`CallOptions::run`] encloses the current call on this thread.
+    #[inline(always)]
+    pub(crate) fn any_scoped() -> bool {
+        DEPTH.get() != 0
+    }
+
     /// The options of the innermost enclosing [`CallOptions::run`] on this thread.
     #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
     pub(crate) fn current() -> Option<CallOptions> {

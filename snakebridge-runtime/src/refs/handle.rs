@@ -119,19 +119,27 @@ impl Ref {
     }
 
     /// The Python object, checked against the session the current call runs in.
+    #[inline]
     pub fn bind<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
         if let Err(current) = session::check_effective(&self.0.session) {
-            return Err(Error::SessionMismatch {
-                ref_id: self.id(),
-                expected_session: self.0.session.to_string(),
-                actual_session: current.to_string(),
-            });
+            return Err(self.mismatch(&current));
         }
         if self.0.remote.is_some() {
             // A worker's object has no host object: it stands in as a marker that converts back.
             return crate::backend::worker::marker(py, self);
         }
         registry().get(py, &self.0.session, self.0.id)
+    }
+}
+
+impl Ref {
+    #[cold]
+    fn mismatch(&self, current: &crate::session::SessionId) -> Error {
+        Error::SessionMismatch {
+            ref_id: self.id(),
+            expected_session: self.0.session.to_string(),
+            actual_session: current.to_string(),
+        }
     }
 }
 

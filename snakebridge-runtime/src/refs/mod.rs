@@ -2,6 +2,7 @@
 
 mod handle;
 mod id;
+mod recent;
 mod registry;
 mod strict;
 mod tombstones;

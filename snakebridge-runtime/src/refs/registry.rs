@@ -6,7 +6,8 @@
 //! session's table is never removed behind its back.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 // foldhash rather than std's SipHash: hashing was a third of a ref's create + release. Ref ids
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 use foldhash::{HashMap, HashMapExt};
 use pyo3::prelude::*;
 
+use super::recent::{self, Ticks};
 use super::strict;
 use super::tombstones::Tombstones;
 use super::RefId;
@@ -71,10 +73,15 @@ type Owned = Unlocked<Py<PyAny>>;
 /// the guards are gone.
 type Removed = Vec<(RefId, Owned, RefGone)>;
 
+/// Moves before the registry drops any object it held and when a session's limits change:
+/// a thread's [`recent`] uses are good only while it has not.
+static EPOCH: AtomicU64 = AtomicU64::new(0);
+
 struct Entry {
     obj: Owned,
-    /// When the ref was last used (the session's use counter).
-    tick: u64,
+    /// When the ref was last used (the session's use counter); shared with the [`recent`]
+    /// slots of the threads that used it, which record their uses in it.
+    tick: Arc<AtomicU64>,
     /// Its key in [`SessionRefs::order`]: the tick it was queued at, at most `tick`. A use
     /// only bumps `tick`; [`SessionRefs::prune`] re-queues an entry whose key has gone stale
     /// when it reaches the front, so a use costs no reordering.
@@ -87,13 +94,14 @@ struct SessionRefs {
     /// Queue order, one key per entry ([`Entry::queued`]): the first key whose entry was not
     /// used since it was queued is the least recently used ref.
     order: BTreeMap<u64, RefId>,
-    tick: u64,
+    /// The use counter, shared with the [`recent`] slots as [`Entry::tick`] is.
+    tick: Arc<AtomicU64>,
     limits: RegistryLimits,
 }
 
 impl SessionRefs {
     fn new(limits: RegistryLimits) -> Self {
-        SessionRefs { entries: HashMap::new(), order: BTreeMap::new(), tick: 0, limits }
+        SessionRefs { entries: HashMap::new(), order: BTreeMap::new(), tick: Arc::new(AtomicU64::new(0)), limits }
     }
 
     /// The time now when the session has a TTL. Without one nothing reads `last_used`, so the
@@ -107,6 +115,8 @@ impl SessionRefs {
     }
 
     fn set_limits(&mut self, limits: RegistryLimits) {
+        // A TTL makes every use a clock read and a prune, which the recent slots skip.
+        EPOCH.fetch_add(1, Ordering::SeqCst);
         if self.limits.ttl.is_none() && limits.ttl.is_some() {
             // Entries made without a TTL carry no real time: their TTL starts now.
             let now = Instant::now();
@@ -116,15 +126,14 @@ impl SessionRefs {
     }
 
     fn next_tick(&mut self) -> u64 {
-        self.tick += 1;
-        self.tick
+        self.tick.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// Adds a ref; `true` when the session has just crossed strict mode's threshold.
     fn add(&mut self, id: RefId, obj: Owned, removed: &mut Removed) -> bool {
         let now = self.now();
         let tick = self.next_tick();
-        self.entries.insert(id, Entry { obj, tick, queued: tick, last_used: now });
+        self.entries.insert(id, Entry { obj, tick: Arc::new(AtomicU64::new(tick)), queued: tick, last_used: now });
         self.order.insert(tick, id);
         self.prune(now, removed);
         strict::crossed(self.entries.len())
@@ -153,11 +162,12 @@ impl SessionRefs {
                 self.order.remove(&queued);
                 continue;
             };
-            if entry.tick != queued {
+            let tick = entry.tick.load(Ordering::Relaxed);
+            if tick != queued {
                 // Used since it was queued: not the least recently used; queue it at its use.
                 self.order.remove(&queued);
-                entry.queued = entry.tick;
-                self.order.insert(entry.tick, id);
+                entry.queued = tick;
+                self.order.insert(tick, id);
                 continue;
             }
             let reason = if over_cap {
@@ -177,9 +187,19 @@ impl SessionRefs {
     fn touch<'py>(&mut self, py: Python<'py>, id: RefId, now: Instant) -> Option<Py<PyAny>> {
         let tick = self.next_tick();
         let entry = self.entries.get_mut(&id)?;
-        entry.tick = tick;
+        entry.tick.store(tick, Ordering::Relaxed);
         entry.last_used = now;
         Some(entry.obj.clone_ref(py))
+    }
+
+    /// The counters a use of `id` updates, for a [`recent`] slot; `None` under a TTL, where a
+    /// use must go through [`SessionRefs::touch`].
+    fn ticks(&self, id: RefId) -> Option<Ticks> {
+        if self.limits.ttl.is_some() {
+            return None;
+        }
+        let entry = self.entries.get(&id)?;
+        Some(Ticks { session: self.tick.clone(), entry: entry.tick.clone() })
     }
 }
 
@@ -274,7 +294,24 @@ impl Registry {
         });
     }
 
+    /// The object of `id` in `session` (whose use the caller checked), marked used.
+    #[inline]
     pub(crate) fn get<'py>(&self, py: Python<'py>, session: &SessionId, id: RefId) -> Result<Bound<'py, PyAny>> {
+        let epoch = EPOCH.load(Ordering::SeqCst);
+        if let Some(obj) = recent::get(py, id, epoch) {
+            return Ok(obj);
+        }
+        self.get_locked(py, session, id, epoch)
+    }
+
+    #[inline(never)]
+    fn get_locked<'py>(
+        &self,
+        py: Python<'py>,
+        session: &SessionId,
+        id: RefId,
+        epoch: u64,
+    ) -> Result<Bound<'py, PyAny>> {
         let mut removed = Vec::new();
         let found = self
             .in_session(session, |refs| {
@@ -283,12 +320,18 @@ impl Registry {
                 if refs.limits.ttl.is_some() {
                     refs.prune(now, &mut removed);
                 }
-                refs.touch(py, id, now)
+                refs.touch(py, id, now).map(|obj| (obj, refs.ticks(id)))
             })
             .flatten();
         self.bury(removed);
         match found {
-            Some(obj) => Ok(obj.into_bound(py)),
+            Some((obj, ticks)) => {
+                let obj = obj.into_bound(py);
+                if let Some(ticks) = ticks {
+                    recent::remember(id, epoch, &obj, ticks);
+                }
+                Ok(obj)
+            }
             None => Err(self.not_found(session, id)),
         }
     }
@@ -344,6 +387,8 @@ impl Registry {
 
     #[inline(never)]
     fn bury_some(&self, removed: Removed) {
+        // Before any object is dropped: threads must stop using their recent slots first.
+        EPOCH.fetch_add(1, Ordering::SeqCst);
         {
             let mut tombstones = self.tombstones.lock();
             for (id, _, reason) in &removed {

@@ -295,6 +295,7 @@ impl FromValue for () {
 }
 
 impl FromPython for () {
+    #[inline]
     fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
         match obj.is_none() {
             true => Ok(()),
