@@ -43,9 +43,8 @@ pub const DEFAULT_MAX_BATCH: usize = 1024;
 /// ```
 pub struct StreamRef<T = Value> {
     iter: Ref,
-    /// The rest of the last batch. Boxed errors keep the slots small, and a batch is only
-    /// pulled once the last is read, so a plain vector's iterator is the cheapest queue.
-    buffer: std::vec::IntoIter<Result<T, Box<Error>>>,
+    /// The rest of the last batch (a batch is only pulled once the last is read).
+    buffer: Batch<T>,
     done: bool,
     next_batch: usize,
     max_batch: usize,
@@ -99,7 +98,7 @@ impl<T: FromPython> StreamRef<T> {
     fn over(iter: Ref) -> Self {
         StreamRef {
             iter,
-            buffer: Vec::new().into_iter(),
+            buffer: Batch::default(),
             done: false,
             next_batch: 1,
             max_batch: DEFAULT_MAX_BATCH,
@@ -122,7 +121,7 @@ impl<T: FromPython> StreamRef<T> {
     /// already pulled plus the iterator's own hint. `None` for a generator or any iterator
     /// that gives no hint.
     pub fn len(&self) -> Result<Option<usize>> {
-        let buffered = self.buffer.as_slice().iter().filter(|item| item.is_ok()).count();
+        let buffered = self.buffer.items.len();
         if self.done {
             return Ok(Some(buffered));
         }
@@ -161,7 +160,7 @@ impl<T: FromPython> StreamRef<T> {
         if self.iter.0.remote.is_some() {
             return self.refill_remote(want);
         }
-        let mut buffer = Vec::with_capacity(want);
+        let mut buffer = BatchBuilder::with_capacity(want);
         let deadline = self.deadline.as_ref();
         let module = self.iter.python_module().unwrap_or_default();
         let outcome = enter(Target::new(Door::Stream, module, "__next__"), self.options.as_ref(), |py| {
@@ -174,7 +173,7 @@ impl<T: FromPython> StreamRef<T> {
             let mut pull = || {
                 for _ in 0..want {
                     match it.next() {
-                        Some(Ok(item)) => buffer.push(T::from_python(&item).map_err(Box::new)),
+                        Some(Ok(item)) => buffer.push(T::from_python(&item)),
                         Some(Err(e)) => return Err(py_err(py, e)),
                         None => return Ok(true),
                     }
@@ -189,11 +188,11 @@ impl<T: FromPython> StreamRef<T> {
         match outcome {
             Ok(ended) => self.done = ended,
             Err(e) => {
-                buffer.push(Err(Box::new(e)));
+                buffer.push(Err(e));
                 self.done = true;
             }
         }
-        self.buffer = buffer.into_iter();
+        self.buffer = buffer.finish();
     }
 }
 
@@ -216,11 +215,14 @@ impl<T: FromPython> StreamRef<T> {
         match pulled {
             Ok(items) => {
                 self.done = items.len() < want;
-                self.buffer =
-                    items.into_iter().map(|v| T::from_remote(v).map_err(Box::new)).collect::<Vec<_>>().into_iter();
+                let mut buffer = BatchBuilder::with_capacity(items.len());
+                items.into_iter().for_each(|v| buffer.push(T::from_remote(v)));
+                self.buffer = buffer.finish();
             }
             Err(e) => {
-                self.buffer = vec![Err(Box::new(e))].into_iter();
+                let mut buffer = BatchBuilder::with_capacity(0);
+                buffer.push(Err(e));
+                self.buffer = buffer.finish();
                 self.done = true;
             }
         }
@@ -233,13 +235,13 @@ impl<T: FromPython> Iterator for StreamRef<T> {
     #[inline]
     fn next(&mut self) -> Option<Result<T>> {
         if let Some(item) = self.buffer.next() {
-            return Some(item.map_err(|e| *e));
+            return Some(item);
         }
         if self.done {
             return None;
         }
         self.refill();
-        self.buffer.next().map(|item| item.map_err(|e| *e))
+        self.buffer.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -280,6 +282,65 @@ impl<T> fmt::Debug for StreamRef<T> {
             .field("buffered", &self.buffer.len())
             .field("exhausted", &self.done)
             .finish()
+    }
+}
+
+/// One pulled batch: its items, and the errors among them at their places. Kept apart, an
+/// item moves as a `T`, not as a `Result` as large as [`Error`].
+struct Batch<T> {
+    items: std::vec::IntoIter<T>,
+    /// `(place in the batch, error)`, the last place first.
+    errors: Vec<(usize, Error)>,
+    /// How many places of the batch were read.
+    read: usize,
+}
+
+impl<T> Default for Batch<T> {
+    fn default() -> Self {
+        Batch { items: Vec::new().into_iter(), errors: Vec::new(), read: 0 }
+    }
+}
+
+impl<T> Batch<T> {
+    #[inline]
+    fn next(&mut self) -> Option<Result<T>> {
+        // Every place is an item or an error, so the next error is due when its place is.
+        if self.errors.last().is_some_and(|(at, _)| *at == self.read) {
+            self.read += 1;
+            return self.errors.pop().map(|(_, e)| Err(e));
+        }
+        let item = self.items.next()?;
+        self.read += 1;
+        Some(Ok(item))
+    }
+
+    fn len(&self) -> usize {
+        self.items.len() + self.errors.len()
+    }
+}
+
+/// A batch as it is pulled.
+struct BatchBuilder<T> {
+    items: Vec<T>,
+    errors: Vec<(usize, Error)>,
+}
+
+impl<T> BatchBuilder<T> {
+    fn with_capacity(n: usize) -> Self {
+        BatchBuilder { items: Vec::with_capacity(n), errors: Vec::new() }
+    }
+
+    #[inline]
+    fn push(&mut self, item: Result<T>) {
+        match item {
+            Ok(item) => self.items.push(item),
+            Err(e) => self.errors.push((self.items.len() + self.errors.len(), e)),
+        }
+    }
+
+    fn finish(mut self) -> Batch<T> {
+        self.errors.reverse();
+        Batch { items: self.items.into_iter(), errors: self.errors, read: 0 }
     }
 }
 
