@@ -199,21 +199,16 @@ fn guarded<R>(
     options: Option<&CallOptions>,
     f: impl FnOnce() -> Result<R>,
 ) -> Result<R> {
-    // The common case is read without building a `Result` (whose error is large) first.
-    let limit = match timeout::uniform_limit_of(options) {
-        Some(limit) => limit,
-        None => timeout::limit_of(target.module, options)?,
+    // The common case is read as the milliseconds to arm, without building a `Result` (whose
+    // error is large) or converting a `Duration` first.
+    let ms = match timeout::uniform_watchdog_ms(options) {
+        Some(ms) => ms,
+        None => timeout::limit_of(target.module, options)?.map_or(0, watchdog::limit_ms),
     };
-    let ms = match limit {
-        // At least 1 ms: a sub-millisecond limit still gets interrupted, not ignored.
-        // In u64 arithmetic: `as_millis` is a u128 division on the per-call path.
-        Some(t) => t
-            .as_secs()
-            .saturating_mul(1000)
-            .saturating_add(u64::from(t.subsec_millis()))
-            .clamp(1, watchdog::NO_LIMIT - 1),
-        None if watchdog::in_job() => watchdog::NO_LIMIT,
-        None => return f(),
+    let ms = match ms {
+        0 if watchdog::in_job() => watchdog::NO_LIMIT,
+        0 => return f(),
+        ms => ms,
     };
     let armed = match watchdog::arm(ms) {
         Ok(armed) => armed,

@@ -234,6 +234,8 @@ thread_local! {
     /// `(version, uniform)` of [`CACHED`], in a cell with no destructor: the per-call read
     /// needs no borrow flag and no check that the thread-local was initialised.
     static UNIFORM: std::cell::Cell<(u64, Option<Option<Duration>>)> = const { std::cell::Cell::new((0, None)) };
+    /// `(version, uniform)` again, as the watchdog's milliseconds ([`uniform_watchdog_ms`]).
+    static UNIFORM_MS: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, NOT_UNIFORM)) };
 }
 
 fn refresh(c: &std::cell::RefCell<Snapshot>, version: u64) -> Arc<Loaded> {
@@ -244,7 +246,30 @@ fn refresh(c: &std::cell::RefCell<Snapshot>, version: u64) -> Arc<Loaded> {
     };
     *c.borrow_mut() = Snapshot { version, config: Some(cfg.clone()), uniform };
     UNIFORM.set((version, uniform));
+    let ms = match uniform {
+        Some(Some(limit)) => super::watchdog::limit_ms(limit),
+        Some(None) => 0,
+        None => NOT_UNIFORM,
+    };
+    UNIFORM_MS.set((version, ms));
     cfg
+}
+
+/// What [`uniform_watchdog_ms`] returns when the limit depends on the library.
+pub(crate) const NOT_UNIFORM: u64 = u64::MAX;
+
+/// [`uniform_limit`] as the watchdog arms it: the limit in milliseconds, 0 for none, or
+/// [`NOT_UNIFORM`]. The per-call path reads it without converting a `Duration` each time.
+#[inline(always)]
+pub(crate) fn uniform_watchdog_ms() -> u64 {
+    let version = VERSION.load(Ordering::Acquire);
+    match UNIFORM_MS.get() {
+        (v, ms) if v == version => ms,
+        _ => {
+            refreshed_uniform(version);
+            UNIFORM_MS.get().1
+        }
+    }
 }
 
 /// The limit of a call without per-call options when it does not depend on the library:

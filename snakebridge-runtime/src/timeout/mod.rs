@@ -35,12 +35,12 @@ pub(crate) struct Limit {
     pub(crate) profile: std::borrow::Cow<'static, str>,
 }
 
-/// The limit of a call with `options` when it does not depend on the library — no per-call
-/// limit, one limit for every library — else `None`: a thread-local load.
+/// The watchdog milliseconds of a call with `options` when they do not depend on the library
+/// (0 for no limit), else `None`: a thread-local load, nothing converted.
 #[inline(always)]
-pub(crate) fn uniform_limit_of(options: Option<&CallOptions>) -> Option<Option<Duration>> {
+pub(crate) fn uniform_watchdog_ms(options: Option<&CallOptions>) -> Option<u64> {
     if options.is_none_or(|o| o.timeout.is_none() && o.timeout_profile.is_none()) {
-        config::uniform_limit()
+        Some(config::uniform_watchdog_ms()).filter(|&ms| ms != config::NOT_UNIFORM)
     } else {
         None
     }

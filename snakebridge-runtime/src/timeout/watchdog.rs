@@ -26,6 +26,13 @@ use super::interrupt;
 
 /// A limit meaning "no deadline": the call is armed only so that it can be cancelled.
 pub(crate) const NO_LIMIT: u64 = u64::MAX;
+
+/// `limit` as the milliseconds a call is armed with: at least 1 (a sub-millisecond limit
+/// still gets interrupted, not ignored), below [`NO_LIMIT`], in u64 arithmetic (`as_millis`
+/// is a u128 division).
+pub(crate) fn limit_ms(limit: Duration) -> u64 {
+    limit.as_secs().saturating_mul(1000).saturating_add(u64::from(limit.subsec_millis())).clamp(1, NO_LIMIT - 1)
+}
 /// How much shorter than a call's limit the watchdog's sleep is kept (bounds lateness to 1/K).
 const K: u64 = 20;
 /// How often an interrupt is repeated while the call keeps running (code that swallowed it).
