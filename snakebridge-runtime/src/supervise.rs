@@ -98,7 +98,18 @@ pub(crate) fn enter<R>(
     // The common case — no enclosing scope, no per-call session — without the closures that
     // merging options and entering a session take.
     if !CallOptions::any_scoped() && options.is_none_or(|o| o.session.is_none()) {
-        return with_gil(|py| supervise(py, target, options, || f(py)));
+        return with_gil(
+            #[inline(always)]
+            |py| {
+                supervise(
+                    py,
+                    &target,
+                    options,
+                    #[inline(always)]
+                    || f(py),
+                )
+            },
+        );
     }
     enter_scoped(target, options, f)
 }
@@ -110,7 +121,7 @@ fn enter_scoped<R>(
     f: impl for<'py> FnOnce(Python<'py>) -> Result<R>,
 ) -> Result<R> {
     CallOptions::with_effective(options, |options| {
-        CallOptions::scope(options, || with_gil(|py| supervise(py, target, options, || f(py))))
+        CallOptions::scope(options, || with_gil(|py| supervise(py, &target, options, || f(py))))
     })
 }
 
@@ -146,7 +157,7 @@ fn remote_cold<'r>(
                 let limit = timeout::limit_of(target.module, options)?;
                 let request = request()?;
                 match backend.run(&request, limit) {
-                    Some(Err(Error::Timeout { .. })) => Err(timed_out(target, options)),
+                    Some(Err(Error::Timeout { .. })) => Err(timed_out(&target, options)),
                     Some(result) => result,
                     None => unreachable!("an out-of-process backend"),
                 }
@@ -178,7 +189,7 @@ pub(crate) fn local_only(door: Door, options: Option<&CallOptions>) -> Option<Er
 #[inline]
 fn supervise<R>(
     py: Python<'_>,
-    target: Target<'_>,
+    target: &Target<'_>,
     options: Option<&CallOptions>,
     f: impl FnOnce() -> Result<R>,
 ) -> Result<R> {
@@ -195,7 +206,7 @@ fn supervise<R>(
 #[inline(always)]
 fn guarded<R>(
     py: Python<'_>,
-    target: Target<'_>,
+    target: &Target<'_>,
     options: Option<&CallOptions>,
     f: impl FnOnce() -> Result<R>,
 ) -> Result<R> {
@@ -224,7 +235,7 @@ fn guarded<R>(
 }
 
 #[cold]
-fn stopped_error(stopped: watchdog::Stopped, target: Target<'_>, options: Option<&CallOptions>) -> Error {
+fn stopped_error(stopped: watchdog::Stopped, target: &Target<'_>, options: Option<&CallOptions>) -> Error {
     match stopped {
         watchdog::Stopped::TimedOut => timed_out(target, options),
         watchdog::Stopped::Cancelled => Error::Cancelled { target: target.name() },
@@ -254,7 +265,7 @@ impl Door {
 /// The `Timeout` error, with the profile the limit came from (worked out only now: the
 /// per-call path does not carry the name).
 #[cold]
-fn timed_out(target: Target<'_>, options: Option<&CallOptions>) -> Error {
+fn timed_out(target: &Target<'_>, options: Option<&CallOptions>) -> Error {
     let (timeout, profile) = match timeout::call_limit(target.library(), options) {
         Ok(l) => (l.timeout.unwrap_or_default(), l.profile.into_owned()),
         Err(_) => (std::time::Duration::ZERO, "unknown".to_owned()),

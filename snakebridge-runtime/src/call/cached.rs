@@ -63,8 +63,12 @@ impl CachedFunction {
             // Out of process there is no cached callable: the dynamic door resolves it in the worker.
             return super::call_as(self.module, self.name, args);
         }
-        enter(Target::new(Door::Call, self.module, self.name), args.options(), |py| {
-            super::invoke(self.bind(py)?, self.module, self.name, &args, self.idempotent)
-        })
+        // Inlined: an outlined closure returns its `Result` (as large as `Error`) through a copy.
+        enter(
+            Target::new(Door::Call, self.module, self.name),
+            args.options(),
+            #[inline(always)]
+            |py| super::invoke(self.bind(py)?, self.module, self.name, &args, self.idempotent),
+        )
     }
 }
