@@ -57,7 +57,7 @@ pub(crate) struct Target<'a> {
 }
 
 impl<'a> Target<'a> {
-    pub(crate) fn new(door: Door, module: &'a str, function: &'a str) -> Self {
+    pub(crate) const fn new(door: Door, module: &'a str, function: &'a str) -> Self {
         Target { door, module, function }
     }
 
@@ -95,6 +95,17 @@ pub(crate) fn enter<R>(
     options: Option<&CallOptions>,
     f: impl for<'py> FnOnce(Python<'py>) -> Result<R>,
 ) -> Result<R> {
+    enter_at(&target, options, f)
+}
+
+/// [`enter`] for a target kept in a `static` (generated functions): nothing of it is copied
+/// or loaded unless a slow path needs it.
+#[inline(always)]
+pub(crate) fn enter_at<R>(
+    target: &Target<'_>,
+    options: Option<&CallOptions>,
+    f: impl for<'py> FnOnce(Python<'py>) -> Result<R>,
+) -> Result<R> {
     // The common case — no enclosing scope, no per-call session — without the closures that
     // merging options and entering a session take.
     if !CallOptions::any_scoped() && options.is_none_or(|o| o.session.is_none()) {
@@ -103,7 +114,7 @@ pub(crate) fn enter<R>(
             |py| {
                 supervise(
                     py,
-                    &target,
+                    target,
                     options,
                     #[inline(always)]
                     || f(py),
@@ -116,12 +127,12 @@ pub(crate) fn enter<R>(
 
 #[inline(never)]
 fn enter_scoped<R>(
-    target: Target<'_>,
+    target: &Target<'_>,
     options: Option<&CallOptions>,
     f: impl for<'py> FnOnce(Python<'py>) -> Result<R>,
 ) -> Result<R> {
     CallOptions::with_effective(options, |options| {
-        CallOptions::scope(options, || with_gil(|py| supervise(py, &target, options, || f(py))))
+        CallOptions::scope(options, || with_gil(|py| supervise(py, target, options, || f(py))))
     })
 }
 

@@ -5,7 +5,7 @@ use pyo3::sync::PyOnceLock;
 
 use super::{resolve, IntoArgs};
 use crate::error::Result;
-use crate::supervise::{enter, Door, Target};
+use crate::supervise::{enter_at, Door, Target};
 use crate::value::FromPython;
 
 /// `module.name`, resolved on first use and kept for the life of the process.
@@ -15,6 +15,8 @@ use crate::value::FromPython;
 pub struct CachedFunction {
     module: &'static str,
     name: &'static str,
+    /// `module.name` as the call pipeline's target, made once.
+    target: Target<'static>,
     cell: PyOnceLock<Py<PyAny>>,
     idempotent: bool,
 }
@@ -22,13 +24,25 @@ pub struct CachedFunction {
 impl CachedFunction {
     /// A function that is looked up on first call.
     pub const fn new(module: &'static str, name: &'static str) -> Self {
-        CachedFunction { module, name, cell: PyOnceLock::new(), idempotent: false }
+        CachedFunction {
+            module,
+            name,
+            target: Target::new(Door::Call, module, name),
+            cell: PyOnceLock::new(),
+            idempotent: false,
+        }
     }
 
     /// A function whose calls are idempotent: their results are cached by their arguments
     /// (`#[python_module(idempotent = [...])]`; see [`IdempotentCache`](crate::IdempotentCache)).
     pub const fn idempotent(module: &'static str, name: &'static str) -> Self {
-        CachedFunction { module, name, cell: PyOnceLock::new(), idempotent: true }
+        CachedFunction {
+            module,
+            name,
+            target: Target::new(Door::Call, module, name),
+            cell: PyOnceLock::new(),
+            idempotent: true,
+        }
     }
 
     /// The Python callable.
@@ -64,8 +78,8 @@ impl CachedFunction {
             return super::call_as(self.module, self.name, args);
         }
         // Inlined: an outlined closure returns its `Result` (as large as `Error`) through a copy.
-        enter(
-            Target::new(Door::Call, self.module, self.name),
+        enter_at(
+            &self.target,
             args.options(),
             #[inline(always)]
             |py| super::invoke(self.bind(py)?, self.module, self.name, &args, self.idempotent),
