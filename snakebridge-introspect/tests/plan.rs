@@ -1,7 +1,7 @@
 //! The naming model: every Rust name decided and every collision reported before rendering.
 
 use snakebridge_introspect::model::ModuleInfo;
-use snakebridge_introspect::plan::{plan, Options, Rename};
+use snakebridge_introspect::plan::{plan, Options, Rename, Renamed};
 
 fn module() -> ModuleInfo {
     let optional = serde_json::json!({"text": "(n=3)", "source": "inspect", "returns": null,
@@ -28,7 +28,7 @@ fn collisions_are_reported_not_dropped_silently() {
     let model = plan(&m, Options { streaming: &streaming, idempotent: &[], renames: &[] });
     let mut names: Vec<&str> = model.collisions.iter().map(|c| c.rust.as_str()).collect();
     names.sort_unstable();
-    assert_eq!(names, ["new", "rows_stream", "type_"]);
+    assert_eq!(names, ["rows_stream", "type_"]);
     let rows = model.collisions.iter().find(|c| c.rust == "rows_stream").unwrap();
     let text = rows.message();
     assert!(
@@ -42,6 +42,11 @@ fn collisions_are_reported_not_dropped_silently() {
     assert_eq!(model.module.functions.iter().find(|f| f.ident == "rows").unwrap().with.as_ref().unwrap(), "rows_with");
     // The protocol helper is claimed after Python names and kept when free.
     assert_eq!(model.module.classes[0].helpers.len(), 1);
+    // A method spelled like the constructor is not a collision: it gets a trailing underscore,
+    // as a keyword does (sympy's domains have a `new` method).
+    let new = &model.module.classes[0].methods[0];
+    assert_eq!((new.info.name.as_str(), new.ident.to_string().as_str()), ("new", "new_"));
+    assert_eq!(new.renamed, Renamed::Reserved);
 }
 
 #[test]
@@ -60,7 +65,7 @@ fn renames_resolve_collisions_and_variants_follow() {
     assert_eq!(model.unused_renames, [3]);
     let lines = model.module.functions.iter().find(|f| f.info.name == "rows").unwrap();
     assert_eq!(lines.ident, "lines");
-    assert!(lines.renamed);
+    assert_eq!(lines.renamed, Renamed::ByRename);
     assert_eq!(lines.with.as_ref().unwrap(), "lines_with");
     assert_eq!(model.module.streams[0].ident, "lines_stream");
     assert_eq!(model.module.classes[0].methods[0].ident, "new_box");

@@ -1,7 +1,8 @@
 //! Names in generated bindings: Python names that match what the generated code uses from
 //! `::snakebridge::__private`, `::core` and `::std` (`tests/python/sb_shadow.py`) cannot
 //! shadow it, a parameter named like a body's local stays a parameter, and `rename` gives an
-//! item the Rust name asked for. sympy, whose class `Function` once broke its bindings, builds.
+//! item the Rust name asked for. sympy, whose class `Function` once broke its bindings, builds,
+//! and its domains' method `new`, spelled like the generated constructor, binds as `new_`.
 //! The manifests are committed in `snakebridge/.snakebridge/` (refresh them with
 //! `PYTHONPATH=tests/python cargo snakebridge prepare`).
 
@@ -16,7 +17,7 @@ mod shadow {
     }
 }
 
-#[python_module("sympy", include = ["Function", "Symbol", "bottom_up", "sqrt", "sympify"])]
+#[python_module("sympy", include = ["FF", "Function", "Symbol", "bottom_up", "sqrt", "sympify"])]
 mod sympy {}
 
 #[test]
@@ -56,4 +57,12 @@ fn sympy_builds_and_calls() {
     assert_eq!(x.to_string(), "x");
     let expr = sympy::sympify(format!("{x}**2 + 1")).unwrap();
     assert_eq!(text(&expr), "x**2 + 1");
+}
+
+#[test]
+fn a_method_spelled_like_the_constructor_binds_with_a_trailing_underscore() {
+    let gf5 = sympy::FF::new(5).unwrap();
+    assert_eq!(gf5.to_string(), "GF(5)");
+    let three = gf5.new__with(args!(8)).unwrap();
+    assert_eq!(call("builtins", "str", (&three,)).unwrap().extract::<String>().unwrap(), "3 mod 5");
 }

@@ -51,8 +51,8 @@ pub struct Spec<'a> {
     pub ident: Ident,
     /// The Rust name of the `_with` variant, when the model has one.
     pub with_ident: Option<Ident>,
-    /// Whether `rename` chose the name.
-    pub renamed: bool,
+    /// Whether the name was chosen rather than spelled from the Python name, and why.
+    pub renamed: crate::plan::Renamed,
     /// The lint allowances, on a module-level item; empty inside an `impl`, which has them.
     pub allow: TokenStream,
     /// The raw docstring.
@@ -97,9 +97,17 @@ pub fn render(spec: &Spec<'_>) -> TokenStream {
             renamed,
         )),
     };
-    let user_rename = spec.renamed.then(|| {
-        format!("\n The Python name is `{}`; `rename` on `#[python_module]` gives it this Rust name.", spec.python_name)
-    });
+    let user_rename = match spec.renamed {
+        crate::plan::Renamed::No => None,
+        crate::plan::Renamed::ByRename => Some(format!(
+            "\n The Python name is `{}`; `rename` on `#[python_module]` gives it this Rust name.",
+            spec.python_name
+        )),
+        crate::plan::Renamed::Reserved => Some(format!(
+            "\n The Python name is `{0}`; it has a trailing underscore because `{0}` is the generated constructor.",
+            spec.python_name
+        )),
+    };
     let doc = doc.as_ref();
     let user_rename = user_rename.iter();
     let ident = &spec.ident;

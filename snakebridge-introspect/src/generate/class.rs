@@ -48,7 +48,7 @@ pub fn render(plan: &ClassPlan<'_>, module: &str, classes: &ClassNames) -> Token
         python_name: &class.name,
         ident: proc_macro2::Ident::new("new", proc_macro2::Span::call_site()),
         with_ident: plan.new_with.clone(),
-        renamed: false,
+        renamed: crate::plan::Renamed::No,
         allow: TokenStream::new(),
         doc: None,
         rustdoc: None,

@@ -11,7 +11,7 @@ use proc_macro2::{Ident, Span};
 
 use super::{
     Claim, ClassNames, ClassPlan, Collision, ConstantPlan, FunctionPlan, Helper, ModulePlan, Options, Plan,
-    PropertyPlan, Rename, StreamPlan, SubmodulePlan,
+    PropertyPlan, Rename, Renamed, StreamPlan, SubmodulePlan,
 };
 use crate::generate::names::{is_identifier, rust_name};
 use crate::model::{ClassInfo, ModuleInfo, Signature};
@@ -104,14 +104,14 @@ struct Namer<'r> {
 struct Named {
     key: String,
     rust: String,
-    renamed: bool,
+    renamed: Renamed,
 }
 
 impl Named {
     /// The Rust name of a variant: formed from the Python name (`type` → `type_with`), or from
     /// the new name when the item was renamed.
     fn variant(&self, python: &str, suffix: &str) -> String {
-        if self.renamed {
+        if self.renamed != Renamed::No {
             format!("{}{suffix}", self.rust)
         } else {
             rust_name(&format!("{python}{suffix}"))
@@ -138,14 +138,14 @@ impl Namer<'_> {
         match found {
             Some(i) if is_identifier(&self.renames[i].rust) => {
                 self.used[i] = true;
-                Named { key, rust: self.renames[i].rust.clone(), renamed: true }
+                Named { key, rust: self.renames[i].rust.clone(), renamed: Renamed::ByRename }
             }
             // A bad Rust name is reported where `rename` is parsed; the default stands.
             Some(i) => {
                 self.used[i] = true;
-                Named { key, rust: rust_name(python), renamed: false }
+                Named { key, rust: rust_name(python), renamed: Renamed::No }
             }
-            None => Named { key, rust: rust_name(python), renamed: false },
+            None => Named { key, rust: rust_name(python), renamed: Renamed::No },
         }
     }
 
@@ -300,9 +300,21 @@ impl Namer<'_> {
         };
         let member_key = |name: &str| format!("{prefix}{}.{name}", class.name);
 
+        // The constructor's names belong to the generated struct: a Python member spelled the
+        // same gets a trailing underscore (as a keyword does) rather than failing the build.
+        let reserved_names: &[&str] = if has_optional(class.init.as_ref()) { &["new", "new_with"] } else { &["new"] };
+        let member = |namer: &mut Self, name: &str| {
+            let mut named = namer.name(member_key(name), name);
+            if named.renamed == Renamed::No && reserved_names.contains(&named.rust.as_str()) {
+                named.rust.push('_');
+                named.renamed = Renamed::Reserved;
+            }
+            named
+        };
+
         let mut methods = Vec::new();
         for m in class.methods.iter().filter(|m| !inherited(&m.owner)) {
-            let named = self.name(member_key(&m.name), &m.name);
+            let named = member(self, &m.name);
             let claim = named.claim(format!("Python method `{qualified}.{}`", m.name));
             if let Some(ident) = self.claim(&mut ns, &named.rust, claim) {
                 methods.push((m, ident, named));
@@ -310,7 +322,7 @@ impl Namer<'_> {
         }
         let mut properties = Vec::new();
         for p in class.properties.iter().filter(|p| !inherited(&p.owner)) {
-            let named = self.name(member_key(&p.name), &p.name);
+            let named = member(self, &p.name);
             let claim = named.claim(format!("Python property `{qualified}.{}`", p.name));
             if let Some(getter) = self.claim(&mut ns, &named.rust, claim) {
                 properties.push((p, getter, named));
@@ -318,7 +330,7 @@ impl Namer<'_> {
         }
         let mut attributes = Vec::new();
         for a in &class.attributes {
-            let named = self.name(member_key(&a.name), &a.name);
+            let named = member(self, &a.name);
             let claim = named.claim(format!("Python class attribute `{qualified}.{}`", a.name));
             if let Some(ident) = self.claim(&mut ns, &named.rust, claim) {
                 attributes.push(ConstantPlan { info: a, ident });

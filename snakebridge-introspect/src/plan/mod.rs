@@ -84,10 +84,23 @@ pub struct FunctionPlan<'m> {
     pub ident: Ident,
     /// The `_with` variant's name, when the signature has optional parameters.
     pub with: Option<Ident>,
-    /// Whether `rename` gave it its name.
-    pub renamed: bool,
+    /// Whether its name was chosen rather than spelled from the Python name.
+    pub renamed: Renamed,
     /// Whether its calls are cached (`idempotent`).
     pub idempotent: bool,
+}
+
+/// Why an item's Rust name is not the plain spelling of its Python name (its `_with` and
+/// `_stream` variants are then formed from the Rust name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renamed {
+    /// It is the plain spelling.
+    No,
+    /// `rename` on `#[python_module]` chose it.
+    ByRename,
+    /// The plain spelling is a name the generated struct itself has (the constructor `new`):
+    /// the member gets a trailing underscore, as a Rust keyword does (`new` → `new_`).
+    Reserved,
 }
 
 /// A `*_stream` variant.
