@@ -70,3 +70,30 @@ fn renames_resolve_collisions_and_variants_follow() {
     assert_eq!(model.module.streams[0].ident, "lines_stream");
     assert_eq!(model.module.classes[0].methods[0].ident, "new_box");
 }
+
+/// A setter yields to a Python method spelled like it (pandas' `Index.set_names` beside the
+/// property `names`, logging's `Handler.set_name` beside `name`): no collision, no setter.
+#[test]
+fn a_setter_yields_to_a_method_spelled_like_it() {
+    let m: ModuleInfo = serde_json::from_value(serde_json::json!({
+        "name": "demo", "doc": null, "functions": [],
+        "classes": [{"name": "Index", "qualname": "demo.Index", "doc": null, "bases": [], "mro": ["demo.Index"],
+            "init": null,
+            "methods": [{"name": "set_names", "kind": "instance", "doc": null, "owner": "demo.Index", "signature": null}],
+            "properties": [
+                {"name": "names", "doc": null, "writable": true, "annotation": null, "owner": "demo.Index"},
+                {"name": "size", "doc": null, "writable": true, "annotation": null, "owner": "demo.Index"}
+            ],
+            "attributes": [], "dunders": []}]
+    }))
+    .unwrap();
+    let model = plan(&m, Options { streaming: &[], idempotent: &[], renames: &[] });
+    assert!(model.collisions.is_empty(), "{:?}", model.collisions);
+    let class = &model.module.classes[0];
+    assert_eq!(class.methods[0].ident, "set_names");
+    let names = class.properties.iter().find(|p| p.info.name == "names").unwrap();
+    assert!(names.setter.is_none() && names.setter_yielded);
+    let size = class.properties.iter().find(|p| p.info.name == "size").unwrap();
+    assert_eq!(size.setter.as_ref().unwrap(), "set_size");
+    assert!(!size.setter_yielded);
+}

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use snakebridge_introspect::config::{LibraryConfig, Submodules};
 use snakebridge_introspect::introspect::{find_python, introspect, PythonEnv};
+use snakebridge_introspect::plan::{plan, Options};
 use snakebridge_introspect::share::{shares, Share, HEADER};
 
 /// Standard-library modules that are not an API to bind: they act when imported (`this`,
@@ -84,6 +85,12 @@ fn measure(python: &PythonEnv, configs: Vec<LibraryConfig>) -> (Vec<Share>, Vec<
                         if let Err(e) = syn::parse2::<syn::File>(tokens) {
                             panic!("the bindings of {} do not parse as Rust: {e}", config.module);
                         }
+                        // Bound whole, with no arguments, a module must compile: no two of its
+                        // items may claim one Rust name (sympy's `new` methods once did).
+                        let options = Options { streaming: &[], idempotent: &[], renames: &[] };
+                        let collisions = plan(&found.module, options).collisions;
+                        let texts: Vec<String> = collisions.iter().map(|c| c.message()).collect();
+                        assert!(texts.is_empty(), "{} does not bind whole: {texts:#?}", config.module);
                         results.lock().unwrap().0.extend(shares(&found.module));
                     }
                     Err(e) => results.lock().unwrap().1.push(format!("{}: {}", config.module, e.message)),

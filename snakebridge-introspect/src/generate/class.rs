@@ -85,7 +85,13 @@ pub fn render(plan: &ClassPlan<'_>, module: &str, classes: &ClassNames) -> Token
         let p = property.info;
         let ty = RustType::from_annotation(p.annotation.as_deref(), classes).result_tokens();
         let py_name = &p.name;
-        let doc = p.rustdoc.clone().unwrap_or_else(|| doc_text::property(&qualified, p));
+        let mut doc = p.rustdoc.clone().unwrap_or_else(|| doc_text::property(&qualified, p));
+        if property.setter_yielded {
+            doc.push_str(&format!(
+                "\n\n No setter is generated: the class's own member `set_{getter}` has its name. Call that, \
+                 or `snakebridge::set_attr(obj, \"{py_name}\", value)`."
+            ));
+        }
         items.push(quote! {
             #[doc = #doc]
             pub fn #getter(&self) -> ::snakebridge::__private::Result<#ty> {

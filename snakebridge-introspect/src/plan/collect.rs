@@ -359,15 +359,17 @@ impl Namer<'_> {
         let properties = properties
             .into_iter()
             .map(|(p, getter, named)| {
-                let setter = p
-                    .writable
+                let name = format!("set_{getter}");
+                // A setter yields to a Python member spelled like it, as a protocol helper does.
+                let yielded = p.writable && ns.taken.get(&name).is_some_and(|c| c.key.is_some() && !c.variant);
+                let setter = (p.writable && !yielded)
                     .then(|| {
                         let claim =
                             named.variant_claim(format!("the setter of Python property `{qualified}.{}`", p.name));
-                        self.claim(&mut ns, &format!("set_{getter}"), claim)
+                        self.claim(&mut ns, &name, claim)
                     })
                     .flatten();
-                PropertyPlan { info: p, getter, setter }
+                PropertyPlan { info: p, getter, setter, setter_yielded: yielded }
             })
             .collect();
 

@@ -130,6 +130,9 @@ pub struct PropertyPlan<'m> {
     pub getter: Ident,
     /// The setter's name (`set_` and the getter's name).
     pub setter: Option<Ident>,
+    /// The setter was not generated because a Python member of the class has its name (pandas'
+    /// `Index.set_names` beside the property `names`): that member is what Python offers for it.
+    pub setter_yielded: bool,
 }
 
 /// A protocol helper a dunder method gives a class (`len` from `__len__`, ...).

@@ -1,6 +1,6 @@
-// Rust names that collide: a Python function named like a `_stream` or `_with` variant, a
-// method named like a property's setter (a method named like the constructor, `Box.new`, is
-// not a collision: it becomes `new_`). Needs
+// Rust names that collide: a Python function named like a `_stream` or `_with` variant. Not
+// collisions: a method named like the constructor (`Box.new` becomes `new_`) and a method
+// named like a property's setter (`Box.set_v`: the setter yields to it). Needs
 // `tests/python` on PYTHONPATH (tests/python_module_ui.rs sets it) for the module `sb_collide`.
 #[snakebridge::python_module("sb_collide", streaming = ["rows"])]
 mod collide {}
