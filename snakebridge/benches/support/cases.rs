@@ -118,6 +118,9 @@ def drive(f, n):
     for i in range(n):
         total += f(i)
     return total
+
+def add_one(x):
+    return x + 1
 "#;
 
 /// The Python module of the callback and generator cases, as a ref and as a pyo3 handle.
@@ -130,8 +133,9 @@ pub fn idioms_module() -> (Ref, Py<PyModule>) {
     .unwrap()
 }
 
+/// The pyo3 side of the callback cases: the same closure as a `#[pyfunction]`.
 #[pyfunction]
-fn add_one_pyo3(x: i64) -> i64 {
+pub fn add_one_pyo3(x: i64) -> i64 {
     x + 1
 }
 
