@@ -124,8 +124,22 @@ def function_record(name, obj, modname):
         sig = merge_stub(sig, stub_signature(overloads, is_method, stub_module, label, sig), record)
     else:
         note_parse_failure(record, home, modname)
-    record["signature"] = sig
+    record["signature"] = typed_from_source(record, sig, obj)
     return record
+
+
+def typed_from_source(record, sig, func, selfclass=None):
+    """`sig` with the return type `func`'s source gives (returns.py) when nothing else typed it
+    (and no stub was refused: the item then stays untyped, as its note says)."""
+    if sig is None or sig.get("returns") is not None or sig.get("stub") is not None or func is None:
+        return sig
+    if "stub_note" in record:
+        return sig
+    found = source_return(func, selfclass)
+    if found is not None:
+        sig["returns"] = found
+        sig["stub"] = "source"
+    return sig
 
 
 def note_parse_failure(record, *modules):
@@ -199,7 +213,8 @@ def class_record(name, cls, modname):
                         sig["text"] = None
                     method = {"name": attr, "kind": "static" if isinstance(raw, staticmethod) else "class",
                               "doc": doc_of(func)}
-                    method["signature"] = typed_method(method, cls, klass, attr, sig, isinstance(raw, classmethod))
+                    method["signature"] = typed_from_source(
+                        method, typed_method(method, cls, klass, attr, sig, isinstance(raw, classmethod)), func)
                     methods.append(method)
                 elif type(raw).__name__ in ("classmethod_descriptor", "builtin_function_or_method"):
                     # C class methods (date.today) and C static methods (str.maketrans),
@@ -222,7 +237,8 @@ def class_record(name, cls, modname):
                         sig["params"] = sig["params"][1:]
                         sig["text"] = None
                     method = {"name": attr, "kind": "instance", "doc": doc_of(raw)}
-                    method["signature"] = typed_method(method, cls, klass, attr, sig, True)
+                    method["signature"] = typed_from_source(
+                        method, typed_method(method, cls, klass, attr, sig, True), raw, "@" + qualified(cls))
                     methods.append(method)
                 elif not inspect.isclass(raw) and not isinstance(raw, types.ModuleType):
                     attributes.append(constant_record(attr, raw))

@@ -1,40 +1,16 @@
 //! The manifest cache against the real Python: regeneration, staleness, offline and strict
 //! modes, corrupt files, and classified introspection failures.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use snakebridge_introspect::config::LibraryConfig;
-use snakebridge_introspect::introspect::{find_python, introspect, IntrospectErrorKind, PythonEnv};
+use snakebridge_introspect::introspect::{introspect, IntrospectErrorKind, PythonEnv};
 use snakebridge_introspect::manifest::{load, read, staleness, write_if_changed, Manifest, Mode, Origin, Staleness};
 use snakebridge_introspect::model::{PackageInfo, SCHEMA_VERSION};
 use snakebridge_introspect::Error;
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let dir = std::env::temp_dir().join(format!("sb-manifest-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn real_env(name: &str) -> Option<String> {
-    std::env::var(name).ok()
-}
-
-/// The project's Python, found from this crate the way the macro finds it.
-fn python() -> PythonEnv {
-    find_python(Path::new(env!("CARGO_MANIFEST_DIR")), real_env)
-}
+mod support;
+use support::{python, python_with_modules, TempDir};
 
 fn mode(offline: bool, strict: bool) -> Mode {
     Mode { offline, strict, timeout: Duration::from_secs(30), python: python() }
@@ -151,23 +127,6 @@ fn staleness_is_decided_from_the_venv_files_without_python() {
 
     let other = LibraryConfig { include: vec!["mean".into()], ..LibraryConfig::new("numpy") };
     assert_eq!(staleness(&fresh, &other, &venv.0, Some(&venv.0), true), Some(Staleness::Config));
-}
-
-/// A `python` wrapper that puts `modules` on `PYTHONPATH`.
-fn python_with_modules(dir: &Path, modules: &[(&str, &str)]) -> PythonEnv {
-    for (name, source) in modules {
-        std::fs::write(dir.join(format!("{name}.py")), source).unwrap();
-    }
-    let real = python().executable;
-    let wrapper = dir.join("python");
-    std::fs::write(&wrapper, format!("#!/bin/sh\nPYTHONPATH='{}' exec '{}' \"$@\"\n", dir.display(), real.display()))
-        .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    PythonEnv::interpreter(wrapper)
 }
 
 #[test]

@@ -251,6 +251,12 @@ fn typing_note(sig: &Signature, stub_note: Option<&str>) -> Option<String> {
         return Some(format!("\n Untyped: {}.", note.replace('`', "'")));
     }
     let source = sig.stub.as_deref()?;
+    if source == "source" {
+        return Some(
+            "\n Return type read from the function's source: every `return` gives that type (no annotation or stub has one)."
+                .to_owned(),
+        );
+    }
     let overloads = match sig.overloads {
         Some(n) => format!(
             " The stub has {n} overloads: this takes the one a call with only the required arguments selects whose types are the most concrete; `snakebridge::python!` calls the others."

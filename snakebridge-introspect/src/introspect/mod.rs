@@ -9,5 +9,10 @@ pub use self::python::{find_python, PythonEnv, PythonSource};
 pub use self::runner::{introspect, timeout_from_env, DEFAULT_TIMEOUT};
 
 /// The introspection script, shipped inside this crate.
-pub const SCRIPT: &str =
-    concat!(include_str!("../../python/stubs.py"), "\n", include_str!("../../python/introspect.py"));
+pub const SCRIPT: &str = concat!(
+    include_str!("../../python/stubs.py"),
+    "\n",
+    include_str!("../../python/returns.py"),
+    "\n",
+    include_str!("../../python/introspect.py")
+);
