@@ -131,9 +131,7 @@ def function_record(name, obj, modname):
 def typed_from_source(record, sig, func, selfclass=None):
     """`sig` with the return type `func`'s source gives (returns.py) when nothing else typed it
     (and no stub was refused: the item then stays untyped, as its note says)."""
-    if sig is None or sig.get("returns") is not None or sig.get("stub") is not None or func is None:
-        return sig
-    if "stub_note" in record:
+    if sig is None or func is None or "stub_note" in record or sig.get("returns") is not None or sig.get("stub"):
         return sig
     found = source_return(func, selfclass)
     if found is not None:

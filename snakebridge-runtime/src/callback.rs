@@ -140,11 +140,7 @@ impl ToPython for Callback {
     fn to_python<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
         let obj = self.object.get_or_try_init(py, || {
             let shared = &self.shared;
-            let callback = RustCallback {
-                shared: Arc::downgrade(shared),
-                name: shared.name.clone(),
-                def: MethodDef::new(&shared.name),
-            };
+            let callback = RustCallback { shared: Arc::downgrade(shared), def: MethodDef::new(&shared.name) };
             let callback = Bound::new(py, callback).map_err(|e| py_err(py, e))?;
             let def = std::ptr::from_ref(&callback.get().def.def).cast_mut();
             // SAFETY: `def` lives inside `callback`, which the new function holds as its
@@ -165,18 +161,18 @@ impl ToPython for Callback {
 #[pyclass(name = "RustCallback", module = "snakebridge", frozen)]
 struct RustCallback {
     shared: Weak<Shared>,
-    name: String,
+    /// Also its name, for messages once the closure is gone.
     def: MethodDef,
 }
 
 /// The definition of the builtin function that calls a [`RustCallback`], kept in it.
 struct MethodDef {
     def: ffi::PyMethodDef,
-    _name: CString,
+    name: CString,
 }
 
 // SAFETY: the definition is written before Python sees it and never changed; its pointers are
-// into `_name` and a static string.
+// into `name` and a static string.
 unsafe impl Send for MethodDef {}
 // SAFETY: as above: shared only for reading.
 unsafe impl Sync for MethodDef {}
@@ -190,7 +186,7 @@ impl MethodDef {
             ml_flags: ffi::METH_FASTCALL | ffi::METH_KEYWORDS,
             ml_doc: c"A Rust closure, passed to Python by snakebridge.".as_ptr(),
         };
-        MethodDef { def, _name: name }
+        MethodDef { def, name }
     }
 }
 
@@ -230,31 +226,36 @@ unsafe extern "C" fn call_callback(
 }
 
 impl RustCallback {
+    fn name(&self) -> &str {
+        // Made from a `&str` with its NULs removed, so it is UTF-8.
+        self.def.name.to_str().unwrap_or("callback")
+    }
+
     fn call<'py>(&self, args: CallbackArgs<'_, 'py>, keywords: usize) -> PyResult<Bound<'py, PyAny>> {
         let py = args.py();
         let Some(shared) = self.shared.upgrade() else {
             return Err(PyRuntimeError::new_err(format!(
                 "the Rust callback `{}` was called after its `snakebridge::Callback` was dropped; keep the Callback alive for as long as Python may call it",
-                self.name
+                self.name()
             )));
         };
         if keywords > 0 {
-            return Err(PyTypeError::new_err(format!("{}() takes no keyword arguments", self.name)));
+            return Err(PyTypeError::new_err(format!("{}() takes no keyword arguments", self.name())));
         }
         if let Some(n) = shared.arity.filter(|&n| n != args.len()) {
             return Err(PyTypeError::new_err(format!(
                 "{}() takes {n} positional argument{} but {} {} given",
-                self.name,
+                self.name(),
                 if n == 1 { "" } else { "s" },
                 args.len(),
                 if args.len() == 1 { "was" } else { "were" }
             )));
         }
-        let _depth = Depth::enter(&self.name)?;
+        let _depth = Depth::enter(|| self.name())?;
         match catch_unwind(AssertUnwindSafe(|| (shared.invoke)(args))) {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(error_to_pyerr(py, &e)),
-            Err(payload) => Err(panic_to_pyerr(&format!("the Rust callback `{}`", self.name), payload.as_ref())),
+            Err(payload) => Err(panic_to_pyerr(&format!("the Rust callback `{}`", self.name()), payload.as_ref())),
         }
     }
 }
@@ -263,7 +264,7 @@ impl RustCallback {
 impl RustCallback {
     fn __repr__(&self) -> String {
         let state = if self.shared.strong_count() == 0 { " (dropped)" } else { "" };
-        format!("<RustCallback {}{state}>", self.name)
+        format!("<RustCallback {}{state}>", self.name())
     }
 }
 
@@ -283,7 +284,8 @@ thread_local! {
 struct Depth;
 
 impl Depth {
-    fn enter(name: &str) -> PyResult<Depth> {
+    /// `name` is asked for only when the callback is refused.
+    fn enter<'n>(name: impl FnOnce() -> &'n str) -> PyResult<Depth> {
         let depth = DEPTH.with(|d| d.get());
         let stack_low = stack::left().is_some_and(|left| left < STACK_RESERVE);
         if depth >= MAX_CALLBACK_DEPTH || stack_low {
@@ -293,7 +295,8 @@ impl Depth {
                 format!("{depth} callbacks are nested")
             };
             return Err(PyRecursionError::new_err(format!(
-                "maximum recursion depth exceeded in the Rust callback `{name}`: {why}; recursion between Python and Rust callbacks must stay shallower (or run it on a thread with a bigger stack)"
+                "maximum recursion depth exceeded in the Rust callback `{}`: {why}; recursion between Python and Rust callbacks must stay shallower (or run it on a thread with a bigger stack)",
+                name()
             )));
         }
         DEPTH.with(|d| d.set(depth + 1));

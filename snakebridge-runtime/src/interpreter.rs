@@ -126,9 +126,16 @@ pub(crate) fn program_config() -> RuntimeConfig {
     STARTED.get().map(|(config, _)| config.clone()).unwrap_or_default()
 }
 
-/// Makes sure the interpreter runs; the entry point of every call.
-#[inline]
-pub(crate) fn ensure() -> Result<()> {
+/// Whether the interpreter started and runs: one load.
+#[inline(always)]
+fn started() -> bool {
+    matches!(STARTED.get(), Some((_, Ok(_))))
+}
+
+/// Starts the interpreter, or says why it did not start.
+#[cold]
+#[inline(never)]
+fn start_or_report() -> Result<()> {
     match STARTED.get() {
         Some((_, Ok(_))) => Ok(()),
         Some((_, Err(message))) => Err(Error::Interpreter { message: message.clone() }),
@@ -140,9 +147,10 @@ pub(crate) fn ensure() -> Result<()> {
 #[inline(always)]
 pub(crate) fn with_gil<R>(f: impl for<'py> FnOnce(Python<'py>) -> Result<R>) -> Result<R> {
     crate::locks::assert_unlocked("Python was entered");
-    // A started interpreter is told by one load, without building a `Result` first.
-    if !matches!(STARTED.get(), Some((_, Ok(_)))) {
-        ensure()?;
+    // The entry point of every call. Tested as a `bool`: a `Result` (as large as `Error`) cost
+    // the per-call path a copy.
+    if !started() {
+        start_or_report()?;
     }
     Python::attach(f)
 }

@@ -173,11 +173,10 @@ fn remote_cold<'r>(
                     None => unreachable!("an out-of-process backend"),
                 }
             };
-            let span = telemetry::call_span(target.door.name(), target.module, target.function);
-            if span.is_disabled() {
-                return run();
+            match telemetry::call_span(&target) {
+                None => run(),
+                Some(span) => telemetry::observe(span, target.library(), target.function, run),
             }
-            telemetry::observe(span, target.library(), target.function, run)
         }))
     })
 }
@@ -204,14 +203,10 @@ fn supervise<R>(
     options: Option<&CallOptions>,
     f: impl FnOnce() -> Result<R>,
 ) -> Result<R> {
-    if !telemetry::may_listen() {
-        return guarded(py, target, options, f);
+    match telemetry::call_span(target) {
+        None => guarded(py, target, options, f),
+        Some(span) => telemetry::observe(span, target.library(), target.function, || guarded(py, target, options, f)),
     }
-    let span = telemetry::call_span(target.door.name(), target.module, target.function);
-    if span.is_disabled() {
-        return guarded(py, target, options, f);
-    }
-    telemetry::observe(span, target.library(), target.function, || guarded(py, target, options, f))
 }
 
 #[inline(always)]
@@ -236,8 +231,7 @@ fn guarded<R>(
         Ok(armed) => armed,
         Err(refused) => return Err(refused.error(target.name())),
     };
-    // Written so that `f` can build its result in the caller's return slot: the result is
-    // replaced in place when the call was stopped, not moved through a match.
+    // A stopped call's error replaces the result in place rather than through a match.
     let mut result = f();
     if let Some(stopped) = armed.and_then(|a| a.disarm(py)) {
         result = Err(stopped_error(stopped, target, options));

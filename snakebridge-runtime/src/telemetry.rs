@@ -54,19 +54,22 @@ pub fn lock_verify(duration: Duration, result: &str, warnings: &[String]) {
         duration_us = duration.as_micros() as u64, result, warnings = ?warnings);
 }
 
-/// Whether a subscriber may want the call spans: `false` (one load) when none listens at the
-/// debug level, so the per-call path does not build a disabled span.
+/// The span of one call, `None` when nobody listens: with no subscriber at the debug level
+/// that is one load, and no disabled span is built on the per-call path.
 #[inline(always)]
-pub(crate) fn may_listen() -> bool {
-    tracing::level_enabled!(tracing::Level::DEBUG)
+pub(crate) fn call_span(target: &crate::supervise::Target<'_>) -> Option<Span> {
+    if !tracing::level_enabled!(tracing::Level::DEBUG) {
+        return None;
+    }
+    listened_span(target)
 }
 
-/// The span of one call; disabled (and free: its fields are worked out only for a listener)
-/// when nobody listens.
-#[inline]
-pub(crate) fn call_span(path: &'static str, module: &str, function: &str) -> Span {
-    tracing::debug_span!(target: "snakebridge::runtime", "snakebridge.runtime.call", path,
-        library = crate::supervise::library_of(module), module, function)
+#[inline(never)]
+fn listened_span(target: &crate::supervise::Target<'_>) -> Option<Span> {
+    let (path, module, function) = (target.door.name(), target.module, target.function);
+    let span = tracing::debug_span!(target: "snakebridge::runtime", "snakebridge.runtime.call", path,
+        library = crate::supervise::library_of(module), module, function);
+    (!span.is_disabled()).then_some(span)
 }
 
 /// Runs `f` inside `span`, emitting the start and stop/exception events.

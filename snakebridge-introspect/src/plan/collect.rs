@@ -291,6 +291,12 @@ impl Namer<'_> {
             self.claim(&mut ns, name, reserved(format!("`{name}`, which the generated code uses")));
         }
         self.claim(&mut ns, "new", reserved(format!("the constructor `new` of `{qualified}`")));
+        let new_with = has_optional(class.init.as_ref())
+            .then(|| {
+                let claim = reserved(format!("the constructor's `_with` variant `new_with` of `{qualified}`"));
+                self.claim(&mut ns, "new_with", claim)
+            })
+            .flatten();
 
         let parent = crate::generate::parent(class, &module.classes)
             .and_then(|p| class_names.get(&p.name).map(|rust| (p, Ident::new(rust, Span::call_site()))));
@@ -300,12 +306,12 @@ impl Namer<'_> {
         };
         let member_key = |name: &str| format!("{prefix}{}.{name}", class.name);
 
-        // The constructor's names belong to the generated struct: a Python member spelled the
-        // same gets a trailing underscore (as a keyword does) rather than failing the build.
-        let reserved_names: &[&str] = if has_optional(class.init.as_ref()) { &["new", "new_with"] } else { &["new"] };
-        let member = |namer: &mut Self, name: &str| {
+        // The names the generated struct reserves (its constructor's) are claimed above: a
+        // Python member spelled the same gets a trailing underscore, as a keyword does, rather
+        // than failing the build.
+        let member = |namer: &mut Self, ns: &Namespace, name: &str| {
             let mut named = namer.name(member_key(name), name);
-            if named.renamed == Renamed::No && reserved_names.contains(&named.rust.as_str()) {
+            if named.renamed == Renamed::No && ns.taken.get(&named.rust).is_some_and(|c| c.key.is_none()) {
                 named.rust.push('_');
                 named.renamed = Renamed::Reserved;
             }
@@ -314,7 +320,7 @@ impl Namer<'_> {
 
         let mut methods = Vec::new();
         for m in class.methods.iter().filter(|m| !inherited(&m.owner)) {
-            let named = member(self, &m.name);
+            let named = member(self, &ns, &m.name);
             let claim = named.claim(format!("Python method `{qualified}.{}`", m.name));
             if let Some(ident) = self.claim(&mut ns, &named.rust, claim) {
                 methods.push((m, ident, named));
@@ -322,7 +328,7 @@ impl Namer<'_> {
         }
         let mut properties = Vec::new();
         for p in class.properties.iter().filter(|p| !inherited(&p.owner)) {
-            let named = member(self, &p.name);
+            let named = member(self, &ns, &p.name);
             let claim = named.claim(format!("Python property `{qualified}.{}`", p.name));
             if let Some(getter) = self.claim(&mut ns, &named.rust, claim) {
                 properties.push((p, getter, named));
@@ -330,19 +336,13 @@ impl Namer<'_> {
         }
         let mut attributes = Vec::new();
         for a in &class.attributes {
-            let named = member(self, &a.name);
+            let named = member(self, &ns, &a.name);
             let claim = named.claim(format!("Python class attribute `{qualified}.{}`", a.name));
             if let Some(ident) = self.claim(&mut ns, &named.rust, claim) {
                 attributes.push(ConstantPlan { info: a, ident });
             }
         }
 
-        let new_with = has_optional(class.init.as_ref())
-            .then(|| {
-                let claim = reserved(format!("the constructor's `_with` variant `new_with` of `{qualified}`"));
-                self.claim(&mut ns, "new_with", claim)
-            })
-            .flatten();
         let methods = methods
             .into_iter()
             .map(|(m, ident, named)| {

@@ -133,23 +133,6 @@ impl Method {
     }
 }
 
-/// A chain of two slices' iterators with its length (`Chain` is not an `ExactSizeIterator`).
-struct ExactChain<I>(I, usize);
-
-impl<I: Iterator> Iterator for ExactChain<I> {
-    type Item = I::Item;
-    fn next(&mut self) -> Option<I::Item> {
-        let item = self.0.next()?;
-        self.1 -= 1;
-        Some(item)
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.1, Some(self.1))
-    }
-}
-
-impl<I: Iterator> ExactSizeIterator for ExactChain<I> {}
-
 /// The arguments of a generated call: required positional and keyword-only values, then
 /// whatever the caller added with [`Args`] (optional positionals, `*args`, keywords, options).
 struct BoundArgs<'a, 'r> {
@@ -167,7 +150,7 @@ impl IntoArgs for BoundArgs<'_, '_> {
             None => (&[][..], &[][..]),
         };
         let values = self.positional.iter().copied().chain(rest_positional.iter().map(|v| &**v));
-        let args = tuple_of(py, ExactChain(values, self.positional.len() + rest_positional.len()))?;
+        let args = tuple_of(py, self.positional.len() + rest_positional.len(), values)?;
         if self.keywords.is_empty() && rest_keywords.is_empty() {
             return Ok(PyArgs { args, kwargs: None });
         }

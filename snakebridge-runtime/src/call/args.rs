@@ -226,32 +226,32 @@ impl<'a> Args<'a> {
     }
 }
 
-/// The tuple of `values`, converted straight into it (no intermediate vector).
+/// The tuple of the `n` `values`, converted straight into it (no intermediate vector).
 pub(crate) fn tuple_of<'a, 'py>(
     py: Python<'py>,
-    values: impl ExactSizeIterator<Item = &'a (dyn ToPython + 'a)>,
+    n: usize,
+    values: impl IntoIterator<Item = &'a (dyn ToPython + 'a)>,
 ) -> Result<Bound<'py, PyTuple>> {
-    let n = values.len();
     // SAFETY: a new tuple of `n` empty slots; on error it is dropped with the slots not yet
     // filled still null, which the tuple's deallocator allows.
     let tuple = unsafe { Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyTuple_New(n as pyo3::ffi::Py_ssize_t)) }
         .map_err(|e| py_err(py, e))?;
     let mut filled = 0;
-    for (i, value) in values.enumerate().take(n) {
+    for (i, value) in values.into_iter().enumerate().take(n) {
         let item = value.to_python(py)?;
         // SAFETY: `i < n`, the slot is empty, and SET_ITEM takes over the new reference.
         unsafe { pyo3::ffi::PyTuple_SET_ITEM(tuple.as_ptr(), i as pyo3::ffi::Py_ssize_t, item.into_ptr()) };
         filled += 1;
     }
     // A tuple with an empty slot must never reach Python.
-    assert_eq!(filled, n, "an ExactSizeIterator yielded fewer items than its length");
+    assert_eq!(filled, n, "tuple_of was given fewer values than it was told");
     // SAFETY: `tuple_of`'s result is a tuple.
     Ok(unsafe { tuple.cast_into_unchecked() })
 }
 
 impl IntoArgs for Args<'_> {
     fn to_py_args<'py>(&self, py: Python<'py>) -> Result<PyArgs<'py>> {
-        let args = tuple_of(py, self.positional.iter().map(|v| &**v))?;
+        let args = tuple_of(py, self.positional.len(), self.positional.iter().map(|v| &**v))?;
         let kwargs = if self.keywords.is_empty() {
             None
         } else {

@@ -21,18 +21,19 @@ thread_local! {
 
 /// The interned Python string `name`.
 pub(crate) fn keyword<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyString> {
+    // Nothing inside runs Python code (dropping a `str` cannot), so the borrow is never
+    // re-entered; the cache is only missing while the thread's locals are torn down.
     let cached = NAMES.try_with(|names| {
-        // Re-entered only if a drop in `clear` ran Python code that made a call; then skip.
-        let mut names = names.try_borrow_mut().ok()?;
+        let mut names = names.borrow_mut();
         if let Some(s) = names.get(name) {
-            return Some(s.bind(py).clone());
+            return s.bind(py).clone();
         }
         if names.len() >= MAX_NAMES {
             names.clear();
         }
         let s = PyString::intern(py, name);
         names.insert(name.into(), s.clone().unbind());
-        Some(s)
+        s
     });
-    cached.ok().flatten().unwrap_or_else(|| PyString::intern(py, name))
+    cached.unwrap_or_else(|_| PyString::intern(py, name))
 }

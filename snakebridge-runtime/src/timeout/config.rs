@@ -218,39 +218,31 @@ type Loaded = std::result::Result<TimeoutConfig, (String, String)>;
 static CONFIG: RwLock<Option<Arc<Loaded>>> = RwLock::new(None);
 static VERSION: AtomicU64 = AtomicU64::new(1);
 
-/// A thread's copy of the configuration, with the answer for the common case precomputed.
+/// A thread's copy of the configuration.
 struct Snapshot {
     version: u64,
     config: Option<Arc<Loaded>>,
-    /// The limit of every call without per-call options, when no library has its own profile
-    /// (`None` inside: no limit); `None` when that shortcut does not apply.
-    uniform: Option<Option<Duration>>,
 }
 
 thread_local! {
     // Calls read the configuration on every call; a per-thread copy checked against a version
     // number keeps that to one atomic load instead of a lock.
-    static CACHED: std::cell::RefCell<Snapshot> = const { std::cell::RefCell::new(Snapshot { version: 0, config: None, uniform: None }) };
-    /// `(version, uniform)` of [`CACHED`], in a cell with no destructor: the per-call read
-    /// needs no borrow flag and no check that the thread-local was initialised.
-    static UNIFORM: std::cell::Cell<(u64, Option<Option<Duration>>)> = const { std::cell::Cell::new((0, None)) };
-    /// `(version, uniform)` again, as the watchdog's milliseconds ([`uniform_watchdog_ms`]).
+    static CACHED: std::cell::RefCell<Snapshot> = const { std::cell::RefCell::new(Snapshot { version: 0, config: None }) };
+    /// `(version, the answer of [`uniform_watchdog_ms`])`, worked out when [`CACHED`] is, in a
+    /// cell with no destructor: the per-call read needs no borrow flag and no init check.
     static UNIFORM_MS: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, NOT_UNIFORM)) };
 }
 
 fn refresh(c: &std::cell::RefCell<Snapshot>, version: u64) -> Arc<Loaded> {
     let cfg = load();
-    let uniform = match cfg.as_ref() {
-        Ok(c) if c.library_profiles.is_empty() => Some(c.profiles.get(&c.default_profile).and_then(|p| p.timeout)),
-        _ => None,
+    // One limit for every call without per-call options when no library has its own profile.
+    let ms = match cfg.as_ref() {
+        Ok(c) if c.library_profiles.is_empty() => {
+            c.profiles.get(&c.default_profile).and_then(|p| p.timeout).map_or(0, super::watchdog::limit_ms)
+        }
+        _ => NOT_UNIFORM,
     };
-    *c.borrow_mut() = Snapshot { version, config: Some(cfg.clone()), uniform };
-    UNIFORM.set((version, uniform));
-    let ms = match uniform {
-        Some(Some(limit)) => super::watchdog::limit_ms(limit),
-        Some(None) => 0,
-        None => NOT_UNIFORM,
-    };
+    *c.borrow_mut() = Snapshot { version, config: Some(cfg.clone()) };
     UNIFORM_MS.set((version, ms));
     cfg
 }
@@ -258,38 +250,23 @@ fn refresh(c: &std::cell::RefCell<Snapshot>, version: u64) -> Arc<Loaded> {
 /// What [`uniform_watchdog_ms`] returns when the limit depends on the library.
 pub(crate) const NOT_UNIFORM: u64 = u64::MAX;
 
-/// [`uniform_limit`] as the watchdog arms it: the limit in milliseconds, 0 for none, or
-/// [`NOT_UNIFORM`]. The per-call path reads it without converting a `Duration` each time.
+/// The limit of a call without per-call options when it does not depend on the library, as
+/// the watchdog arms it: milliseconds, 0 for no limit; [`NOT_UNIFORM`] when the full
+/// resolution is needed. The per-call path reads it without converting a `Duration`.
 #[inline(always)]
 pub(crate) fn uniform_watchdog_ms() -> u64 {
     let version = VERSION.load(Ordering::Acquire);
     match UNIFORM_MS.get() {
         (v, ms) if v == version => ms,
-        _ => {
-            refreshed_uniform(version);
-            UNIFORM_MS.get().1
-        }
-    }
-}
-
-/// The limit of a call without per-call options when it does not depend on the library:
-/// `Some(limit)` on the fast path, `None` when the full resolution is needed.
-#[inline(always)]
-pub(crate) fn uniform_limit() -> Option<Option<Duration>> {
-    let version = VERSION.load(Ordering::Acquire);
-    match UNIFORM.get() {
-        (v, uniform) if v == version => uniform,
-        _ => refreshed_uniform(version),
+        _ => refreshed_uniform_ms(version),
     }
 }
 
 #[cold]
 #[inline(never)]
-fn refreshed_uniform(version: u64) -> Option<Option<Duration>> {
-    CACHED.with(|c| {
-        refresh(c, version);
-        c.borrow().uniform
-    })
+fn refreshed_uniform_ms(version: u64) -> u64 {
+    CACHED.with(|c| refresh(c, version));
+    UNIFORM_MS.get().1
 }
 
 /// Runs `f` on the configuration in force without cloning it.

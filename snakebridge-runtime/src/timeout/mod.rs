@@ -46,21 +46,9 @@ pub(crate) fn uniform_watchdog_ms(options: Option<&CallOptions>) -> Option<u64> 
     }
 }
 
-/// The time limit of a call into `module` with `options` (`None`: no limit); the per-call
-/// path, where the common case — no per-call limit, one limit for every library — is a
-/// thread-local load and needs no library name.
-#[inline(always)]
+/// The time limit of a call into `module` with `options` (`None`: no limit), resolved in full;
+/// the per-call path asks [`uniform_watchdog_ms`] first.
 pub(crate) fn limit_of(module: &str, options: Option<&CallOptions>) -> Result<Option<Duration>> {
-    if options.is_none_or(|o| o.timeout.is_none() && o.timeout_profile.is_none()) {
-        if let Some(limit) = config::uniform_limit() {
-            return Ok(limit);
-        }
-    }
-    limit_by_library(module, options)
-}
-
-#[inline(never)]
-fn limit_by_library(module: &str, options: Option<&CallOptions>) -> Result<Option<Duration>> {
     call_limit(crate::supervise::library_of(module), options).map(|l| l.timeout)
 }
 

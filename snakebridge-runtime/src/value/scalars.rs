@@ -98,6 +98,21 @@ macro_rules! ints {
         impl FromPython for $t {
             #[inline]
             fn from_python(obj: &Bound<'_, PyAny>) -> Result<Self> {
+                /// Anything but an exact `int` that fits, out of line.
+                #[inline(never)]
+                fn other(obj: &Bound<'_, PyAny>) -> Result<$t> {
+                    // `bool` is an `int` subclass in Python, but `Value::Bool` is not an int.
+                    if obj.is_instance_of::<PyBool>() {
+                        return Err(wrong_type(stringify!($t), obj));
+                    }
+                    obj.extract::<$t>().map_err(|e| match e.is_instance_of::<PyOverflowError>(obj.py()) {
+                        true => match index(obj) {
+                            Ok(i) => out_of_range(stringify!($t), &i),
+                            Err(e) => e,
+                        },
+                        false => wrong_type(stringify!($t), obj),
+                    })
+                }
                 // The hot case, an exact `int` that fits, needs neither the bool check nor the
                 // error's wording.
                 if obj.is_exact_instance_of::<PyInt>() {
@@ -105,35 +120,10 @@ macro_rules! ints {
                         return Ok(v);
                     }
                 }
-                int_from_other(obj)
-            }
-        }
-
-        impl IntFromOther for $t {
-            #[inline(never)]
-            fn int_from_other(obj: &Bound<'_, PyAny>) -> Result<Self> {
-                // `bool` is an `int` subclass in Python, but `Value::Bool` is not an int.
-                if obj.is_instance_of::<PyBool>() {
-                    return Err(wrong_type(stringify!($t), obj));
-                }
-                obj.extract::<$t>().map_err(|e| match e.is_instance_of::<PyOverflowError>(obj.py()) {
-                    true => match index(obj) {
-                        Ok(i) => out_of_range(stringify!($t), &i),
-                        Err(e) => e,
-                    },
-                    false => wrong_type(stringify!($t), obj),
-                })
+                other(obj)
             }
         }
     )*};
-}
-/// The integer types' conversion of anything but an exact `int` that fits (out of line).
-trait IntFromOther: Sized {
-    fn int_from_other(obj: &Bound<'_, PyAny>) -> Result<Self>;
-}
-
-fn int_from_other<T: IntFromOther>(obj: &Bound<'_, PyAny>) -> Result<T> {
-    T::int_from_other(obj)
 }
 
 ints!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
